@@ -1,0 +1,1 @@
+"""The Qt-free core: engine, channel, tasks, configuration and headless runner."""

@@ -1,0 +1,422 @@
+"""The worker engine: starts processes, drains their channels, and owns the run's state.
+
+Everything here is non-blocking and single-threaded: whoever owns the engine
+(the headless loop, or a QTimer in the window) calls `poll(budget)` often,
+and each call starts queued workers, reads channels, notices deaths and
+escalates stops within its time budget. Deaths are noticed from each
+process's sentinel, not by polling psutil.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import resource
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from mpscope.core import messages as m
+from mpscope.core.channel import FrameReader
+from mpscope.core.child import WorkerSpec, worker_main
+from mpscope.core.records import ErrorInfo, Event, WorkerRecord
+from mpscope.core.states import State, explain_exit
+
+MESSAGES_PER_CHANNEL_PASS = 256  # fairness: no channel starves the others
+RATE_SMOOTHING = 0.3
+
+
+@dataclass(eq=False)
+class _Live:
+    """Parent-side handles of one running worker process."""
+
+    process: Any
+    reader: FrameReader
+    stop_flag: Any
+    requested: str | None = None  # stop | terminate | kill, the strongest asked
+    escalate_at: float | None = None
+    final: Any = None
+    last_progress_t: float | None = None
+
+
+class Engine:
+    """Runs worker processes and keeps one record per worker; drive it with `poll()`."""
+
+    def __init__(
+        self,
+        start_method: str = "spawn",
+        grace_seconds: float = 3.0,
+        report_interval: float = 0.1,
+    ) -> None:
+        self.context = multiprocessing.get_context(start_method)
+        self.start_method = start_method
+        self.grace_seconds = grace_seconds
+        self.report_interval = report_interval
+        self.records: dict[int, WorkerRecord] = {}
+        self._live: dict[int, _Live] = {}
+        self._start_queue: list[int] = []
+        self._listeners: list[Callable[[Event], None]] = []
+        self._next_wid = 0
+        self._rotation = 0
+        self.messages_received = 0
+        _raise_fd_limit()
+
+    # -- configuration -------------------------------------------------------
+    def add_worker(
+        self, task: str, args: dict[str, Any] | None = None, *, name: str, group: str = "",
+        index: int = 0, daemon: bool = False, kind: str = "worker",
+    ) -> WorkerRecord:
+        """Add a pending worker; it starts with `start()` or `start_all()`."""
+        record = WorkerRecord(
+            wid=self._new_wid(), name=name, group=group or name, index=index, task=task,
+            args=dict(args or {}), daemon=daemon, kind=kind,
+        )
+        self.records[record.wid] = record
+        return record
+
+    def _new_wid(self) -> int:
+        self._next_wid += 1
+        return self._next_wid
+
+    def set_daemon(self, wid: int, daemon: bool) -> None:
+        """Change `daemon`; only possible before start, as with multiprocessing."""
+        record = self.records[wid]
+        if record.state is not State.PENDING:
+            raise ValueError(f"{record.name}: daemon can only be set before start()")
+        record.daemon = daemon
+
+    def subscribe(self, listener: Callable[[Event], None]) -> None:
+        self._listeners.append(listener)
+
+    def emit(self, wid: int | None, kind: str, text: str, detail: str | None = None) -> None:
+        event = Event(time.time(), wid, kind, text, detail)
+        for listener in self._listeners:
+            listener(event)
+
+    # -- control ---------------------------------------------------------------
+    def start(self, wid: int) -> None:
+        """Queue a pending worker to start at the next poll (starts are spread over polls)."""
+        record = self.records[wid]
+        if record.state is State.PENDING and wid not in self._start_queue:
+            self._start_queue.append(wid)
+
+    def start_all(self) -> None:
+        for wid, record in self.records.items():
+            if record.kind == "worker" and record.state is State.PENDING:
+                self.start(wid)
+
+    def stop(self, wid: int) -> None:
+        """Ask the task to stop (it sees StopRequested); escalate to terminate, then kill."""
+        record = self.records[wid]
+        if record.state is State.PENDING:
+            self._cancel_pending(record)
+            return
+        live = self._live.get(wid)
+        if live is None or live.requested is not None:
+            return
+        live.stop_flag.value = 1
+        if record.state is State.RUNNING and record.pid:
+            self._signal(live, signal.SIGINT)  # wakes the task now; it only acts on the flag
+        self._request(record, live, "stop", "stop requested")
+
+    def terminate(self, wid: int) -> None:
+        """Send SIGTERM; escalate to kill after the grace period."""
+        live = self._live.get(wid)
+        record = self.records[wid]
+        if record.state is State.PENDING:
+            self._cancel_pending(record)
+        elif live is not None and live.requested not in ("terminate", "kill"):
+            live.process.terminate()
+            self._request(record, live, "terminate", "SIGTERM sent")
+
+    def kill(self, wid: int) -> None:
+        """Send SIGKILL: the process cannot ignore it."""
+        live = self._live.get(wid)
+        record = self.records[wid]
+        if record.state is State.PENDING:
+            self._cancel_pending(record)
+        elif live is not None and live.requested != "kill":
+            live.process.kill()
+            self._request(record, live, "kill", "SIGKILL sent")
+
+    def restart(self, wid: int) -> None:
+        """Run an ended worker again with the same configuration."""
+        record = self.records[wid]
+        if not record.state.is_final:
+            raise ValueError(f"{record.name} is {record.state}; only an ended worker can restart")
+        record.reset()
+        self.emit(wid, "state", f"{record.name}: restart #{record.restarts}")
+        self.start(wid)
+
+    def stop_all(self) -> None:
+        for wid in list(self.records):
+            if self.records[wid].kind == "worker":
+                self.stop(wid)
+
+    def terminate_all(self) -> None:
+        for wid in list(self.records):
+            if self.records[wid].kind == "worker":
+                self.terminate(wid)
+
+    def kill_all(self) -> None:
+        for wid in list(self.records):
+            if self.records[wid].kind == "worker":
+                self.kill(wid)
+
+    @property
+    def busy(self) -> bool:
+        """True while any worker is queued or alive."""
+        return bool(self._start_queue or self._live)
+
+    def alive_pids(self) -> list[int]:
+        return [r.pid for wid, r in self.records.items() if wid in self._live and r.pid]
+
+    def wait_handles(self) -> list[Any]:
+        """Descriptors that become ready when there is something to poll (for select)."""
+        handles: list[Any] = []
+        for live in self._live.values():
+            handles.append(live.reader.fd)
+            handles.append(live.process.sentinel)
+        return handles
+
+    # -- the pump ----------------------------------------------------------------
+    def poll(self, budget: float = 0.005) -> int:
+        """Do up to `budget` seconds of work without blocking; return messages handled."""
+        deadline = time.monotonic() + budget
+        self._start_queued(deadline)
+        handled = self._drain(deadline)
+        self._reap()
+        self._escalate()
+        return handled
+
+    def _start_queued(self, deadline: float) -> None:
+        while self._start_queue:
+            wid = self._start_queue.pop(0)
+            self._spawn(self.records[wid])
+            if time.monotonic() >= deadline:
+                break
+
+    def _spawn(self, record: WorkerRecord) -> None:
+        ctx = self.context
+        # Created just before start() so no earlier sibling inherits its write end.
+        read_end, write_end = ctx.Pipe(duplex=False)
+        stop_flag = ctx.RawValue("b", 0)
+        spec = WorkerSpec(record.wid, record.task, record.args, self.report_interval)
+        process = ctx.Process(
+            target=worker_main, args=(spec, write_end, stop_flag), name=record.name,
+            daemon=record.daemon,
+        )
+        record.state = State.STARTING
+        record.started_at = time.time()
+        try:
+            with _sigint_ignored():  # a terminal Ctrl-C during start-up must not hit the child
+                process.start()
+        except Exception as exc:  # noqa: BLE001 - e.g. out of processes or descriptors
+            read_end.close()
+            record.error = ErrorInfo(type(exc).__name__, " ".join(str(exc).split()), "")
+            self._end(record, State.FAILED, f"could not start: {record.error.message}")
+            return
+        finally:
+            write_end.close()
+        record.pid = process.pid
+        reader = FrameReader(os.dup(read_end.fileno()))  # the reader owns its own descriptor
+        read_end.close()
+        self._live[record.wid] = _Live(process, reader, stop_flag)
+        self.emit(record.wid, "state", f"{record.name}: starting (pid {record.pid})")
+
+    def _drain(self, deadline: float) -> int:
+        handled = 0
+        lives = list(self._live.items())
+        if not lives:
+            return 0
+        self._rotation = (self._rotation + 1) % len(lives)
+        lives = lives[self._rotation :] + lives[: self._rotation]
+        while lives and time.monotonic() < deadline:
+            still_busy = []
+            for wid, live in lives:
+                batch = live.reader.read(MESSAGES_PER_CHANNEL_PASS)
+                for message in batch:
+                    self._handle(self.records[wid], live, message)
+                handled += len(batch)
+                if len(batch) == MESSAGES_PER_CHANNEL_PASS:
+                    still_busy.append((wid, live))
+            lives = still_busy
+        self.messages_received += handled
+        return handled
+
+    def _reap(self) -> None:
+        if not self._live:
+            return
+        by_sentinel = {live.process.sentinel: wid for wid, live in self._live.items()}
+        for sentinel in multiprocessing.connection.wait(list(by_sentinel), timeout=0):
+            wid = by_sentinel[sentinel]  # type: ignore[index]
+            self._finish(self.records[wid], self._live.pop(wid))
+
+    def _escalate(self) -> None:
+        now = time.monotonic()
+        for wid, live in list(self._live.items()):
+            if live.escalate_at is None or now < live.escalate_at:
+                continue
+            if live.requested == "stop":
+                self.emit(wid, "state", f"{self.records[wid].name}: did not stop in time")
+                self.terminate(wid)
+            elif live.requested == "terminate":
+                self.kill(wid)
+            else:
+                live.escalate_at = None
+
+    # -- messages ----------------------------------------------------------------
+    def _handle(self, record: WorkerRecord, live: _Live, message: Any) -> None:
+        record.received += 1
+        if message.seq > record.next_seq:
+            record.seq_gaps += message.seq - record.next_seq
+        record.next_seq = max(record.next_seq, message.seq + 1)
+        if isinstance(message, m.Progress):
+            self._on_progress(record, live, message)
+        elif isinstance(message, m.Log):
+            for line in message.lines:
+                self.emit(record.wid, "log", f"{record.name}: {line}")
+            record.last_message = message.lines[-1]
+        elif isinstance(message, m.Data):
+            record.data_messages += 1
+        elif isinstance(message, m.Started):
+            record.pid = message.pid
+            record.running_at = message.t
+            if record.state is State.STARTING:
+                self._set_state(record, State.RUNNING, f"pid {message.pid}")
+            elif live.requested == "stop":
+                self._signal(live, signal.SIGINT)
+        elif isinstance(message, m.FINAL_MESSAGES):
+            live.final = message
+            record.sent = message.sent
+
+    def _on_progress(self, record: WorkerRecord, live: _Live, message: m.Progress) -> None:
+        if live.last_progress_t is not None and message.t > live.last_progress_t:
+            instant = (message.done - record.done) / (message.t - live.last_progress_t)
+            record.rate += RATE_SMOOTHING * (instant - record.rate) if record.rate else instant
+        live.last_progress_t = message.t
+        record.done, record.total = message.done, message.total
+        if message.note:
+            record.note = record.last_message = message.note
+
+    # -- endings -----------------------------------------------------------------
+    def _finish(self, record: WorkerRecord, live: _Live) -> None:
+        """The process is gone: read what it left, then decide how it ended."""
+        live.process.join(0)
+        for message in live.reader.drain():
+            self._handle(record, live, message)
+        live.reader.close()
+        record.exitcode = exitcode = live.process.exitcode
+        with contextlib.suppress(ValueError):
+            live.process.close()
+        final = live.final
+        if isinstance(final, m.Failed):
+            record.error = ErrorInfo(final.exc_type, final.message, final.traceback)
+            self._end(record, State.FAILED, str(record.error))
+        elif isinstance(final, m.Stopped):
+            record.result = final.result
+            self._end(record, State.STOPPED, "stopped on request")
+        elif isinstance(final, m.Finished):
+            record.result = final.result
+            if record.total:
+                record.done = record.total
+            self._end(record, State.FINISHED, "finished")
+        else:
+            self._end(record, *_silent_death(exitcode, live.requested))
+        if live.reader.truncated_bytes:
+            self.emit(record.wid, "info", f"{record.name}: discarded a half-written message "
+                      f"({live.reader.truncated_bytes} bytes) cut by its death")
+
+    def _end(self, record: WorkerRecord, state: State, detail: str) -> None:
+        record.ended_at = time.time()
+        if record.exitcode:
+            detail = f"{detail}; {explain_exit(record.exitcode)}"
+        record.detail = detail
+        kind = "error" if state in (State.FAILED, State.LOST) else "state"
+        self._set_state(record, state, detail, kind=kind,
+                        extra=record.error.traceback if record.error else None)
+
+    def _set_state(self, record: WorkerRecord, state: State, text: str, kind: str = "state",
+                   extra: str | None = None) -> None:
+        record.state = state
+        self.emit(record.wid, kind, f"{record.name}: {state} — {text}", extra)
+
+    def _cancel_pending(self, record: WorkerRecord) -> None:
+        if record.wid in self._start_queue:
+            self._start_queue.remove(record.wid)
+        self._end(record, State.STOPPED, "stopped before it started")
+
+    def _request(self, record: WorkerRecord, live: _Live, what: str, text: str) -> None:
+        live.requested = what
+        live.escalate_at = time.monotonic() + self.grace_seconds
+        if record.state is not State.STOPPING:
+            record.state = State.STOPPING
+        self.emit(record.wid, "state", f"{record.name}: stopping — {text}")
+
+    @staticmethod
+    def _signal(live: _Live, signum: int) -> None:
+        # Only signal a process not yet reaped: its pid cannot have been reused.
+        if live.process.exitcode is None and live.process.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(live.process.pid, signum)
+
+    # -- blocking helpers for scripts and tests -------------------------------
+    def run_until_done(self, timeout: float | None = None, tick: float = 0.05) -> bool:
+        """Poll until no worker is queued or alive; True unless the timeout passed."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.busy:
+            if end is not None and time.monotonic() >= end:
+                return False
+            self.poll(budget=0.02)
+            if self.busy:
+                multiprocessing.connection.wait(self.wait_handles(), timeout=tick)
+        return True
+
+    def shutdown(self, grace: float | None = None) -> None:
+        """Stop everything (stop → terminate → kill) and wait until every worker is gone."""
+        if grace is not None:
+            self.grace_seconds = grace
+        for wid in list(self._start_queue):
+            self._cancel_pending(self.records[wid])
+        self.stop_all()
+        self.run_until_done()
+
+
+def _silent_death(exitcode: int | None, requested: str | None) -> tuple[State, str]:
+    """How a worker ended that sent no final message."""
+    if exitcode == -signal.SIGKILL:
+        who = "on request" if requested == "kill" else "from outside mpscope (the OOM killer?)"
+        return State.KILLED, f"killed {who}"
+    if exitcode == -signal.SIGTERM:
+        who = "on request" if requested in ("terminate", "kill") else "from outside mpscope"
+        return State.TERMINATED, f"terminated {who}"
+    if requested == "stop" and exitcode == 0:
+        return State.STOPPED, "stopped on request"
+    return State.LOST, "died without a final message"
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while starting a child: spawned children inherit the disposition."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _raise_fd_limit() -> None:
+    """Each worker holds two descriptors in the parent; allow as many as the system lets us."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            target = 65536 if hard == resource.RLIM_INFINITY else hard
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))

@@ -1,0 +1,95 @@
+"""`mpscope run`: run a configuration in the terminal, printing state changes and progress."""
+
+from __future__ import annotations
+
+import multiprocessing.connection
+import signal
+import sys
+import time
+from typing import TextIO
+
+from mpscope.core.config import RunConfig
+from mpscope.core.records import Event
+from mpscope.core.run import Run
+from mpscope.core.summary import build_summary, format_table, write_summary
+
+PROGRESS_EVERY = 1.0
+PROGRESS_WORKERS_SHOWN = 8
+
+
+class HeadlessRunner:
+    """Drives a Run from the terminal until it ends; Ctrl-C stops it, twice kills it."""
+
+    def __init__(self, config: RunConfig, out: TextIO = sys.stdout) -> None:
+        self.run = Run(config)
+        self.out = out
+        self._interrupts = 0
+        self.run.engine.subscribe(self._print_event)
+
+    def execute(self, summary_path: str | None = None) -> int:
+        previous = signal.signal(signal.SIGINT, self._on_sigint)
+        try:
+            self.run.start()
+            self._loop()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        self.out.write("\n" + format_table(self.run) + "\n")
+        code = self.run.exit_code()
+        if summary_path:
+            write_summary(summary_path, build_summary(self.run))
+        self.out.write(f"\n{_verdict(code)} in {self.run.duration:.1f}s (exit status {code})\n")
+        self.out.flush()
+        return code
+
+    def _loop(self) -> None:
+        run = self.run
+        next_progress = time.monotonic() + PROGRESS_EVERY
+        while True:
+            run.poll(budget=0.05)
+            if not run.busy:
+                break
+            if time.monotonic() >= next_progress:
+                self._print_progress()
+                next_progress = time.monotonic() + PROGRESS_EVERY
+            multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
+
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        self._interrupts += 1
+        self.run.interrupted = True
+        if self._interrupts == 1:
+            self._say("interrupted: stopping every worker (Ctrl-C again to kill them now)")
+            self.run.stop()
+        else:
+            self._say("killing every worker")
+            self.run.kill()
+
+    def _print_event(self, event: Event) -> None:
+        if event.kind in ("state", "error", "info", "callback", "error_callback", "task", "pool"):
+            self._say(event.text)
+        elif event.kind == "log":
+            self._say(f"log {event.text}")
+
+    def _print_progress(self) -> None:
+        parts = []
+        records = [r for r in self.run.engine.records.values() if r.kind == "worker"]
+        known = [r.fraction for r in records if r.fraction is not None]
+        if known:
+            parts.append(f"workers {100 * sum(known) / len(records):.0f}%")
+        for record in records[:PROGRESS_WORKERS_SHOWN]:
+            if record.state.is_alive:
+                share = f"{100 * record.fraction:.0f}%" if record.fraction is not None else "…"
+                parts.append(f"{record.name} {share}")
+        if len(records) > PROGRESS_WORKERS_SHOWN:
+            parts.append(f"(+{len(records) - PROGRESS_WORKERS_SHOWN} more)")
+        if self.run.pool is not None:
+            parts.append(self.run.pool.progress_text())
+        if parts:
+            self._say("progress " + " | ".join(parts))
+
+    def _say(self, text: str) -> None:
+        self.out.write(f"[{self.run.duration:7.2f}s] {text}\n")
+        self.out.flush()
+
+
+def _verdict(code: int) -> str:
+    return {0: "all workers succeeded", 130: "interrupted"}.get(code, "run ended with failures")

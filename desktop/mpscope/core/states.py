@@ -1,0 +1,60 @@
+"""Worker states, what ends a run badly, and plain-words explanations of exit codes."""
+
+from __future__ import annotations
+
+import enum
+import signal
+
+
+class State(enum.StrEnum):
+    """The life of one worker process, as the parent sees it."""
+
+    PENDING = "pending"  # configured, not started
+    STARTING = "starting"  # start() called, bootstrap has not reported yet
+    RUNNING = "running"
+    STOPPING = "stopping"  # a stop (or terminate/kill) was asked, not yet exited
+    FINISHED = "finished"  # the task returned
+    FAILED = "failed"  # the task raised, or its result could not be pickled
+    STOPPED = "stopped"  # ended by a cooperative stop
+    TERMINATED = "terminated"  # SIGTERM
+    KILLED = "killed"  # SIGKILL
+    LOST = "lost"  # died without a final word: crash, os._exit, segfault
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATES
+
+    @property
+    def is_alive(self) -> bool:
+        return self in (State.STARTING, State.RUNNING, State.STOPPING)
+
+
+FINAL_STATES = frozenset(
+    {State.FINISHED, State.FAILED, State.STOPPED, State.TERMINATED, State.KILLED, State.LOST}
+)
+
+# Exit codes the bootstrap itself uses, so they can be told apart from a task's own.
+EXIT_FAILED = 1
+EXIT_ORPHANED = 70  # the parent died; the watchdog ended this worker
+
+
+def signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def explain_exit(exitcode: int | None) -> str:
+    """Say in words what an exit code means: `-11` → 'signal SIGSEGV (Segmentation fault)'."""
+    if exitcode is None:
+        return "still running"
+    if exitcode == 0:
+        return "exited normally (code 0)"
+    if exitcode < 0:
+        description = signal.strsignal(-exitcode)
+        name = signal_name(-exitcode)
+        return f"signal {name} ({description})" if description else f"signal {name}"
+    if exitcode == EXIT_ORPHANED:
+        return f"exit code {exitcode}: the parent died, the worker ended itself"
+    return f"exit code {exitcode}"

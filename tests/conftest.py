@@ -1,0 +1,48 @@
+"""Shared test fixtures: every test must leave no child process behind."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import psutil
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Long-lived helpers that multiprocessing itself keeps for the whole session.
+_HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+
+
+def _leftovers() -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmdline = " ".join(child.cmdline())
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            cmdline = ""
+        except psutil.AccessDenied:
+            continue
+        if not any(helper in cmdline for helper in _HELPERS):
+            found.append(child)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind():
+    """Fail a test that leaves a child process (or an unreaped zombie) behind."""
+    yield
+    deadline = time.monotonic() + 3.0
+    left = _leftovers()
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = _leftovers()
+    if left:
+        described = []
+        for proc in left:
+            try:
+                described.append(f"{proc.pid} {proc.status()} {' '.join(proc.cmdline())[:120]}")
+                proc.kill()
+            except psutil.Error:
+                described.append(str(proc.pid))
+        pytest.fail("test left processes behind:\n" + "\n".join(described))
