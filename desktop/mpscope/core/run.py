@@ -74,6 +74,15 @@ class Run:
         if self.pool is not None:
             self.pool.kill()
 
+    def control(self, action: str, wid: int) -> None:
+        """Apply stop | terminate | kill | restart to one worker or pool process."""
+        record = self.engine.records[wid]
+        if record.kind == "pool":
+            if self.pool is not None and action in ("terminate", "kill", "stop"):
+                self.pool.signal_process(wid, "kill" if action == "kill" else "terminate")
+            return
+        getattr(self.engine, action)(wid)
+
     def exit_code(self) -> int:
         """0 when everything succeeded; 1 when anything failed, was stopped or lost; 130 if interrupted."""
         if self.interrupted:

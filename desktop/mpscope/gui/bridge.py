@@ -1,0 +1,190 @@
+"""RunBridge: adapts the Qt-free Run to Qt, draining it from a QTimer with a time budget.
+
+The GUI thread never blocks on IPC: `Run.poll(budget)` only does non-blocking
+reads, and the timer gives it a few milliseconds per tick, backing off when
+nothing arrives (so an idle window costs almost nothing). Views do not listen
+to every message: they refresh from the records on `refreshed` (10 Hz) and
+receive events in batches.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from mpscope.core.config import RunConfig
+from mpscope.core.records import Event, WorkerRecord
+from mpscope.core.run import Run
+from mpscope.core.sampler import Sample, Sampler
+
+DRAIN_BUDGET_S = 0.006
+FAST_TICK_MS = 10
+SLOW_TICK_MS = 50
+REFRESH_MS = 100
+SAMPLE_MS = 1000
+
+
+class RunBridge(QObject):
+    """Owns the current Run; emits batched events, periodic refreshes and CPU samples.
+
+    Signals:
+        config_changed(RunConfig): a configuration was loaded or edited.
+        run_started(): a run began.
+        run_finished(int): the run ended, with its exit code.
+        events_arrived(list[Event]): events since the last drain pass, in order.
+        refreshed(): records changed; views re-read them (at most 10 times a second).
+        sampled(Sample): a new CPU/memory sample (per core, per worker pid, own).
+    """
+
+    config_changed = Signal(object)
+    run_started = Signal()
+    run_finished = Signal(int)
+    events_arrived = Signal(list)
+    refreshed = Signal()
+    sampled = Signal(object)
+
+    def __init__(self, parent: QObject | None = None, sample_ms: int = SAMPLE_MS) -> None:
+        super().__init__(parent)
+        self.config: RunConfig | None = None
+        self.run: Run | None = None
+        self.sampler = Sampler()
+        self.last_sample: Sample | None = None
+        self.messages_per_second = 0.0
+        self._pending_events: list[Event] = []
+        self._dirty = False
+        self._handled_since_sample = 0
+        self._drain_timer = QTimer(self)
+        self._drain_timer.setInterval(FAST_TICK_MS)
+        self._drain_timer.timeout.connect(self._drain)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._sample_timer = QTimer(self)
+        self._sample_timer.setInterval(sample_ms)
+        self._sample_timer.timeout.connect(self._sample)
+        self._sample_timer.start()
+        self._refresh_timer.start()
+
+    # -- what views read ---------------------------------------------------------
+    @property
+    def records(self) -> list[WorkerRecord]:
+        return list(self.run.engine.records.values()) if self.run else []
+
+    @property
+    def pool(self) -> Any:
+        return self.run.pool if self.run else None
+
+    @property
+    def running(self) -> bool:
+        return self.run is not None and self.run.started_at is not None and self.run.busy
+
+    # -- commands --------------------------------------------------------------
+    def set_config(self, config: RunConfig) -> None:
+        self.config = config
+        self.config_changed.emit(config)
+
+    def start(self) -> None:
+        """Start a new run of the current configuration (the previous one must have ended)."""
+        if self.config is None or self.running:
+            return
+        self.run = Run(self.config)
+        self.run.engine.subscribe(self._pending_events.append)
+        self.run.start()
+        self._drain_timer.setInterval(FAST_TICK_MS)
+        self._drain_timer.start()
+        self.run_started.emit()
+        self._dirty = True
+
+    def stop_all(self) -> None:
+        if self.run:
+            self.run.stop()
+
+    def kill_all(self) -> None:
+        if self.run:
+            self.run.kill()
+
+    def terminate_all(self) -> None:
+        if self.run:
+            self.run.engine.terminate_all()
+            if self.run.pool is not None:
+                self.run.pool.kill()
+
+    def control(self, action: str, wid: int) -> None:
+        """stop | terminate | kill | restart one worker or pool process."""
+        if self.run is None:
+            return
+        self.run.control(action, wid)
+        if action == "restart" and not self._drain_timer.isActive():
+            self._drain_timer.start()
+        self._dirty = True
+
+    def set_daemon(self, wid: int, daemon: bool) -> None:
+        if self.run:
+            self.run.engine.set_daemon(wid, daemon)
+            self._dirty = True
+
+    def set_sample_interval(self, ms: int) -> None:
+        self._sample_timer.setInterval(ms)
+
+    def set_sampling_active(self, active: bool) -> None:
+        """Pause sampling when nobody looks (window hidden or minimized)."""
+        if active and not self._sample_timer.isActive():
+            self._sample_timer.start()
+        elif not active:
+            self._sample_timer.stop()
+
+    # -- the pump ----------------------------------------------------------------
+    def _drain(self) -> None:
+        run = self.run
+        if run is None:
+            self._drain_timer.stop()
+            return
+        handled = run.poll(DRAIN_BUDGET_S)
+        self._handled_since_sample += handled
+        # Back off when quiet: an idle window must cost almost nothing.
+        self._drain_timer.setInterval(FAST_TICK_MS if handled else SLOW_TICK_MS)
+        if self._pending_events:
+            events, self._pending_events = self._pending_events, []
+            self.events_arrived.emit(events)
+            self._dirty = True
+        if handled:
+            self._dirty = True
+        if not run.busy:
+            self._drain_timer.stop()
+            self._refresh()
+            self.run_finished.emit(run.exit_code())
+
+    def _refresh(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.refreshed.emit()
+
+    def _sample(self) -> None:
+        run = self.run
+        pids = [r.pid for r in self.records if r.pid and r.state.is_alive] if run else []
+        sample = self.sampler.sample(pids)
+        elapsed = (sample.t - self.last_sample.t) if self.last_sample else 0.0
+        if elapsed > 0:
+            self.messages_per_second = self._handled_since_sample / elapsed
+        self._handled_since_sample = 0
+        self.last_sample = sample
+        for record in self.records:
+            if record.pid in sample.per_pid:
+                record.cpu_percent, record.rss = sample.per_pid[record.pid]
+            elif not record.state.is_alive:
+                record.cpu_percent = 0.0
+        self.sampled.emit(sample)
+        self._dirty = True
+
+    def shutdown(self) -> None:
+        """Stop timers; kill whatever still runs (the window asked the user first)."""
+        self._drain_timer.stop()
+        self._sample_timer.stop()
+        self._refresh_timer.stop()
+        if self.run is not None and self.run.busy:
+            self.run.kill()
+            while self.run.busy:
+                self.run.poll(0.05)
+                time.sleep(0.01)
