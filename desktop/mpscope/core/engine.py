@@ -255,7 +255,12 @@ class Engine:
         by_sentinel = {live.process.sentinel: wid for wid, live in self._live.items()}
         for sentinel in multiprocessing.connection.wait(list(by_sentinel), timeout=0):
             wid = by_sentinel[sentinel]  # type: ignore[index]
-            self._finish(self.records[wid], self._live.pop(wid))
+            process = self._live[wid].process
+            # The sentinel closes a moment before the exit status can be collected;
+            # if it is not there yet, finish at the next poll rather than wait.
+            process.join(0)
+            if process.exitcode is not None:
+                self._finish(self.records[wid], self._live.pop(wid))
 
     def _escalate(self) -> None:
         now = time.monotonic()
@@ -307,7 +312,6 @@ class Engine:
     # -- endings -----------------------------------------------------------------
     def _finish(self, record: WorkerRecord, live: _Live) -> None:
         """The process is gone: read what it left, then decide how it ended."""
-        live.process.join(0)
         for message in live.reader.drain():
             self._handle(record, live, message)
         live.reader.close()

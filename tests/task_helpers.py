@@ -1,0 +1,46 @@
+"""Tasks used only by the tests, run in real worker processes as "task_helpers:NAME"."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+QT_MODULES = ("PySide6", "pyqtgraph", "shiboken6")
+
+
+def qt_modules_loaded() -> list[str]:
+    """Which Qt modules this process has imported (must be none in a worker)."""
+    return sorted(name for name in sys.modules if name.split(".")[0] in QT_MODULES)
+
+
+def flood_reports(n: int = 1_000_000, reporter=None) -> int:
+    """Report progress n times as fast as possible: coalescing must keep the channel quiet."""
+    for i in range(n):
+        reporter.report(i + 1, n)
+    return n
+
+
+def stubborn(reporter=None) -> None:
+    """Ignore every stop request: only terminate or kill ends it."""
+    while True:
+        try:
+            time.sleep(0.05)
+        except BaseException:  # noqa: BLE001 - the point is to swallow StopRequested
+            pass
+
+
+def cleanup_on_stop(path: str, reporter=None) -> str:
+    """Sleep until stopped, then write a marker file: the task saw the stop and cleaned up."""
+    try:
+        while True:
+            time.sleep(0.02)
+            reporter.report(1)
+    finally:
+        with open(path, "w") as handle:
+            handle.write("cleaned up")
+
+
+def plain_sleep(seconds: float = 30.0) -> float:
+    """A plain function that knows nothing of mpscope."""
+    time.sleep(seconds)
+    return seconds

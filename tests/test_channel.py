@@ -1,0 +1,62 @@
+"""The framed channel: complete frames only, half frames discarded, reads never block."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+
+from mpscope.core.channel import HEADER, FrameReader, FrameWriter
+
+
+def _pipe() -> tuple[FrameReader, int]:
+    read_fd, write_fd = os.pipe()
+    return FrameReader(read_fd), write_fd
+
+
+def test_frames_round_trip_in_order():
+    reader, write_fd = _pipe()
+    writer = FrameWriter(write_fd)
+    for i in range(500):
+        writer.send(("msg", i, "x" * (i % 7)))
+    os.close(write_fd)
+    got = reader.drain()
+    assert [message[1] for message in got] == list(range(500))
+    assert reader.truncated_bytes == 0
+    reader.close()
+
+
+def test_half_frame_is_discarded_and_reading_never_blocks():
+    reader, write_fd = _pipe()
+    FrameWriter(write_fd).send("whole")
+    payload = pickle.dumps("y" * 10_000)
+    os.write(write_fd, HEADER.pack(len(payload)) + payload[:3000])  # a writer killed mid-frame
+    started = time.monotonic()
+    assert reader.read(100) == ["whole"]
+    assert reader.read(100) == []  # the half frame waits, without blocking
+    assert time.monotonic() - started < 0.5
+    os.close(write_fd)
+    assert reader.drain() == []
+    assert reader.truncated_bytes == HEADER.size + 3000
+    reader.close()
+
+
+def test_read_respects_the_message_cap():
+    reader, write_fd = _pipe()
+    writer = FrameWriter(write_fd)
+    for i in range(50):
+        writer.send(i)
+    assert reader.read(10) == list(range(10))
+    assert reader.read(100) == list(range(10, 50))
+    os.close(write_fd)
+    reader.close()
+
+
+def test_corrupt_frame_is_counted_and_skipped():
+    reader, write_fd = _pipe()
+    os.write(write_fd, HEADER.pack(4) + b"\x00bad")
+    FrameWriter(write_fd).send("after")
+    os.close(write_fd)
+    assert reader.drain() == ["after"]
+    assert reader.corrupt_frames == 1
+    reader.close()
