@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 
@@ -23,10 +24,8 @@ def flood_reports(n: int = 1_000_000, reporter=None) -> int:
 def stubborn(reporter=None) -> None:
     """Ignore every stop request: only terminate or kill ends it."""
     while True:
-        try:
+        with contextlib.suppress(BaseException):  # the point: swallow StopRequested
             time.sleep(0.05)
-        except BaseException:  # noqa: BLE001 - the point is to swallow StopRequested
-            pass
 
 
 def cleanup_on_stop(path: str, reporter=None) -> str:

@@ -26,7 +26,7 @@ def _command(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a configuration in the terminal (no window)")
     run.add_argument("config", help="a TOML configuration file")
-    run.add_argument("--summary-json", metavar="PATH", help="write a JSON summary when the run ends")
+    run.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
     check = sub.add_parser("check", help="validate a configuration and start nothing")
     check.add_argument("config", help="a TOML configuration file")
     sub.add_parser("example", help="print a commented example configuration")
@@ -42,7 +42,8 @@ def _command(argv: list[str]) -> int:
     if options.command == "check":
         groups = sum(group.count for group in config.workers)
         pool = f" and a pool of {config.pool.processes}" if config.pool else ""
-        print(f"{options.config}: ok ({groups} worker(s){pool}, start method {config.start_method})")
+        method = config.start_method
+        print(f"{options.config}: ok ({groups} worker(s){pool}, start method {method})")
         return EXIT_OK
     from mpscope.core.headless import HeadlessRunner
 
@@ -68,7 +69,7 @@ def _gui(argv: list[str]) -> int:
     parser.add_argument("config", nargs="?", help="a TOML configuration to load")
     parser.add_argument("--autostart", action="store_true", help="start the run at once")
     parser.add_argument("--quit-when-done", action="store_true", help="close when the run ends")
-    parser.add_argument("--summary-json", metavar="PATH", help="write a JSON summary when the run ends")
+    parser.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
     options = parser.parse_args(argv)
     try:
         from mpscope.gui.app import run_app

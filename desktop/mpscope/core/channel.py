@@ -27,6 +27,7 @@ primitives, without the shared parts:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import struct
@@ -105,7 +106,7 @@ class FrameReader:
         return messages
 
     def _parse(self, limit: int) -> list[Any]:
-        messages = []
+        messages: list[Any] = []
         buffer = self._buffer
         offset = 0
         while len(messages) < limit and len(buffer) - offset >= HEADER.size:
@@ -123,7 +124,5 @@ class FrameReader:
         return messages
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             os.close(self.fd)
-        except OSError:
-            pass

@@ -768,7 +768,7 @@ def _resolve(check: _Checker, path: KeyPath, name: str) -> Callable[..., Any] | 
         return tasks.resolve(name)
     except tasks.TaskError as exc:
         check.error(path, str(exc))
-    except Exception as exc:  # a user module may fail in any way on import
+    except Exception as exc:  # noqa: BLE001 - a user module may fail in any way on import
         check.error(path, f"cannot load task {_toml_value(name)}: {type(exc).__name__}: {exc}")
     return None
 

@@ -202,7 +202,7 @@ class Engine:
                 break
 
     def _spawn(self, record: WorkerRecord) -> None:
-        ctx = self.context
+        ctx: Any = self.context  # typeshed's BaseContext lacks Process
         # Created just before start() so no earlier sibling inherits its write end.
         read_end, write_end = ctx.Pipe(duplex=False)
         stop_flag = ctx.RawValue("b", 0)

@@ -84,7 +84,7 @@ class Run:
         getattr(self.engine, action)(wid)
 
     def exit_code(self) -> int:
-        """0 when everything succeeded; 1 when anything failed, was stopped or lost; 130 if interrupted."""
+        """0: all succeeded; 1: anything failed, was stopped or lost; 130: interrupted."""
         if self.interrupted:
             return 130
         workers_ok = all(
