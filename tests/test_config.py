@@ -354,7 +354,7 @@ def test_spec_missing_function(user_module: str) -> None:
 
 def test_spec_not_callable(user_module: str) -> None:
     err = error(f'[[workers]]\ntask = "{user_module}:NOT_CALLABLE"\n')
-    assert err.problem == f"task '{user_module}:NOT_CALLABLE' is not callable (it is a int)"
+    assert err.problem == f"task '{user_module}:NOT_CALLABLE' is not callable (it is of type int)"
 
 
 def test_args_not_accepted() -> None:
