@@ -142,3 +142,16 @@ args = { seconds = 60 }
 def test_help_lists_the_commands():
     result = mpscope("run", "--help")
     assert result.returncode == 0 and "--summary-json" in result.stdout
+
+
+@pytest.mark.parametrize("start_method", ["spawn", "forkserver"])
+def test_workers_started_by_the_cli_never_import_qt(tmp_path, start_method):
+    path = write(tmp_path, f"""
+start_method = "{start_method}"
+[[workers]]
+task = "task_helpers:qt_modules_loaded"
+""")
+    summary = tmp_path / "summary.json"
+    result = mpscope("run", str(path), "--summary-json", str(summary))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(summary.read_text())["workers"][0]["result"] == []

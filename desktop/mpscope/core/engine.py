@@ -329,7 +329,7 @@ class Engine:
             record.result = final.result
             if record.total:
                 record.done = record.total
-            self._end(record, State.FINISHED, "finished")
+            self._end(record, State.FINISHED, f"returned {_short(final.result)}")
         else:
             self._end(record, *_silent_death(exitcode, live.requested))
         if live.reader.truncated_bytes:
@@ -389,6 +389,11 @@ class Engine:
             self._cancel_pending(self.records[wid])
         self.stop_all()
         self.run_until_done()
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _silent_death(exitcode: int | None, requested: str | None) -> tuple[State, str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from mpscope.core.records import WorkerRecord
 from mpscope.core.run import Run
+from mpscope.core.states import State
 
 
 def build_summary(run: Run) -> dict[str, Any]:
@@ -62,7 +63,10 @@ def format_table(run: Run) -> str:
     for r in run.engine.records.values():
         if r.kind != "worker":
             continue
-        outcome = str(r.error) if r.error else ("" if r.result is None else json.dumps(r.result))
+        if r.state is State.FINISHED:
+            outcome = "" if r.result is None else json.dumps(r.result)
+        else:
+            outcome = str(r.error) if r.error else r.detail
         rows.append((
             r.name, str(r.pid or "-"), r.task, str(r.state),
             "-" if r.exitcode is None else str(r.exitcode),
