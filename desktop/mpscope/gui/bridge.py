@@ -1,8 +1,10 @@
 """RunBridge: adapts the Qt-free Run to Qt, draining it from a QTimer with a time budget.
 
 The GUI thread never blocks on IPC: `Run.poll(budget)` only does non-blocking
-reads, and the timer gives it a few milliseconds per tick, backing off when
-nothing arrives (so an idle window costs almost nothing). Views do not listen
+reads, and the timer gives it at most 10 ms per tick. Under a flood the ticks
+run back to back (other events are still handled between them, so the window
+stays responsive); when nothing arrives the timer backs off to 50 ms, so an
+idle window costs almost nothing. Views do not listen
 to every message: they refresh from the records on `refreshed` (10 Hz) and
 receive events in batches.
 """
@@ -19,7 +21,7 @@ from mpscope.core.records import Event, WorkerRecord
 from mpscope.core.run import Run
 from mpscope.core.sampler import Sample, Sampler
 
-DRAIN_BUDGET_S = 0.006
+DRAIN_BUDGET_S = 0.010
 FAST_TICK_MS = 10
 SLOW_TICK_MS = 50
 REFRESH_MS = 100
@@ -141,10 +143,16 @@ class RunBridge(QObject):
         if run is None:
             self._drain_timer.stop()
             return
+        began = time.perf_counter()
         handled = run.poll(DRAIN_BUDGET_S)
+        backlog = time.perf_counter() - began >= DRAIN_BUDGET_S
         self._handled_since_sample += handled
-        # Back off when quiet: an idle window must cost almost nothing.
-        self._drain_timer.setInterval(FAST_TICK_MS if handled else SLOW_TICK_MS)
+        # A backlog drains in back-to-back ticks (the event loop still runs between
+        # them); a quiet run backs off, so an idle window costs almost nothing.
+        if backlog:
+            self._drain_timer.setInterval(0)
+        else:
+            self._drain_timer.setInterval(FAST_TICK_MS if handled else SLOW_TICK_MS)
         if self._pending_events:
             events, self._pending_events = self._pending_events, []
             self.events_arrived.emit(events)

@@ -1,0 +1,36 @@
+"""`python -m mpscope.bench`: run the benchmarks and print the table (not part of the tests)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+
+from mpscope.bench import ingest, latency, overhead
+from mpscope.bench.table import render
+
+SUITES = {"overhead": overhead.measure, "ingest": ingest.measure, "latency": latency.measure}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mpscope.bench", description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions (median; default 5)")
+    parser.add_argument("--only", nargs="*", choices=sorted(SUITES), help="run only these")
+    options = parser.parse_args(argv)
+    rows = []
+    for name in options.only or SUITES:
+        started = time.monotonic()
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        rows += SUITES[name](options.repeat)
+        print(f"  {name} took {time.monotonic() - started:.0f}s", file=sys.stderr, flush=True)
+    python = platform.python_version()
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {python}")
+    print(f"medians of {options.repeat} runs\n")
+    print(render(rows))
+    return 0 if all(row.ok for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
