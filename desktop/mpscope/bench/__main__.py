@@ -8,10 +8,17 @@ import platform
 import sys
 import time
 
-from mpscope.bench import ingest, latency, overhead
+from mpscope.bench import idle, ingest, latency, overhead, scale, startup
 from mpscope.bench.table import render
 
-SUITES = {"overhead": overhead.measure, "ingest": ingest.measure, "latency": latency.measure}
+SUITES = {
+    "overhead": overhead.measure,
+    "ingest": ingest.measure,
+    "idle": idle.measure,
+    "latency": latency.measure,
+    "scale": scale.measure,
+    "startup": startup.measure,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
