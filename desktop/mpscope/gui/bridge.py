@@ -92,7 +92,7 @@ class RunBridge(QObject):
         if self.config is None or self.running:
             return
         self.run = Run(self.config)
-        self.run.engine.subscribe(self._pending_events.append)
+        self.run.engine.subscribe(self._on_event)
         self.run.start()
         self._drain_timer.setInterval(FAST_TICK_MS)
         self._drain_timer.start()
@@ -163,6 +163,9 @@ class RunBridge(QObject):
             self._drain_timer.stop()
             self._refresh()
             self.run_finished.emit(run.exit_code())
+
+    def _on_event(self, event: Event) -> None:
+        self._pending_events.append(event)
 
     def _refresh(self) -> None:
         if self._dirty:
