@@ -1,0 +1,160 @@
+"""The pool panel against real pools, and its task stream against 10,000 synthetic tasks."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from mpscope.core import config as cfg
+from mpscope.core.pool import Span, TaskRecord
+from mpscope.gui.bridge import RunBridge
+from mpscope.gui.panels.pool import PoolPanel
+from mpscope.gui.task_stream import TaskStreamPlot
+
+WAIT_MS = 30_000
+
+
+@pytest.fixture
+def panel(qtbot):
+    bridge = RunBridge(sample_ms=3_600_000)
+    made = PoolPanel(bridge)
+    made.resize(700, 600)
+    made.show()
+    qtbot.waitExposed(made)
+    yield made
+    bridge.kill_all()
+    qtbot.waitUntil(lambda: not bridge.running, timeout=WAIT_MS)
+    made.cleanup()
+    bridge.shutdown()
+    made.close()
+    made.deleteLater()
+
+
+def run_to_the_end(panel: PoolPanel, qtbot, toml: str) -> int:
+    bridge = panel._bridge
+    bridge.set_config(cfg.loads(toml))
+    with qtbot.waitSignal(bridge.run_finished, timeout=WAIT_MS) as finished:
+        bridge.start()
+    return finished.args[0]
+
+
+def test_without_a_pool_the_panel_says_how_to_get_one(panel):
+    assert "no pool" in panel.placeholder.text()
+    panel._bridge.set_config(cfg.loads('[[workers]]\ntask = "sleep_io"'))
+    assert panel._stack.currentWidget() is panel.placeholder
+    assert "[pool]" in panel.placeholder.text()
+    panel._bridge.set_config(cfg.loads('[pool]\ntask = "square"\nitems = 3'))
+    assert "starts with the run" in panel.placeholder.text()
+
+
+def test_a_real_imap_pool_fills_the_task_stream(panel, qtbot):
+    code = run_to_the_end(panel, qtbot, """
+        [pool]
+        task = "sleep_io"
+        items = [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05,
+                 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05]
+        processes = 2
+        method = "imap"
+        chunksize = 2
+    """)
+    assert code == 0
+    pool = panel._bridge.pool
+    counts = pool.counts()
+    finished = [t for t in pool.tasks if t.outcome in ("ok", "failed")]
+    assert len(finished) == 10 and counts["done"] == 10
+    assert panel.stream.bar_count() == len(finished) == panel.stream.bar_count("ok")
+    chips = [text for _color, text, _mark in panel.counts.entries[1]]
+    for name in ("pending", "running", "done", "failed", "lost", "retried"):
+        assert f"{name} {counts[name]}" in chips
+    assert panel.progress.value() == 20 and "20 of 20" in panel.progress.format()
+    assert panel.setup.text() == "imap · multiprocessing · chunksize 2 · 2 processes"
+    # A row per pool process, and each bar on its process's row.
+    rows = panel.stream._rows
+    assert len(rows) == 2
+    task = finished[0]
+    hit = panel.stream.task_at((task.started + task.ended) / 2 - pool.started_at, rows[task.wid])
+    assert hit is not None and hit[0] is task
+    assert "Items 0–1 (2 items)" in panel.stream.describe(*hit)
+    assert set(panel.insights.bars["working"].opts["width"]) != {0.0}  # time split drawn
+
+
+def test_apply_async_callbacks_are_listed_with_their_counts(panel, qtbot):
+    code = run_to_the_end(panel, qtbot, """
+        [pool]
+        task = "risky"
+        items = [1, 2, 3, 4, 5, 6]
+        processes = 2
+        method = "apply_async"
+    """)
+    assert code == 1  # risky(3) and risky(6) raise
+    qtbot.waitUntil(lambda: panel.callbacks.rowCount() == 6)
+    texts = [panel.callbacks.event_at(row).text for row in range(6)]
+    assert sum(t.startswith("error_callback") for t in texts) == 2
+    assert panel.callback_count.text().startswith("4 callbacks · 2 error callbacks")
+    assert panel.stream.bar_count("failed") == 2 and panel.stream.bar_count("ok") == 4
+
+
+def synthetic_tasks(count: int, processes: int, t0: float) -> list[TaskRecord]:
+    tasks = [TaskRecord(i, i, 1) for i in range(count)]
+    clock = [t0] * processes
+    for i, task in enumerate(tasks):
+        wid = i % processes + 1
+        task.wid, task.pid, task.started = wid, 1000 + wid, clock[wid - 1]
+        task.ended = clock[wid - 1] = task.started + 0.001
+        task.outcome = "failed" if i % 50 == 0 else "ok"
+    return tasks
+
+
+def test_ten_thousand_tasks_update_incrementally(qtbot, capsys):
+    import pyqtgraph as pg
+
+    view = pg.GraphicsLayoutWidget()
+    plot = TaskStreamPlot()
+    view.addItem(plot)
+    view.resize(800, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    t0 = 1_700_000_000.0
+    tasks = synthetic_tasks(10_000, 8, t0)
+    for task in tasks[-8:]:  # the last eight still run
+        task.ended, task.outcome = None, "running"
+    plot.set_rows([(wid, f"pool-{wid - 1}") for wid in range(1, 9)])
+    began = time.perf_counter()
+    plot.update_tasks(tasks, t0, t0 + 2.0)
+    first = time.perf_counter() - began
+    assert plot.bar_count() == 10_000 and plot.bar_count("running") == 8
+    assert plot.bar_count("failed") == 200
+    for task in tasks[-8:]:
+        task.ended, task.outcome = task.started + 0.5, "ok"
+    began = time.perf_counter()
+    plot.update_tasks(tasks, t0, t0 + 2.25)
+    view.viewport().repaint()
+    frame = time.perf_counter() - began
+    assert plot.bar_count("running") == 0 and plot.bar_count("ok") == 9_800
+    with capsys.disabled():
+        print(f"\n10,000 tasks: first read {first * 1000:.1f} ms, "
+              f"then update + paint {frame * 1000:.1f} ms")
+    assert frame < 0.25  # loose for slow CI machines; ~6 ms measured
+    view.close()
+
+
+def test_a_retried_task_shows_its_lost_attempt_and_its_retry(qtbot):
+    plot = TaskStreamPlot()
+    t0 = 1_700_000_000.0
+    task = TaskRecord(0, 0, 1, pid=2001, wid=2, started=t0 + 1.0, ended=t0 + 1.5,
+                      outcome="ok", attempt=2)
+    task.history.append(Span(1001, 1, t0 + 0.1, t0 + 0.4, "lost"))
+    plot.set_rows([(1, "pool-0"), (2, "pool-1")])
+    plot.update_tasks([task], t0, t0 + 2.0)
+    assert plot.bar_count("lost") == 1 and plot.bar_count("ok") == 1
+    lost = plot.task_at(0.2, 0)
+    assert lost == (task, 0)
+    assert "attempt 1: lost" in plot.describe(*lost)
+    assert "attempt 2: ok" in plot.describe(*plot.task_at(1.2, 1))
+    assert plot.task_at(0.7, 0) is None and plot.task_at(0.2, 0.45) is None
+    clicked = []
+    plot.task_clicked.connect(clicked.append)
+    point = QPointF(1.2, 1)
+    assert plot.task_at(point.x(), point.y())[0] is task
