@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import time
 
 import psutil
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+# Runs recorded by tests, and settings they save, never touch the user's own. Set at
+# import, before test modules copy os.environ for their subprocesses.
+_USER_ROOT = tempfile.mkdtemp(prefix="mpscope-tests-")
+atexit.register(shutil.rmtree, _USER_ROOT, ignore_errors=True)
+os.environ["MPSCOPE_DATA_DIR"] = os.path.join(_USER_ROOT, "data")
+os.environ["MPSCOPE_SETTINGS_DIR"] = os.path.join(_USER_ROOT, "settings")
 
 # Long-lived helpers that multiprocessing itself keeps for the whole session.
 _HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")

@@ -9,9 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from mpscope.core.store import HistoryStore
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("run", "check", "example")
+COMMANDS = ("run", "check", "example", "history", "export")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,10 +33,22 @@ def _command(argv: list[str]) -> int:
     run = sub.add_parser("run", help="run a configuration in the terminal (no window)")
     run.add_argument("config", help="a TOML configuration file")
     run.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
+    run.add_argument("--no-history", action="store_true", help="do not record this run")
     check = sub.add_parser("check", help="validate a configuration and start nothing")
     check.add_argument("config", help="a TOML configuration file")
     sub.add_parser("example", help="print a commented example configuration")
+    history = sub.add_parser("history", help="list recorded runs, newest first")
+    history.add_argument("--limit", type=int, default=20, metavar="N", help="show N runs (20)")
+    history.add_argument("--status", choices=("running", "finished", "interrupted"))
+    history.add_argument("--search", metavar="TEXT", help="runs whose title or config has TEXT")
+    history.add_argument("--path", action="store_true", help="print the database's path only")
+    export = sub.add_parser("export", help="write a recorded run as JSON or CSV files")
+    export.add_argument("run_id", type=int, metavar="RUN_ID", help="a run id from `history`")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--out", metavar="DIR", default=".", help="directory to write into (.)")
     options = parser.parse_args(argv)
+    if options.command in ("history", "export"):
+        return _history(options) if options.command == "history" else _export(options)
     if options.command == "example":
         from mpscope.core.config import example_text
 
@@ -47,7 +65,65 @@ def _command(argv: list[str]) -> int:
         return EXIT_OK
     from mpscope.core.headless import HeadlessRunner
 
-    return HeadlessRunner(config).execute(options.summary_json)
+    return HeadlessRunner(config, record=not options.no_history).execute(options.summary_json)
+
+
+def _history(options: argparse.Namespace) -> int:
+    from mpscope.core.export import format_runs
+
+    store, path = _open_history()
+    if options.path:
+        print(path)
+        return EXIT_OK
+    if store is None:  # no history yet (said on stdout) or unusable (said on stderr)
+        return EXIT_FAILED if path.exists() else EXIT_OK
+    try:
+        runs = store.list_runs(options.search, options.status, options.limit)
+    finally:
+        store.close()
+    print(format_runs(runs) if runs else "no matching runs")
+    return EXIT_OK
+
+
+def _export(options: argparse.Namespace) -> int:
+    from mpscope.core.export import UnknownRun, export_csv, export_json
+
+    store, path = _open_history(quiet=True)
+    if store is None:
+        print(f"mpscope: no run #{options.run_id} in {path}", file=sys.stderr)
+        return EXIT_USAGE
+    write = export_json if options.format == "json" else export_csv
+    try:
+        written = write(store, options.run_id, options.out)
+    except UnknownRun:
+        print(f"mpscope: no run #{options.run_id} in {path} (see `mpscope history`)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print(f"mpscope: cannot write the export: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        store.close()
+    for written_path in written:
+        print(written_path)
+    return EXIT_OK
+
+
+def _open_history(quiet: bool = False) -> tuple[HistoryStore | None, Path]:
+    """(store, path); store is None when there is no history yet or it cannot be opened."""
+    from mpscope.core.paths import history_path
+    from mpscope.core.store import HistoryError, HistoryStore
+
+    path = history_path()
+    if not path.exists():  # reading must not create a database
+        if not quiet:
+            print(f"no runs recorded yet ({path})")
+        return None, path
+    try:
+        return HistoryStore(path), path
+    except HistoryError as error:
+        print(f"mpscope: {error}", file=sys.stderr)
+        return None, path
 
 
 def _load(path: str):  # type: ignore[no-untyped-def]
@@ -64,7 +140,8 @@ def _gui(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="mpscope",
         description="A desktop task monitor for Python multiprocessing.",
-        epilog="headless commands: mpscope run CONFIG | mpscope check CONFIG | mpscope example",
+        epilog="headless commands: mpscope run CONFIG | mpscope check CONFIG | mpscope example"
+               " | mpscope history | mpscope export RUN_ID",
     )
     parser.add_argument("config", nargs="?", help="a TOML configuration to load")
     parser.add_argument("--autostart", action="store_true", help="start the run at once")

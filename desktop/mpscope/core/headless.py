@@ -1,4 +1,8 @@
-"""`mpscope run`: run a configuration in the terminal, printing state changes and progress."""
+"""`mpscope run`: run a configuration in the terminal, printing state changes and progress.
+
+The run is recorded in the run history (see recorder.py) unless asked not to;
+a history that cannot be opened costs a warning, never the run.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,31 @@ import multiprocessing.connection
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import TextIO
 
 from mpscope.core.config import RunConfig
+from mpscope.core.recorder import Recorder, attach
 from mpscope.core.records import Event
 from mpscope.core.run import Run
+from mpscope.core.sampler import Sampler
 from mpscope.core.summary import build_summary, format_table, write_summary
 
 PROGRESS_EVERY = 1.0
+SAMPLE_EVERY = 1.0  # CPU samples for the history, as often as the window takes them
 PROGRESS_WORKERS_SHOWN = 8
 
 
 class HeadlessRunner:
     """Drives a Run from the terminal until it ends; Ctrl-C stops it, twice kills it."""
 
-    def __init__(self, config: RunConfig, out: TextIO = sys.stdout) -> None:
+    def __init__(self, config: RunConfig, out: TextIO = sys.stdout,
+                 history: Path | None = None, record: bool = True) -> None:
         self.run = Run(config)
         self.out = out
         self._interrupts = 0
         self.run.engine.subscribe(self._print_event)
+        self.recorder = self._record(history) if record else None
 
     def execute(self, summary_path: str | None = None) -> int:
         previous = signal.signal(signal.SIGINT, self._on_sigint)
@@ -38,20 +48,54 @@ class HeadlessRunner:
         if summary_path:
             write_summary(summary_path, build_summary(self.run))
         self.out.write(f"\n{_verdict(code)} in {self.run.duration:.1f}s (exit status {code})\n")
+        if self.recorder is not None:
+            self._finish_recording(self.recorder, code)
         self.out.flush()
         return code
 
     def _loop(self) -> None:
         run = self.run
-        next_progress = time.monotonic() + PROGRESS_EVERY
+        sampler = Sampler() if self.recorder is not None else None
+        next_progress = next_sample = time.monotonic() + PROGRESS_EVERY
         while True:
             run.poll(budget=0.05)
             if not run.busy:
                 break
-            if time.monotonic() >= next_progress:
+            now = time.monotonic()
+            if now >= next_progress:
                 self._print_progress()
-                next_progress = time.monotonic() + PROGRESS_EVERY
+                next_progress = now + PROGRESS_EVERY
+            if sampler is not None and self.recorder is not None and now >= next_sample:
+                records = run.engine.records.values()
+                pids = [r.pid for r in records if r.pid and r.state.is_alive]
+                self.recorder.on_sample(sampler.sample(pids))
+                next_sample = now + SAMPLE_EVERY
             multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
+
+    def _record(self, path: Path | None) -> Recorder | None:
+        """Start recording; on any problem say so on stderr and run unrecorded."""
+        try:
+            recorder = attach(self.run, path)
+        except (OSError, RuntimeError) as exc:  # e.g. no home directory to put the data in
+            print(f"mpscope: warning: run history unavailable ({exc}); not recording",
+                  file=sys.stderr)
+            return None
+        if not recorder.wait_ready() and recorder.error:
+            print(f"mpscope: warning: {recorder.error}; not recording", file=sys.stderr)
+            return None
+        return recorder
+
+    def _finish_recording(self, recorder: Recorder, code: int) -> None:
+        run_id = recorder.finish(code)
+        if recorder.error:
+            print(f"mpscope: warning: {recorder.error}", file=sys.stderr)
+        if run_id is None:
+            return
+        if recorder.join(0):
+            self.out.write(f"recorded as run #{run_id} in {recorder.path}\n")
+        else:
+            print(f"mpscope: warning: run #{run_id} was not completely written to "
+                  f"{recorder.path} in time", file=sys.stderr)
 
     def _on_sigint(self, signum: int, frame: object) -> None:
         self._interrupts += 1
