@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from mpscope.core.config import RunConfig
+from mpscope.core.recorder import Recorder, attach
 from mpscope.core.records import Event, WorkerRecord
 from mpscope.core.run import Run
 from mpscope.core.sampler import Sample, Sampler
@@ -47,14 +48,18 @@ class RunBridge(QObject):
     refreshed = Signal()
     sampled = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, sample_ms: int = SAMPLE_MS) -> None:
+    def __init__(self, parent: QObject | None = None, sample_ms: int = SAMPLE_MS,
+                 record_history: bool = True) -> None:
         super().__init__(parent)
         self.config: RunConfig | None = None
         self.run: Run | None = None
+        self.recorder: Recorder | None = None
+        self.record_history = record_history
         self.sampler = Sampler()
         self.last_sample: Sample | None = None
         self.messages_per_second = 0.0
         self._pending_events: list[Event] = []
+        self._watched = True
         self._dirty = False
         self._handled_since_sample = 0
         self._drain_timer = QTimer(self)
@@ -93,6 +98,8 @@ class RunBridge(QObject):
             return
         self.run = Run(self.config)
         self.run.engine.subscribe(self._on_event)
+        # Every run is recorded; the recorder writes on its own thread, never this one.
+        self.recorder = attach(self.run) if self.record_history else None
         self.run.start()
         self._drain_timer.setInterval(FAST_TICK_MS)
         self._drain_timer.start()
@@ -131,11 +138,8 @@ class RunBridge(QObject):
         self._sample_timer.setInterval(ms)
 
     def set_sampling_active(self, active: bool) -> None:
-        """Pause sampling when nobody looks (window hidden or minimized)."""
-        if active and not self._sample_timer.isActive():
-            self._sample_timer.start()
-        elif not active:
-            self._sample_timer.stop()
+        """Window shown or hidden: when nobody looks, sample only while a run is recorded."""
+        self._watched = active
 
     # -- the pump ----------------------------------------------------------------
     def _drain(self) -> None:
@@ -159,9 +163,13 @@ class RunBridge(QObject):
             self._dirty = True
         if handled:
             self._dirty = True
+        if self.recorder is not None:
+            self.recorder.snapshot()
         if not run.busy:
             self._drain_timer.stop()
             self._refresh()
+            if self.recorder is not None:
+                self.recorder.finish(run.exit_code(), timeout=0)
             self.run_finished.emit(run.exit_code())
 
     def _on_event(self, event: Event) -> None:
@@ -173,6 +181,8 @@ class RunBridge(QObject):
             self.refreshed.emit()
 
     def _sample(self) -> None:
+        if not self._watched and not self.running:
+            return
         run = self.run
         pids = [r.pid for r in self.records if r.pid and r.state.is_alive] if run else []
         sample = self.sampler.sample(pids)
@@ -181,6 +191,8 @@ class RunBridge(QObject):
             self.messages_per_second = self._handled_since_sample / elapsed
         self._handled_since_sample = 0
         self.last_sample = sample
+        if self.recorder is not None and self.running:
+            self.recorder.on_sample(sample)
         for record in self.records:
             if record.pid in sample.per_pid:
                 record.cpu_percent, record.rss = sample.per_pid[record.pid]
@@ -199,3 +211,6 @@ class RunBridge(QObject):
             while self.run.busy:
                 self.run.poll(0.05)
                 time.sleep(0.01)
+        if self.recorder is not None:
+            self.recorder.finish(self.run.exit_code() if self.run else None, timeout=0)
+            self.recorder.join(5)
