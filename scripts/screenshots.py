@@ -1,0 +1,160 @@
+"""Screenshots of the real window during a run, into docs/screenshots/ (light and dark).
+
+    python scripts/screenshots.py [--out docs/screenshots] [--config RUN.toml] [--at 5]
+
+Without a display it starts its own Xvfb (when installed). The top of this
+file stays Qt-free: spawned workers re-import it as their main module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE = (1600, 1000)
+
+# Something of everything: CPU-bound and I/O workers, one that fails, one we kill, a pool.
+DEMO = """
+title = "Classroom demo"
+grace_seconds = 1.0
+
+[[workers]]
+task = "monte_carlo_pi"
+count = 3
+name = "pi"
+args = { samples = 120_000_000 }
+
+[[workers]]
+task = "sleep_io"
+count = 2
+daemon = true
+name = "io"
+args = { seconds = 2.5, steps = 25 }
+
+[[workers]]
+task = "risky"
+count = 1
+args = { x = 3 }
+
+[pool]
+task = "sleep_io"
+items = 60
+processes = 2
+method = "imap_unordered"
+"""
+
+
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str] | None:
+    """Start Xvfb on a free display number; None when there is no Xvfb."""
+    if not shutil.which("Xvfb"):
+        return None
+    for number in range(99, 140):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        screen = f"{SIZE[0] + 200}x{SIZE[1] + 200}x24"
+        proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", screen, "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.poll() is None:
+            if Path(f"/tmp/.X11-unix/X{number}").exists():
+                return proc, f":{number}"
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait()
+    return None
+
+
+def shoot(out: Path, config: Path, at: float, dark: bool, font_scale: float = 1.0) -> int:
+    """Open the window, start the run, grab it `at` seconds in, end everything."""
+    sys.path.insert(0, str(ROOT / "desktop"))
+    from PySide6.QtCore import QTimer
+
+    from mpscope.core.states import State
+    from mpscope.gui import theme
+    from mpscope.gui.app import create_app
+    from mpscope.gui.main_window import CLOSE_TERMINATE, MainWindow
+
+    app = create_app()
+    window = MainWindow()
+    window.ask_close = lambda daemons, others: CLOSE_TERMINATE  # never a dialog here
+    window.resize(*SIZE)
+    window.font_scaler.set_scale(font_scale)  # e.g. 1.5: what a projector in class shows
+    if not window.launch.load_file(str(config)):
+        print(f"screenshots: cannot open {config}", file=sys.stderr)
+        return 2
+    window.show()
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def grab(name: str) -> None:
+        path = out / name
+        window.grab().save(str(path))
+        written.append(path)
+
+    def kill_one() -> None:
+        # Shows what an operator sees after a SIGKILL: the killed chip and its exit.
+        victims = [r for r in window.bridge.records if r.group == "pi" and r.state is State.RUNNING]
+        if victims:
+            window.bridge.control("kill", victims[-1].wid)
+
+    def go_dark() -> None:
+        theme.apply_theme(app, "dark")
+
+    steps: list[tuple[float, object]] = [
+        (0.0, window.launch.start), (at * 0.5, kill_one), (at, lambda: grab("window.png")),
+    ]
+    if dark:
+        steps += [(at + 0.2, go_dark), (at + 1.2, lambda: grab("window-dark.png"))]
+    steps.append((steps[-1][0] + 0.1, window.close))
+    for delay, step in steps:
+        QTimer.singleShot(int(delay * 1000), step)  # type: ignore[arg-type]
+    window.closed.connect(app.quit)
+    app.exec()
+    for path in written:
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0 if written else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--config", type=Path, help="a run file (default: a built-in demo)")
+    parser.add_argument("--at", type=float, default=10.0, help="seconds into the run to grab")
+    parser.add_argument("--no-dark", action="store_true", help="skip the dark-palette shot")
+    parser.add_argument("--font-scale", type=float, default=1.0, help="presenter text size")
+    options = parser.parse_args(argv)
+    display = None
+    if not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        display = start_xvfb()
+        if display is None:
+            print("screenshots: no display and no Xvfb; set QT_QPA_PLATFORM=offscreen",
+                  file=sys.stderr)
+            return 2
+        os.environ["DISPLAY"] = display[1]
+    with tempfile.TemporaryDirectory(prefix="mpscope-shots-") as temp:
+        # Never read or write the user's own mpscope settings.
+        os.environ["MPSCOPE_SETTINGS_DIR"] = temp
+        config = options.config
+        if config is None:
+            config = Path(temp) / "demo.toml"
+            config.write_text(DEMO, encoding="utf-8")
+        try:
+            return shoot(options.out, config, options.at, not options.no_dark,
+                         options.font_scale)
+        finally:
+            if display is not None:
+                display[0].terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    display[0].wait(5)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

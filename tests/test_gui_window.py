@@ -1,0 +1,203 @@
+"""The main window: a run from the form, closing with workers alive, a flood, `run_app` options."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from argparse import Namespace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from mpscope.core.states import State
+from mpscope.gui import main_window as mw
+from mpscope.gui.app import display_problem, run_app
+from mpscope.gui.main_window import MainWindow
+from mpscope.gui.workers_model import Column
+
+WAIT_MS = 30_000
+DESKTOP = str(Path(__file__).resolve().parents[1] / "desktop")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    made = MainWindow(settings=settings)
+    made.show()
+    yield made
+    if made.isVisible():  # a test that did not close it: end the run, then close
+        made.bridge.kill_all()
+        qtbot.waitUntil(lambda: not made.bridge.running, timeout=WAIT_MS)
+        made.close()
+    made.deleteLater()
+
+
+def use_form(window: MainWindow, *groups: dict) -> None:
+    launch = window.launch
+    for editor in list(launch.groups):
+        launch.remove_group(editor)
+    for group in groups:
+        launch.add_group(group)
+    assert launch.validate() is not None, launch.errors
+
+
+def sleepers(seconds: float, count: int = 2, **extra) -> dict:
+    return {"task": "sleep_io", "count": count,
+            "args": {"seconds": seconds, "steps": max(2, int(seconds * 10))}, **extra}
+
+
+def test_a_run_started_from_the_window_shows_progress(window, qtbot):
+    use_form(window, sleepers(1.5))
+    assert window.actions_by_name["start"].isEnabled()
+    window.actions_by_name["start"].trigger()
+    model = window.workers.model
+    qtbot.waitUntil(lambda: "%" in model.data(model.index(0, Column.PROGRESS)), timeout=WAIT_MS)
+    assert "running" in window.windowTitle()
+    assert window.actions_by_name["stop_all"].isEnabled()
+    assert not window.actions_by_name["start"].isEnabled()
+    qtbot.waitUntil(lambda: window.last_exit_code == 0, timeout=WAIT_MS)
+    assert "finished" in window.windowTitle()
+    assert "2 finished" in window.counts_label.text()
+
+
+def test_cancel_keeps_the_window_and_terminate_ends_everything(window, qtbot, monkeypatch):
+    use_form(window, sleepers(60.0))
+    window.launch.start()
+    qtbot.waitUntil(lambda: all(r.state is State.RUNNING for r in window.bridge.records),
+                    timeout=WAIT_MS)
+    asked = []
+    monkeypatch.setattr(window, "ask_close", lambda d, o: asked.append((d, o)) or mw.CLOSE_CANCEL)
+    assert not window.close()
+    assert window.isVisible() and window.bridge.running and asked == [(0, 2)]
+    monkeypatch.setattr(window, "ask_close", lambda d, o: mw.CLOSE_TERMINATE)
+    with qtbot.waitSignal(window.closed, timeout=WAIT_MS):
+        window.close()
+    assert not window.isVisible()
+    assert {r.state for r in window.bridge.records} <= {State.TERMINATED, State.KILLED}
+
+
+def test_the_close_question_explains_and_answers(window, qtbot):
+    seen = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        seen.append(box.informativeText())
+        button = next(b for b in box.buttons() if b.text() == "Terminate all")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    assert window.ask_close(1, 2) == mw.CLOSE_TERMINATE
+    assert "daemon" in seen[0] and "waited for" in seen[0]
+
+
+def test_wait_ends_daemons_and_lets_the_others_finish(window, qtbot, monkeypatch):
+    use_form(window, sleepers(60.0, count=1, name="d", daemon=True),
+             sleepers(1.0, count=1, name="n"))
+    window.launch.start()
+    qtbot.waitUntil(lambda: all(r.state is State.RUNNING for r in window.bridge.records),
+                    timeout=WAIT_MS)
+    monkeypatch.setattr(window, "ask_close", lambda d, o: mw.CLOSE_WAIT)
+    with qtbot.waitSignal(window.closed, timeout=WAIT_MS):
+        window.close()
+    daemon, other = window.bridge.records
+    assert daemon.state in (State.TERMINATED, State.KILLED)
+    assert other.state is State.FINISHED
+
+
+def test_a_message_flood_keeps_the_window_responsive(window, qtbot):
+    use_form(window, {"task": "stream", "count": 4, "args": {"messages": 50_000}})
+    lateness = []
+    probe = QTimer(window, interval=10)
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        lateness.append(now - last[0] - 0.010)
+        last[0] = now
+
+    probe.timeout.connect(tick)
+    window.launch.start()
+    probe.start()
+    qtbot.waitUntil(lambda: not window.bridge.running, timeout=60_000)
+    probe.stop()
+    assert window.last_exit_code == 0
+    assert sum(r.data_messages for r in window.bridge.records) == 200_000
+    print(f"worst lateness {max(lateness) * 1000:.0f} ms over {len(lateness)} ticks")
+    assert max(lateness) < 0.25, f"event loop stalled {max(lateness) * 1000:.0f} ms"
+
+
+def test_layout_and_form_persist(qtbot, settings, window):
+    use_form(window, sleepers(2.0, count=3, name="kept"))
+    window.docks["events"].hide()
+    window.close()
+    again = MainWindow(settings=settings)
+    again.show()
+    try:
+        assert again.launch.config is not None
+        assert again.launch.config.workers[0].name == "kept"
+        assert not again.docks["events"].isVisible()
+    finally:
+        again.close()
+        again.deleteLater()
+
+
+def write_config(path: Path, body: str) -> str:
+    path.write_text('title = "demo"\ngrace_seconds = 1.0\n' + body, encoding="utf-8")
+    return str(path)
+
+
+def test_run_app_quit_when_done_writes_the_summary(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("MPSCOPE_SETTINGS_DIR", str(tmp_path / "settings"))
+    config = write_config(tmp_path / "run.toml", """
+[[workers]]
+task = "sleep_io"
+args = { seconds = 0.3, steps = 3 }
+[[workers]]
+task = "risky"
+args = { x = 3 }
+""")
+    summary = tmp_path / "out" / "summary.json"
+    options = Namespace(config=config, autostart=True, quit_when_done=True,
+                        summary_json=str(summary))
+    assert run_app(options) == 1  # risky(3) raises: the run's exit code is the process's
+    data = json.loads(summary.read_text())
+    assert data["title"] == "demo" and data["exit_code"] == 1
+    assert [w["state"] for w in data["workers"]] == ["finished", "failed"]
+    assert QSettings().fileName().startswith(str(tmp_path))  # the user's settings untouched
+
+
+def test_run_app_refuses_a_missing_config(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MPSCOPE_SETTINGS_DIR", str(tmp_path))
+    options = Namespace(config=str(tmp_path / "nope.toml"), autostart=True,
+                        quit_when_done=True, summary_json=None)
+    assert run_app(options) == 2
+    assert "nope.toml" in capsys.readouterr().err
+
+
+def test_no_display_says_so_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = DESKTOP
+    done = subprocess.run([sys.executable, "-m", "mpscope"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "mpscope run CONFIG" in lines[0], done.stderr
+
+
+def test_display_detection():
+    assert display_problem({}, "linux")
+    assert display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert display_problem({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "w"}, "linux")
+    assert display_problem({"QT_QPA_PLATFORM": "wayland;xcb", "DISPLAY": ":1"}, "linux") is None
+    assert display_problem({}, "win32") is None

@@ -1,0 +1,174 @@
+"""The workers table against real processes: progress, terminate, kill, restart, daemon lock."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from mpscope.core import config as cfg
+from mpscope.core.records import ErrorInfo, WorkerRecord
+from mpscope.core.states import State
+from mpscope.gui.bridge import RunBridge
+from mpscope.gui.panels.workers import WorkersPanel
+from mpscope.gui.workers_model import (
+    Column,
+    WorkersModel,
+    format_duration,
+    format_rate,
+    progress_text,
+)
+
+WAIT_MS = 20_000
+CHECK = Qt.ItemDataRole.CheckStateRole
+TIP = Qt.ItemDataRole.ToolTipRole
+
+
+def sleepers(count: int = 2, seconds: float = 30.0, daemon: bool = False) -> cfg.RunConfig:
+    return cfg.loads(f"""
+        grace_seconds = 1.0
+        [[workers]]
+        task = "sleep_io"
+        count = {count}
+        daemon = {"true" if daemon else "false"}
+        args = {{ seconds = {seconds}, steps = {max(2, int(seconds * 10))} }}
+    """)
+
+
+@pytest.fixture
+def panel(qtbot):
+    bridge = RunBridge(sample_ms=200)
+    made = WorkersPanel(bridge)
+    made.resize(1200, 400)
+    made.show()
+    yield made
+    bridge.kill_all()
+    qtbot.waitUntil(lambda: not bridge.running, timeout=WAIT_MS)
+    made.cleanup()
+    bridge.shutdown()
+    made.close()
+    made.deleteLater()
+
+
+def cell(panel: WorkersPanel, row: int, column: Column, role=Qt.ItemDataRole.DisplayRole):
+    return panel.model.data(panel.model.index(row, column), role)
+
+
+def wait_running(panel: WorkersPanel, qtbot) -> None:
+    qtbot.waitUntil(lambda: all(r.state is State.RUNNING for r in panel.bridge.records),
+                    timeout=WAIT_MS)
+
+
+def test_progress_arrives_without_model_resets(panel, qtbot):
+    panel.bridge.set_config(sleepers(seconds=1.5))
+    assert panel.model.rowCount() == 2 and panel.model.showing_plan
+    resets = []
+    panel.bridge.start()
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    qtbot.waitUntil(lambda: "%" in cell(panel, 0, Column.PROGRESS), timeout=WAIT_MS)
+    assert cell(panel, 0, Column.STATE) == "running"
+    assert cell(panel, 0, Column.PID).isdigit()
+    qtbot.waitUntil(lambda: not panel.bridge.running, timeout=WAIT_MS)
+    assert [cell(panel, row, Column.STATE) for row in range(2)] == ["finished", "finished"]
+    assert cell(panel, 0, Column.EXIT) == "0"
+    assert resets == []  # refreshes update rows in place
+
+
+def test_terminate_kill_and_restart_from_the_table(panel, qtbot):
+    panel.bridge.set_config(sleepers())
+    panel.bridge.start()
+    wait_running(panel, qtbot)
+    panel.select_row(0)
+    assert panel.actions_by_name["terminate"].isEnabled()
+    assert not panel.actions_by_name["restart"].isEnabled()
+    panel.actions_by_name["terminate"].trigger()
+    panel.select_row(1)
+    qtbot.keyClick(panel.view, Qt.Key.Key_K)  # the keyboard shortcut, focus in the table
+    qtbot.waitUntil(lambda: cell(panel, 1, Column.STATE) == "killed", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: cell(panel, 0, Column.STATE) == "terminated", timeout=WAIT_MS)
+    assert cell(panel, 0, Column.EXIT) == "SIGTERM"
+    assert "SIGKILL" in cell(panel, 1, Column.EXIT, TIP)
+    panel.select_row(1)
+    assert panel.actions_by_name["restart"].isEnabled()
+    panel.trigger("restart")
+    qtbot.waitUntil(lambda: cell(panel, 1, Column.STATE) == "running ↻1", timeout=WAIT_MS)
+    panel.trigger("kill")
+    qtbot.waitUntil(lambda: not panel.bridge.running, timeout=WAIT_MS)
+
+
+def test_daemon_is_chosen_before_start_and_locked_after(panel, qtbot):
+    panel.bridge.set_config(sleepers(count=2))
+    model = panel.model
+    daemon_cell = model.index(0, Column.DAEMON)
+    assert model.flags(daemon_cell) & Qt.ItemFlag.ItemIsEnabled
+    assert model.setData(daemon_cell, Qt.CheckState.Checked, CHECK)
+    panel.select_row(1)
+    panel.trigger("daemon")
+    assert cell(panel, 0, Column.DAEMON, CHECK) == Qt.CheckState.Checked
+    panel.trigger("daemon")  # toggles back
+    assert cell(panel, 1, Column.DAEMON, CHECK) == Qt.CheckState.Unchecked
+    panel.bridge.start()
+    records = panel.bridge.records
+    assert [r.daemon for r in records] == [True, False]  # the plan's choice reached the run
+    wait_running(panel, qtbot)
+    locked = model.index(0, Column.DAEMON)
+    assert not model.flags(locked) & Qt.ItemFlag.ItemIsEnabled
+    assert "before start()" in cell(panel, 0, Column.DAEMON, TIP)
+    assert cell(panel, 0, Column.DAEMON, Qt.ItemDataRole.DecorationRole) is not None
+    assert not model.setData(locked, Qt.CheckState.Unchecked, CHECK)
+    assert records[0].daemon
+    panel.select_row(0)
+    assert not panel.actions_by_name["daemon"].isEnabled()
+
+
+def test_details_show_the_traceback(panel, qtbot):
+    error = ErrorInfo("ValueError", "x=3", "Traceback…\nValueError")
+    record = WorkerRecord(1, "risky-0", "risky", 0, "risky", {"x": 3}, state=State.FAILED,
+                          exitcode=1, error=error)
+    text = panel.details_text(record)
+    assert "exit code 1" in text and text.rstrip().endswith("ValueError")
+    dialog = panel.show_details(record)
+    qtbot.addWidget(dialog)
+    assert "risky-0" in dialog.windowTitle()
+
+
+def test_cell_texts():
+    record = WorkerRecord(1, "w", "g", 0, "sleep_io", state=State.RUNNING, done=42, total=100,
+                          rate=1234.0)
+    assert progress_text(record) == "42% · 1.2k/s · ETA 0:00"
+    assert format_rate(0.5) == "0.5/s" and format_rate(2.5e6) == "2.5M/s"
+    assert format_duration(3723) == "1:02:03" and format_duration(12) == "0:12"
+
+
+def test_pool_processes_appear_as_rows(panel, qtbot):
+    panel.bridge.set_config(cfg.loads("""
+        [pool]
+        task = "sleep_io"
+        items = [0.1, 0.1, 0.1, 0.1]
+        processes = 2
+    """))
+    panel.bridge.start()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=WAIT_MS)  # inserted, not reset
+    assert cell(panel, 0, Column.TASK) == "sleep_io (pool)"
+    assert cell(panel, 0, Column.DAEMON, CHECK) is None  # the pool decides, not the user
+    assert "pool" in cell(panel, 0, Column.DAEMON, TIP)
+    qtbot.waitUntil(lambda: not panel.bridge.running, timeout=WAIT_MS)
+
+
+def test_a_refresh_repaints_only_the_rows_that_changed(qtbot):
+    from mpscope.core.run import Run
+
+    bridge = RunBridge()
+    model = WorkersModel(bridge)
+    bridge.run = Run(cfg.loads('[[workers]]\ntask = "sleep_io"\ncount = 256\n'))  # not started
+    model._on_run_started()
+    model._on_refreshed()  # first look: every row is new
+    ranges = []
+    model.dataChanged.connect(lambda top, bottom: ranges.append((top.row(), bottom.row())))
+    model._on_refreshed()
+    assert ranges == []
+    records = bridge.records
+    records[3].done = records[4].done = records[200].done = 1
+    model._on_refreshed()
+    assert ranges == [(3, 4), (200, 200)]
+    bridge.run = None
+    bridge.shutdown()
