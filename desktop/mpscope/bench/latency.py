@@ -5,11 +5,10 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
-import statistics
 import time
 
 from mpscope.bench.qtloop import application, spin_until
-from mpscope.bench.table import Row
+from mpscope.bench.table import Row, alternate
 from mpscope.core.config import loads
 
 WORKERS = 8
@@ -64,10 +63,8 @@ args = {{ seconds = 0.2, steps = 1 }}
 
 
 def measure(repeat: int, start_method: str = "spawn") -> list[Row]:
-    base, ours = [], []
-    for _ in range(repeat):
-        base.append(bare(start_method))
-        ours.append(with_mpscope(start_method))
+    base, ours = alternate(repeat, lambda: bare(start_method),
+                           lambda: with_mpscope(start_method))
     return [Row(f"4. start latency ({WORKERS} workers, {start_method})", "ms", "bare Process",
-                1000 * statistics.median(base), 1000 * statistics.median(ours), "<= 1.5",
+                1000 * base, 1000 * ours, "<= 1.5",
                 note=f"Start to first message; {os.cpu_count()} cores")]

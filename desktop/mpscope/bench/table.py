@@ -48,8 +48,14 @@ class Absolute:
         return self.measured <= self.limit
 
 
-def median_of(repeat: int, measure: Callable[[], float]) -> float:
-    return statistics.median(measure() for _ in range(repeat))
+def alternate(repeat: int, baseline: Callable[[], float],
+              measured: Callable[[], float]) -> tuple[float, float]:
+    """Medians of `repeat` runs of each, alternated so machine noise falls on both alike."""
+    base, ours = [], []
+    for _ in range(repeat):
+        base.append(baseline())
+        ours.append(measured())
+    return statistics.median(base), statistics.median(ours)
 
 
 def render(rows: Sequence[Row | Absolute]) -> str:

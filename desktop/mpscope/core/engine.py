@@ -27,6 +27,7 @@ from mpscope.core.child import WorkerSpec, worker_main
 from mpscope.core.records import ErrorInfo, Event, WorkerRecord
 from mpscope.core.states import State, explain_exit
 
+_SIGNAL_SENT = {"terminate": "SIGTERM", "kill": "SIGKILL"}
 MESSAGES_PER_CHANNEL_PASS = 256  # fairness: no channel starves the others
 RATE_SMOOTHING = 0.3
 
@@ -126,23 +127,20 @@ class Engine:
 
     def terminate(self, wid: int) -> None:
         """Send SIGTERM; escalate to kill after the grace period."""
-        live = self._live.get(wid)
-        record = self.records[wid]
-        if record.state is State.PENDING:
-            self._cancel_pending(record)
-        elif live is not None and live.requested not in ("terminate", "kill"):
-            live.process.terminate()
-            self._request(record, live, "terminate", "SIGTERM sent")
+        self._force(wid, "terminate")
 
     def kill(self, wid: int) -> None:
         """Send SIGKILL: the process cannot ignore it."""
-        live = self._live.get(wid)
+        self._force(wid, "kill")
+
+    def _force(self, wid: int, what: str) -> None:
         record = self.records[wid]
+        live = self._live.get(wid)
         if record.state is State.PENDING:
             self._cancel_pending(record)
-        elif live is not None and live.requested != "kill":
-            live.process.kill()
-            self._request(record, live, "kill", "SIGKILL sent")
+        elif live is not None and live.requested not in ("kill", what):
+            getattr(live.process, what)()  # Process.terminate / Process.kill
+            self._request(record, live, what, f"{_SIGNAL_SENT[what]} sent")
 
     def restart(self, wid: int) -> None:
         """Run an ended worker again with the same configuration."""
@@ -154,19 +152,18 @@ class Engine:
         self.start(wid)
 
     def stop_all(self) -> None:
-        for wid in list(self.records):
-            if self.records[wid].kind == "worker":
-                self.stop(wid)
+        self._each_worker(self.stop)
 
     def terminate_all(self) -> None:
-        for wid in list(self.records):
-            if self.records[wid].kind == "worker":
-                self.terminate(wid)
+        self._each_worker(self.terminate)
 
     def kill_all(self) -> None:
-        for wid in list(self.records):
-            if self.records[wid].kind == "worker":
-                self.kill(wid)
+        self._each_worker(self.kill)
+
+    def _each_worker(self, action: Callable[[int], None]) -> None:
+        for wid, record in list(self.records.items()):
+            if record.kind == "worker":
+                action(wid)
 
     @property
     def busy(self) -> bool:
