@@ -19,7 +19,7 @@ START_METHODS = ["spawn", "forkserver", "fork"]
 def engine():
     engines: list[Engine] = []
 
-    def make(start_method: str = "spawn", grace: float = 1.0) -> Engine:
+    def make(start_method: str = "spawn", grace: float = 5.0) -> Engine:
         made = Engine(start_method, grace_seconds=grace, report_interval=0.05)
         engines.append(made)
         return made
