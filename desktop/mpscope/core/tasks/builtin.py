@@ -7,6 +7,7 @@ keyword arguments whose defaults run for a few seconds, and accepts an optional
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -253,7 +254,9 @@ def _check_kind(kind: str) -> None:
 
 
 def _no_core_dump() -> None:
-    # A deliberate crash should not leave a core file (or wake a crash reporter).
+    # A deliberate crash should not leave a core file (or wake a crash reporter),
+    # nor a faulthandler dump inherited from a parent that enabled it (pytest does).
+    faulthandler.disable()
     try:
         import resource
 
