@@ -12,6 +12,9 @@ import psutil
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The window follows the system language; tests read English text, whatever the machine's.
+os.environ["LANGUAGE"] = "en"
+os.environ["LC_ALL"] = "C.UTF-8"
 
 
 # Runs recorded by tests, and settings they save, never touch the user's own. Set at
