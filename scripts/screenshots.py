@@ -2,6 +2,10 @@
 
     python scripts/screenshots.py [--out docs/screenshots] [--config RUN.toml] [--at 5]
 
+window.png and window-dark.png show the run `--at` seconds in; history.png shows
+that run opened from the History panel once it has been stopped (it is recorded
+into a temporary history, never the user's own).
+
 Without a display it starts its own Xvfb (when installed). The top of this
 file stays Qt-free: spawned workers re-import it as their main module.
 """
@@ -17,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1600, 1000)
@@ -72,8 +77,12 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str] | None:
     return None
 
 
-def shoot(out: Path, config: Path, at: float, dark: bool, font_scale: float = 1.0) -> int:
-    """Open the window, start the run, grab it `at` seconds in, end everything."""
+def shoot(out: Path, config: Path, at: float, dark: bool, font_scale: float = 1.0,
+          history: bool = True) -> int:
+    """Open the window, start the run, grab it `at` seconds in, end everything.
+
+    With `history`, the run is then killed and opened from the History panel as recorded.
+    """
     sys.path.insert(0, str(ROOT / "desktop"))
     from PySide6.QtCore import QTimer
 
@@ -108,12 +117,40 @@ def shoot(out: Path, config: Path, at: float, dark: bool, font_scale: float = 1.
     def go_dark() -> None:
         theme.apply_theme(app, "dark")
 
+    def end_run() -> None:
+        theme.apply_theme(app, "system")
+        window.docks["history"].raise_()
+        window.bridge.kill_all()  # the History lists the run once its recording has ended
+
+    def open_recorded() -> None:
+        recorder = window.bridge.recorder
+        panel = window.history
+        row = panel.model.row_of(recorder.run_id) if recorder and recorder.run_id else -1
+        if row < 0 or panel.model.run(row)["status"] != "finished" or panel.views:
+            return
+        panel.view.select_ids([recorder.run_id])
+        view = panel.open_run(recorder.run_id)
+        view.resize(*SIZE)
+        view.loaded.connect(lambda: QTimer.singleShot(800, lambda: grab_view(view)))
+
+    def grab_view(view: Any) -> None:
+        path = out / "history.png"
+        view.grab().save(str(path))
+        written.append(path)
+        view.close()
+        window.close()
+
     steps: list[tuple[float, object]] = [
         (0.0, window.launch.start), (at * 0.5, kill_one), (at, lambda: grab("window.png")),
     ]
     if dark:
         steps += [(at + 0.2, go_dark), (at + 1.2, lambda: grab("window-dark.png"))]
-    steps.append((steps[-1][0] + 0.1, window.close))
+    if history:
+        window.history.listed.connect(open_recorded)
+        steps.append((steps[-1][0] + 0.2, end_run))
+        steps.append((steps[-1][0] + 60.0, lambda: window.isVisible() and window.close()))
+    else:
+        steps.append((steps[-1][0] + 0.1, window.close))
     for delay, step in steps:
         QTimer.singleShot(int(delay * 1000), step)  # type: ignore[arg-type]
     window.closed.connect(app.quit)
@@ -129,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, help="a run file (default: a built-in demo)")
     parser.add_argument("--at", type=float, default=10.0, help="seconds into the run to grab")
     parser.add_argument("--no-dark", action="store_true", help="skip the dark-palette shot")
+    parser.add_argument("--no-history", action="store_true", help="skip the History shot")
     parser.add_argument("--font-scale", type=float, default=1.0, help="presenter text size")
     options = parser.parse_args(argv)
     display = None
@@ -140,15 +178,16 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         os.environ["DISPLAY"] = display[1]
     with tempfile.TemporaryDirectory(prefix="mpscope-shots-") as temp:
-        # Never read or write the user's own mpscope settings.
+        # Never read or write the user's own mpscope settings or run history.
         os.environ["MPSCOPE_SETTINGS_DIR"] = temp
+        os.environ["MPSCOPE_DATA_DIR"] = temp
         config = options.config
         if config is None:
             config = Path(temp) / "demo.toml"
             config.write_text(DEMO, encoding="utf-8")
         try:
             return shoot(options.out, config, options.at, not options.no_dark,
-                         options.font_scale)
+                         options.font_scale, not options.no_history)
         finally:
             if display is not None:
                 display[0].terminate()

@@ -128,7 +128,7 @@ args = { seconds = 60 }
             assert time.monotonic() < deadline
             seen += process.stdout.readline()
         os.killpg(process.pid, signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        _out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()

@@ -172,3 +172,23 @@ def test_a_refresh_repaints_only_the_rows_that_changed(qtbot):
     assert ranges == [(3, 4), (200, 200)]
     bridge.run = None
     bridge.shutdown()
+
+
+def test_prepare_builds_a_pending_run_that_start_then_starts(qtbot):
+    bridge = RunBridge()
+    model = WorkersModel(bridge)
+    bridge.set_config(sleepers(count=2, seconds=0.3))
+    model.set_daemon(1, True)  # chosen on the plan
+    prepared = []
+    bridge.run_prepared.connect(prepared.append)
+    run = bridge.prepare()
+    assert prepared == [run] and bridge.run is None and not bridge.running
+    assert [r.state for r in run.engine.records.values()] == [State.PENDING] * 2
+    assert [r.daemon for r in run.engine.records.values()] == [False, True]  # the plan's choice
+    bridge.start()
+    assert bridge.run is run and bridge.prepared is None and run.started_at is not None
+    assert bridge.recorder is not None and bridge.recorder.run is run  # attached before start
+    qtbot.waitUntil(lambda: not bridge.running, timeout=WAIT_MS)
+    assert model.rowCount() == 2 and not model.showing_plan
+    model.cleanup()
+    bridge.shutdown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -59,10 +60,8 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, start_method: st
         workers = json.loads(line)
         family = set(workers)
         for pid in workers:  # the grandchildren started by spawn_children
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 family.update(child.pid for child in psutil.Process(pid).children(recursive=True))
-            except psutil.NoSuchProcess:
-                pass
         assert len(family) >= 6
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=5)

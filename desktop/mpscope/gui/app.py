@@ -46,6 +46,7 @@ def configure_settings() -> None:
 def create_app() -> QApplication:
     """The QApplication (reused when one exists, as under pytest-qt), named and iconed."""
     from mpscope import __version__
+    from mpscope.gui.i18n import install_translator
     from mpscope.gui.icons import app_icon
 
     configure_settings()
@@ -54,6 +55,7 @@ def create_app() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_NAME)
     app.setWindowIcon(app_icon())
+    install_translator(app)  # the language chosen in View → Language, or the system's
     return app
 
 

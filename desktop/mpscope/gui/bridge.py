@@ -34,6 +34,8 @@ class RunBridge(QObject):
 
     Signals:
         config_changed(RunConfig): a configuration was loaded or edited.
+        run_prepared(Run): a run was built and is about to start: its records are all
+            PENDING, so what must be chosen before start() (`daemon`) can still be set.
         run_started(): a run began.
         run_finished(int): the run ended, with its exit code.
         events_arrived(list[Event]): events since the last drain pass, in order.
@@ -42,6 +44,7 @@ class RunBridge(QObject):
     """
 
     config_changed = Signal(object)
+    run_prepared = Signal(object)
     run_started = Signal()
     run_finished = Signal(int)
     events_arrived = Signal(list)
@@ -53,6 +56,7 @@ class RunBridge(QObject):
         super().__init__(parent)
         self.config: RunConfig | None = None
         self.run: Run | None = None
+        self.prepared: Run | None = None  # built by prepare(), started by start()
         self.recorder: Recorder | None = None
         self.record_history = record_history
         self.sampler = Sampler()
@@ -90,17 +94,34 @@ class RunBridge(QObject):
     # -- commands --------------------------------------------------------------
     def set_config(self, config: RunConfig) -> None:
         self.config = config
+        self.prepared = None  # built from the old configuration: start() builds anew
         self.config_changed.emit(config)
 
-    def start(self) -> None:
-        """Start a new run of the current configuration (the previous one must have ended)."""
+    def prepare(self) -> Run | None:
+        """Build a Run of the current configuration without starting it; None if none can start.
+
+        Its records are PENDING until `start()`: listeners of `run_prepared` set
+        what multiprocessing only allows before start (`daemon`) on its engine.
+        """
         if self.config is None or self.running:
+            return None
+        self.prepared = Run(self.config)
+        self.run_prepared.emit(self.prepared)
+        return self.prepared
+
+    def start(self) -> None:
+        """Start the prepared run (preparing one first if needed); the previous must have ended."""
+        if self.running:
             return
-        self.run = Run(self.config)
-        self.run.engine.subscribe(self._on_event)
+        run = self.prepared if self.prepared is not None else self.prepare()
+        if run is None:
+            return
+        self.prepared = None
+        self.run = run
+        run.engine.subscribe(self._on_event)
         # Every run is recorded; the recorder writes on its own thread, never this one.
-        self.recorder = attach(self.run) if self.record_history else None
-        self.run.start()
+        self.recorder = attach(run) if self.record_history else None
+        run.start()
         self._drain_timer.setInterval(FAST_TICK_MS)
         self._drain_timer.start()
         self.run_started.emit()

@@ -6,7 +6,14 @@ import bisect
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -224,23 +231,43 @@ class EventsModel(QAbstractTableModel):
         return self._icons[key]
 
 
-def events_view(model: EventsModel) -> QTableView:
-    """A table view suited to many events: whole rows, one line each, sized columns."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setWordWrap(False)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    rows = view.verticalHeader()
-    rows.hide()
-    # Fixed row heights: the view never asks 100,000 rows for their size.
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(view.fontMetrics().height() + 6)
-    view.horizontalHeader().setStretchLastSection(True)
-    metrics = view.fontMetrics()
-    kind = max(metrics.horizontalAdvance(model.cell_text(Event(0, None, k, ""), 2)) for k in KINDS)
-    view.setColumnWidth(0, metrics.horizontalAdvance("0:00.000") + 12)
-    view.setColumnWidth(1, metrics.horizontalAdvance("pool-00") + 12)
-    view.setColumnWidth(2, kind + 30)  # 30: the kind's icon
-    return view
+class EventsView(QTableView):
+    """A table view suited to many events: whole rows, one line each, sized to the font."""
+
+    def __init__(self, model: EventsModel) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        rows = self.verticalHeader()
+        rows.hide()
+        # Fixed row heights: the view never asks 100,000 rows for their size.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.fit_to_font()
+
+    def fit_to_font(self) -> None:
+        """Row height and the first columns' widths for the current (maybe projected) font
+        and the model's worker names."""
+        model: EventsModel = self.model()  # type: ignore[assignment]
+        metrics = self.fontMetrics()
+        self.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
+        kind = max(metrics.horizontalAdvance(model.cell_text(Event(0, None, k, ""), 2))
+                   for k in KINDS)
+        self.setColumnWidth(0, metrics.horizontalAdvance("0:00.000") + 12)
+        widest = max((metrics.horizontalAdvance(name) for name in model.names.values()), default=0)
+        self.setColumnWidth(1, min(max(widest, metrics.horizontalAdvance("pool-00")) + 12,
+                                   metrics.averageCharWidth() * 24))
+        self.setColumnWidth(2, kind + 30)  # 30: the kind's icon
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.fit_to_font()  # Ctrl+= or presenter mode: rows must not clip the text
+
+
+def events_view(model: EventsModel) -> EventsView:
+    """A table view of the model (see EventsView)."""
+    return EventsView(model)

@@ -1,17 +1,16 @@
-"""The main window: builds the panels around one RunBridge, docks them, owns menus and closing."""
+"""The main window: builds the panels around one RunBridge, docks them and wires the menus."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QToolBar,
     QWidget,
@@ -20,17 +19,33 @@ from PySide6.QtWidgets import (
 from mpscope import __version__
 from mpscope.core.states import State
 from mpscope.gui import theme
+from mpscope.gui.actions import Key, fill, make_action
 from mpscope.gui.bridge import RunBridge
-from mpscope.gui.icons import app_icon, retint, themed
+from mpscope.gui.i18n import language_menu
+from mpscope.gui.icons import app_icon, retint
 from mpscope.gui.panels.cpu import CpuPanel
 from mpscope.gui.panels.events import EventsPanel
+from mpscope.gui.panels.history import HistoryPanel
 from mpscope.gui.panels.launch import LaunchPanel
+from mpscope.gui.panels.lessons import LessonsPanel
 from mpscope.gui.panels.pool import PoolPanel
 from mpscope.gui.panels.workers import WorkersPanel
+from mpscope.gui.presenter import PresenterMode
+from mpscope.gui.status_bar import RunStatusBar
+from mpscope.gui.window_state import (
+    CLOSE_CANCEL,
+    CLOSE_TERMINATE,
+    CLOSE_WAIT,
+    STATE_VERSION,
+    CloseGuard,
+    default_sizes,
+    restore_settings,
+    save_settings,
+)
 
-STATE_VERSION = 1  # bump when the dock layout changes incompatibly
-CLOSE_WAIT, CLOSE_TERMINATE, CLOSE_CANCEL = "wait", "terminate", "cancel"
+__all__ = ["CLOSE_CANCEL", "CLOSE_TERMINATE", "CLOSE_WAIT", "MainWindow"]
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
@@ -50,7 +65,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.font_scaler = theme.FontScaler(QApplication.instance())  # type: ignore[arg-type]
         self.last_exit_code: int | None = None
-        self.close_pending: str | None = None  # wait | terminate, chosen while workers ran
+        self.closing = CloseGuard(self, self.bridge)
         self.setWindowIcon(app_icon())
         self.workers = WorkersPanel(self.bridge, self)
         self.setCentralWidget(self.workers)
@@ -58,32 +73,43 @@ class MainWindow(QMainWindow):
         self.cpu = CpuPanel(self.bridge, self)
         self.pool = PoolPanel(self.bridge, self)
         self.events = EventsPanel(self.bridge, self)
+        self.history = HistoryPanel(self.bridge, self)
+        self.lessons = LessonsPanel(self.bridge, self)
         self.docks = {
             "launch": self._dock("launch", self.tr("Launch"), self.launch, LEFT),
             "cpu": self._dock("cpu", self.tr("CPU"), self.cpu, BOTTOM),
             "pool": self._dock("pool", self.tr("Pool"), self.pool, BOTTOM),
             "events": self._dock("events", self.tr("Events"), self.events, BOTTOM),
+            "history": self._dock("history", self.tr("History"), self.history, BOTTOM),
+            "lessons": self._dock("lessons", self.tr("Lessons"), self.lessons, RIGHT),
         }
+        self.docks["lessons"].hide()  # the classroom opens it (Ctrl+L); operators never need to
         self.splitDockWidget(self.docks["cpu"], self.docks["pool"], Qt.Orientation.Horizontal)
         self.splitDockWidget(self.docks["pool"], self.docks["events"], Qt.Orientation.Horizontal)
+        # Past runs share the events' place: both are logs to read, one live, one recorded.
+        self.tabifyDockWidget(self.docks["events"], self.docks["history"])
+        self.docks["events"].raise_()
         # The form runs the full height; charts and events sit under the table only.
         self.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
         self._default_state = self.saveState(STATE_VERSION)
         self._sized = False  # default dock sizes wait for the first show (they need a size)
         self._build_actions()
-        self._build_status_bar()
+        self.status = RunStatusBar(self.bridge, self.workers.model, self)
+        self.setStatusBar(self.status)
+        self.counts_label = self.status.counts_label
         self.bridge.run_started.connect(self._on_run_started)
         self.bridge.run_finished.connect(self._on_run_finished)
-        self.bridge.refreshed.connect(self._update_status)
-        self.bridge.sampled.connect(self._on_sampled)
         self.launch.path_changed.connect(self._update_title)
         self.launch.validity_changed.connect(self._update_actions)
         self.launch.validity_changed.connect(self._update_title)
         self.launch.message.connect(self._show_message)
-        self.restore_settings()
+        self.closing.message.connect(self._show_message)
+        self.history.message.connect(self._show_message)
+        self.lessons.show_panel.connect(self.raise_panel)
+        self.restored_layout = restore_settings(self)
         self._update_title()
         self._update_actions()
-        self._update_status()
+        self.status.update_counts()
 
     def _dock(self, name: str, title: str, panel: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -95,97 +121,82 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- actions and menus -----------------------------------------------------------
-    def _action(self, text: str, tip: str, slot, key: str | QKeySequence.StandardKey | None = None,
+    def _action(self, text: str, tip: str, slot: Callable[[], Any], key: Key | None = None,
                 icon_name: str | None = None, accent: State | None = None) -> QAction:
-        action = QAction(text, self)
-        if icon_name:
-            themed(action, icon_name, accent)
-        if key is not None:
-            action.setShortcut(QKeySequence(key))
-            tip += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return make_action(self, text, tip, slot, key, icon_name, accent)
 
     def _build_actions(self) -> None:
-        tr = self.tr
+        scale = self.font_scaler
         a = self.actions_by_name = {
-            "open": self._action(tr("&Open…"), tr("Open a TOML run configuration"),
+            "open": self._action(self.tr("&Open…"), self.tr("Open a TOML run configuration"),
                                  self.launch.open_dialog, "Ctrl+O", "open"),
-            "save": self._action(tr("&Save"), tr("Save the configuration"), self.save, "Ctrl+S",
-                                 "save"),
-            "save_as": self._action(tr("Save &As…"), tr("Save the configuration to a new file"),
+            "save": self._action(self.tr("&Save"), self.tr("Save the configuration"),
+                                 self.save, "Ctrl+S", "save"),
+            "save_as": self._action(self.tr("Save &As…"),
+                                    self.tr("Save the configuration to a new file"),
                                     self.launch.save_dialog, "Ctrl+Shift+S"),
-            "quit": self._action(tr("&Quit"), tr("Close mpscope (asks first if workers run)"),
+            "quit": self._action(self.tr("&Quit"),
+                                 self.tr("Close mpscope (asks first if workers run)"),
                                  self.close, "Ctrl+Q"),
-            "start": self._action(tr("&Start"), tr("Start the run"), self.launch.start, "F5",
-                                  "start", State.FINISHED),
-            "stop_all": self._action(tr("S&top all"), tr("Ask every worker to stop"),
+            "start": self._action(self.tr("&Start"), self.tr("Start the run"),
+                                  self.launch.start, "F5", "start", State.FINISHED),
+            "stop_all": self._action(self.tr("S&top all"), self.tr("Ask every worker to stop"),
                                      self.bridge.stop_all, "Shift+F5", "stop", State.STOPPING),
-            "terminate_all": self._action(tr("&Terminate all"), tr("SIGTERM every process"),
+            "terminate_all": self._action(self.tr("&Terminate all"),
+                                          self.tr("SIGTERM every process"),
                                           self.bridge.terminate_all, "Ctrl+Shift+T", "terminate",
                                           State.TERMINATED),
-            "kill_all": self._action(tr("&Kill all"), tr("SIGKILL every process"),
+            "kill_all": self._action(self.tr("&Kill all"), self.tr("SIGKILL every process"),
                                      self.bridge.kill_all, "Ctrl+Shift+K", "kill", State.KILLED),
-            "bigger": self._action(tr("&Larger text"), tr("Larger text for a projector"),
-                                   lambda: self._scale_font(self.font_scaler.bigger()), "Ctrl++"),
-            "smaller": self._action(tr("S&maller text"), tr("Smaller text"),
-                                    lambda: self._scale_font(self.font_scaler.smaller()), "Ctrl+-"),
-            "normal": self._action(tr("&Normal text size"), tr("Text at its normal size"),
-                                   lambda: self._scale_font(self.font_scaler.set_scale(1.0)),
-                                   "Ctrl+0"),
-            "reset_layout": self._action(tr("&Reset layout"), tr("Put every panel back"),
+            "bigger": self._action(self.tr("&Larger text"), self.tr("Larger text for a projector"),
+                                   lambda: self._scale_font(scale.bigger()), "Ctrl++"),
+            "smaller": self._action(self.tr("S&maller text"), self.tr("Smaller text"),
+                                    lambda: self._scale_font(scale.smaller()), "Ctrl+-"),
+            "normal": self._action(self.tr("&Normal text size"), self.tr("Text at its normal size"),
+                                   lambda: self._scale_font(scale.set_scale(1.0)), "Ctrl+0"),
+            "reset_layout": self._action(self.tr("&Reset layout"), self.tr("Put every panel back"),
                                          self.reset_layout),
-            "about": self._action(tr("&About mpscope"), tr("Version and purpose"), self.about),
+            "about": self._action(self.tr("&About mpscope"), self.tr("Version and purpose"),
+                                  self.about),
+            "lessons": self._action(self.tr("&Lessons"),
+                                    self.tr("Guided lessons: every multiprocessing idea, live"),
+                                    self.show_lessons, "Ctrl+L", "lessons"),
         }
+        self.presenter = PresenterMode(self)
         # Ctrl+= too: on many keyboards "+" needs Shift, and teachers reach for Ctrl+=.
         a["bigger"].setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        _fill(self.menuBar().addMenu(tr("&File")), a, ("open", "save", "save_as", None, "quit"))
-        run_menu = self.menuBar().addMenu(tr("&Run"))
+        fill(self.menuBar().addMenu(self.tr("&File")), a, ("open", "save", "save_as", None, "quit"))
+        run_menu = self.menuBar().addMenu(self.tr("&Run"))
         for name in ("start", "stop_all", "terminate_all", "kill_all"):
             run_menu.addAction(a[name])
         run_menu.addSeparator()
         run_menu.addActions([self.workers.actions_by_name[n]
                              for n in ("stop", "terminate", "kill", "restart", "daemon")])
-        view_menu = self.menuBar().addMenu(tr("&View"))
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addActions([dock.toggleViewAction() for dock in self.docks.values()])
         view_menu.addSeparator()
+        view_menu.addActions([a["lessons"], self.presenter.action])
         view_menu.addActions([a["bigger"], a["smaller"], a["normal"]])
-        theme_menu = view_menu.addMenu(tr("&Theme"))
+        theme_menu = view_menu.addMenu(self.tr("&Theme"))
         self.theme_group = QActionGroup(self)
-        for name, text in zip(theme.THEMES, (tr("Follow the system"), tr("Light"), tr("Dark")),
-                              strict=True):
+        names = (self.tr("Follow the system"), self.tr("Light"), self.tr("Dark"))
+        for name, text in zip(theme.THEMES, names, strict=True):
             action = theme_menu.addAction(text)
             action.setCheckable(True)
             action.setData(name)
-            action.setToolTip(tr("Colours: {text}").format(text=text))
+            action.setToolTip(self.tr("Colours: {text}").format(text=text))
             self.theme_group.addAction(action)
         self.theme_group.triggered.connect(lambda action: self.set_theme(action.data()))
+        view_menu.addMenu(language_menu(self, self.settings))
         view_menu.addSeparator()
         view_menu.addAction(a["reset_layout"])
-        self.menuBar().addMenu(tr("&Help")).addAction(a["about"])
-        toolbar = self.toolbar = QToolBar(tr("Main toolbar"), self)
+        self.menuBar().addMenu(self.tr("&Help")).addAction(a["about"])
+        toolbar = self.toolbar = QToolBar(self.tr("Main toolbar"), self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        _fill(toolbar, a, ("open", "save", None, "start", "stop_all", "terminate_all", "kill_all"))
+        fill(toolbar, a, ("open", "save", None, "start", "stop_all", "terminate_all", "kill_all",
+                          None, "lessons"))
         self.addToolBar(toolbar)
-
-    def _build_status_bar(self) -> None:
-        self.counts_label = QLabel()
-        self.counts_label.setToolTip(self.tr("Workers and pool processes by state"))
-        self.rate_label = QLabel()
-        self.rate_label.setToolTip(self.tr("Messages received from workers per second"))
-        self.own_label = QLabel()
-        self.own_label.setToolTip(self.tr("mpscope's own CPU use and memory (RSS)"))
-        for label in (self.counts_label, self.rate_label, self.own_label):
-            label.setContentsMargins(6, 0, 6, 0)
-        bar = self.statusBar()
-        # Permanent widgets: a passing message (left) must never hide the counts.
-        bar.addPermanentWidget(self.counts_label)
-        bar.addPermanentWidget(self.rate_label)
-        bar.addPermanentWidget(self.own_label)
 
     # -- following the run -------------------------------------------------------------
     def _on_run_started(self) -> None:
@@ -198,12 +209,12 @@ class MainWindow(QMainWindow):
         self.last_exit_code = code
         self._update_actions()
         self._update_title()
-        self._update_status()
+        self.status.update_counts()
         verdict = self.tr("all workers succeeded") if code == 0 else self.tr(
             "some workers failed, were stopped or were lost")
         self._show_message(self.tr("Run ended: {verdict} (exit status {code})").format(
             verdict=verdict, code=code))
-        if self.close_pending:
+        if self.closing.pending:
             QTimer.singleShot(0, self.close)
 
     def _update_actions(self) -> None:
@@ -230,31 +241,8 @@ class MainWindow(QMainWindow):
             state = self.tr("ended with failures")
         self.setWindowTitle(f"{name} — {state} — mpscope")
 
-    def _update_status(self) -> None:
-        records = self.bridge.records if not self.workers.model.showing_plan else []
-        if not records:
-            planned = self.workers.model.rowCount()
-            self.counts_label.setText(self.tr("{n} worker(s) planned").format(n=planned))
-            return
-        counts = Counter(r.state for r in records)
-        parts = []
-        for state in State:
-            if counts[state]:
-                color = theme.state_color(state).name()
-                parts.append(f'<span style="color:{color}">●</span> {counts[state]} '
-                             f"{self.workers.model.state_name(state)}")
-        self.counts_label.setText("&nbsp;&nbsp;".join(parts))
-
-    def _on_sampled(self, sample: object) -> None:
-        own = self.bridge.last_sample
-        self.rate_label.setText(self.tr("{rate:,.0f} msg/s").format(
-            rate=self.bridge.messages_per_second))
-        if own is not None:
-            self.own_label.setText(self.tr("mpscope: CPU {cpu:.0f}% · {rss:,.0f} MiB").format(
-                cpu=own.own_cpu, rss=own.own_rss / 2**20))
-
     def _show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)
+        self.status.show_message(text)
 
     # -- commands ----------------------------------------------------------------------
     def save(self) -> None:
@@ -273,29 +261,39 @@ class MainWindow(QMainWindow):
         self.settings.setValue("view/font_scale", scale)
         self._show_message(self.tr("Text size {percent:.0f}%").format(percent=100 * scale))
 
+    def show_lessons(self) -> None:
+        """Open the Lessons dock at a width where text, code and results can be read."""
+        dock = self.docks["lessons"]
+        first = dock.isHidden()
+        dock.show()
+        dock.raise_()
+        if first:
+            self.resizeDocks([dock], [max(560, self.width() * 9 // 20)], Qt.Orientation.Horizontal)
+
+    def raise_panel(self, name: str) -> None:
+        """Bring a panel to the front: "workers" (the central table) or a dock's name."""
+        if name == "workers":
+            self.workers.setFocus()
+            return
+        dock = self.docks.get(name)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, STATE_VERSION)
         for dock in self.docks.values():
             dock.show()
-        self._default_sizes()
-
-    def _default_sizes(self) -> None:
-        """Table biggest; form and events readable at the sides; charts a third of the height."""
-        width, height = self.width(), self.height()
-        docks = self.docks
-        side = max(320, width // 5)
-        self.resizeDocks([docks["launch"]], [side], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["cpu"]], [max(240, height * 9 // 20)], Qt.Orientation.Vertical)
-        rest = width - side
-        self.resizeDocks([docks["cpu"], docks["pool"], docks["events"]],
-                         [rest * 2 // 5, rest * 3 // 10, rest * 3 // 10], Qt.Orientation.Horizontal)
+        self.docks["events"].raise_()
+        self.docks["lessons"].hide()
+        default_sizes(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized:
             self._sized = True
             if not self.restored_layout:
-                QTimer.singleShot(0, self._default_sizes)
+                QTimer.singleShot(0, lambda: default_sizes(self))
 
     def about(self) -> None:
         QMessageBox.about(self, self.tr("About mpscope"), self.tr(
@@ -307,7 +305,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             retint(self)  # monochrome icons follow the text colour (light ↔ dark)
-            self._update_status()
+            self.status.update_counts()
         elif event.type() == QEvent.Type.FontChange:
             side = max(16, self.fontMetrics().height() + 4)
             self.toolbar.setIconSize(QSize(side, side))
@@ -315,94 +313,20 @@ class MainWindow(QMainWindow):
             # Nobody looks at a minimized window: stop sampling CPU for it.
             self.bridge.set_sampling_active(not self.isMinimized())
 
-    # -- settings ----------------------------------------------------------------------
-    def restore_settings(self) -> None:
-        s = self.settings
-        scale = float(s.value("view/font_scale", 1.0))
-        if scale != 1.0:
-            self.font_scaler.set_scale(scale)
-        chosen = str(s.value("view/theme", "system"))
-        if chosen != "system":
-            theme.apply_theme(QApplication.instance(), chosen)  # type: ignore[arg-type]
-        for action in self.theme_group.actions():
-            action.setChecked(action.data() == chosen)
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
-        state = s.value("window/state")
-        self.restored_layout = isinstance(state, QByteArray) and self.restoreState(
-            state, STATE_VERSION)
-        path, text = str(s.value("launch/path", "")), str(s.value("launch/text", ""))
-        if not (path and self.launch.load_file(path)) and text:
-            self.launch.load_text(text)
-
-    def save_settings(self) -> None:
-        s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState(STATE_VERSION))
-        s.setValue("launch/path", self.launch.path)
-        if self.launch.text():
-            s.setValue("launch/text", self.launch.text())
-        s.sync()
-
     # -- closing -----------------------------------------------------------------------
     def ask_close(self, daemons: int, others: int) -> str:
         """Ask what to do with running workers: CLOSE_WAIT, CLOSE_TERMINATE or CLOSE_CANCEL."""
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Workers are still running"),
-                          self.tr("{n} process(es) are still running.").format(n=daemons + others),
-                          parent=self)
-        box.setInformativeText(self.tr(
-            "As in Python: daemon processes ({daemons}, pool processes included) end with "
-            "mpscope; the other {others} are waited for until they finish.\n\n"
-            "Wait: end the daemons, let the others finish, then close.\n"
-            "Terminate all: send SIGTERM to every process now, then close.").format(
-                daemons=daemons, others=others))
-        wait = box.addButton(self.tr("Wait for workers"), QMessageBox.ButtonRole.AcceptRole)
-        terminate = box.addButton(self.tr("Terminate all"), QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        return {wait: CLOSE_WAIT, terminate: CLOSE_TERMINATE}.get(clicked, CLOSE_CANCEL)
+        return self.closing.ask(daemons, others)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.bridge.running:
             event.ignore()
-            alive = [r for r in self.bridge.records if r.state.is_alive or r.state is State.PENDING]
-            daemons = [r for r in alive if r.daemon or r.kind == "pool"]
-            choice = self.ask_close(len(daemons), len(alive) - len(daemons))
-            if choice == CLOSE_CANCEL:
-                return
-            self.close_pending = choice
-            if choice == CLOSE_TERMINATE:
-                self.bridge.terminate_all()
-                self._show_message(self.tr("Terminating every process, then closing…"))
-            else:
-                for record in daemons:
-                    if record.kind == "worker":
-                        self.bridge.control("terminate", record.wid)
-                if self.bridge.pool is not None and self.bridge.pool.busy:
-                    self.bridge.pool.kill()
-                self._show_message(self.tr("Waiting for the non-daemon workers to finish, "
-                                           "then closing (close again to choose otherwise)…"))
-            if not self.bridge.running:  # the run ended while the question was open
-                QTimer.singleShot(0, self.close)
+            self.closing.request(self.ask_close)  # may close later, when the run has ended
             return
-        self.save_settings()
-        for panel in (self.workers, self.launch, self.cpu, self.pool, self.events):
+        save_settings(self)
+        for panel in (self.workers, self.launch, self.cpu, self.pool, self.events, self.history,
+                      self.lessons, self.status):
             panel.cleanup()
         self.bridge.shutdown()
         event.accept()
         self.closed.emit()
-
-
-def _fill(target: QMenu | QToolBar, actions: dict[str, QAction],
-          names: tuple[str | None, ...]) -> None:
-    """Add the named actions in order; None is a separator."""
-    for name in names:
-        if name is None:
-            target.addSeparator()
-        else:
-            target.addAction(actions[name])

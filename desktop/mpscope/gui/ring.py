@@ -1,9 +1,8 @@
-"""Numpy data behind the live charts (no Qt): fixed-size rings, and a growing table of task bars."""
+"""Numpy data behind the live charts (no Qt): fixed-size rings of samples, and the top few keys."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping, Sequence
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
@@ -130,99 +129,3 @@ def sticky_top(slots: Sequence[Hashable | None], scores: Mapping[Hashable, float
         if key not in result:
             result[result.index(None)] = key
     return result
-
-
-BAR_COLUMNS = 6  # x0, x1, row, outcome code, task index, attempt (-1: the current one)
-
-
-class BarTable:
-    """A pool's task attempts as bars for the task stream, read incrementally from TaskRecords.
-
-    A task whose outcome is final never changes again, so after one full read
-    only unfinished tasks are re-read; earlier attempts (a lost task's
-    `history`) become bars of their own once. Times are seconds after `t0`.
-    """
-
-    def __init__(self, outcomes: Sequence[str], final: Collection[str],
-                 span_outcomes: Mapping[str, str]) -> None:
-        self.outcomes = tuple(outcomes)
-        self.final = frozenset(final)
-        self.span_outcomes = dict(span_outcomes)  # history outcome → drawn outcome
-        self.clear()
-
-    def clear(self) -> None:
-        self.tasks: Sequence[Any] | None = None
-        self.closed = np.zeros((0, BAR_COLUMNS))  # bars that never change again
-        self.current = np.zeros((0, BAR_COLUMNS))  # bars of unfinished tasks (running grows)
-        self._open: list[int] = []
-        self._seen: list[int] = []  # history entries already turned into bars, per task
-
-    def update(self, tasks: Sequence[Any], rows: Mapping[int, int], t0: float,
-               now: float) -> set[int]:
-        """Re-read new and unfinished tasks; return the outcome codes whose bars changed."""
-        if tasks is not self.tasks:
-            self.clear()
-            self.tasks = tasks
-        if len(tasks) > len(self._seen):
-            self._open.extend(range(len(self._seen), len(tasks)))
-            self._seen.extend([0] * (len(tasks) - len(self._seen)))
-        new: list[tuple[float, ...]] = []
-        current: list[tuple[float, ...]] = []
-        still_open = []
-        for i in self._open:
-            task = tasks[i]
-            history = task.history
-            if task.started is None and len(history) == self._seen[i]:
-                still_open.append(i)  # pending, nothing new: the common case, kept cheap
-                continue
-            for j in range(self._seen[i], len(history)):
-                span = history[j]
-                outcome = self.span_outcomes.get(span.outcome, span.outcome)
-                self._add(new, rows, span.started, span.ended, span.wid, outcome, i, j, t0, now)
-            self._seen[i] = len(history)
-            if task.outcome in self.final:
-                self._add(new, rows, task.started, task.ended, task.wid, task.outcome, i, -1,
-                          t0, now)
-            else:
-                still_open.append(i)
-                self._add(current, rows, task.started, task.ended, task.wid, task.outcome, i,
-                          -1, t0, now)
-        self._open = still_open
-        changed = {int(c) for c in self.current[:, 3]}
-        if new:
-            added = np.array(new)
-            self.closed = np.concatenate([self.closed, added])
-            changed.update(int(c) for c in added[:, 3])
-        self.current = np.array(current).reshape(-1, BAR_COLUMNS)
-        changed.update(int(c) for c in self.current[:, 3])
-        return changed
-
-    def _add(self, out: list[tuple[float, ...]], rows: Mapping[int, int], started: float | None,
-             ended: float | None, wid: int | None, outcome: str, task: int, attempt: int,
-             t0: float, now: float) -> None:
-        row = rows.get(wid) if wid is not None else None
-        if started is None or row is None or outcome not in self.outcomes:
-            return  # pending, or cancelled before it started: nothing to draw
-        end = ended if ended is not None else now
-        out.append((started - t0, max(end, started) - t0, row, self.outcomes.index(outcome),
-                    task, attempt))
-
-    def bars(self, code: int) -> np.ndarray:
-        """Every bar of one outcome code, as rows of BAR_COLUMNS."""
-        parts = [table[table[:, 3] == code] for table in (self.closed, self.current)]
-        return np.concatenate(parts)
-
-    def count(self, code: int | None = None) -> int:
-        if code is None:
-            return len(self.closed) + len(self.current)
-        return int(np.count_nonzero(self.closed[:, 3] == code)
-                   + np.count_nonzero(self.current[:, 3] == code))
-
-    def at(self, x: float, row: int) -> tuple[int, int] | None:
-        """(task index, attempt) of the bar covering x on a row, the newest if several."""
-        for table in (self.current, self.closed):
-            hits = np.flatnonzero((table[:, 2] == row) & (table[:, 0] <= x) & (table[:, 1] >= x))
-            if hits.size:
-                bar = table[hits[-1]]
-                return int(bar[4]), int(bar[5])
-        return None

@@ -1,20 +1,20 @@
-"""The pool's task stream (a row per pool process, a bar per task), and the charts' shared look."""
+"""The pool's task stream: a row per pool process, a bar per task attempt, coloured by outcome."""
 
 from __future__ import annotations
 
 import math
 import time
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainterPath, QPalette
-from PySide6.QtWidgets import QLabel, QToolTip, QWidget
+from PySide6.QtCore import QPointF, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QPalette
+from PySide6.QtWidgets import QToolTip, QWidget
 
-from mpscope.gui.ring import BarTable
+from mpscope.gui.charts import Bars, chart_style, style_plot
+from mpscope.gui.task_bars import BarTable
 from mpscope.gui.theme import is_dark
 
 # (on light, on dark). Hues follow the worker-state colours so a class learns them once.
@@ -31,115 +31,11 @@ FINAL = ("ok", "failed", "cancelled")  # a lost task may still be retried
 # An earlier attempt of a retried task: lost, requeued (abandoned with its pool), or ok
 # (its result was discarded with its pool).
 SPAN_OUTCOMES = {"lost": "lost", "requeued": "cancelled", "ok": "ok"}
-BAR_HEIGHT = 0.76
-# Line colours of mid lightness, readable on both a white and a near-black background.
-PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#17becf", "#d4a017",
-           "#9c755f", "#ff9da7", "#76b7b2", "#8c6bb1", "#bcbd22", "#e377c2", "#6b8e23",
-           "#f47d4a", "#5fa2ce")  # fmt: skip
 
 
 def outcome_color(outcome: str, palette: QPalette | None = None) -> QColor:
     light, dark = OUTCOME_COLORS.get(outcome, OUTCOME_COLORS["pending"])
     return QColor(dark if is_dark(palette) else light)
-
-
-def style_plot(plot: pg.PlotItem, widget: QWidget, left_sample: str | None = "1000") -> None:
-    """Give a plot the widget's palette and (projection-sized) font; call again on a change.
-
-    `left_sample` fixes the left axis width to fit that text, so stacked plots line up.
-    """
-    palette = widget.palette()
-    fg = palette.color(QPalette.ColorRole.WindowText)
-    font = QFont(widget.font())
-    size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-    if left_sample is not None:
-        plot.getAxis("left").setWidth(QFontMetrics(font).horizontalAdvance(left_sample) + 12)
-    for name in ("left", "bottom", "right"):
-        axis = plot.getAxis(name)
-        axis.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
-        axis.setTextPen(pg.mkPen(fg))
-        axis.setStyle(tickFont=font)
-        axis.labelStyle = {"color": fg.name(), "font-size": f"{size:g}pt"}
-        axis._updateLabel()  # re-render the label in the new style (no public API for this)
-
-
-class PercentAxis(pg.AxisItem):
-    """A 0–100+ % axis labelled every 25, 50 or 100 %, as the plot's height allows."""
-
-    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
-        span = maxVal - minVal
-        if span <= 0:
-            return []
-        line = QFontMetrics(self.style.get("tickFont") or QFont()).height() * 1.6
-        major = next((m for m in (25, 50, 100, 200, 500) if size * m / span >= line), 1000)
-        return [(major, 0)]
-
-
-class AgoAxis(pg.AxisItem):
-    """A time axis for x = seconds before the newest sample, labelled '30 s', '2 min', 'now'."""
-
-    STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
-
-    def __init__(self, orientation: str = "bottom") -> None:
-        super().__init__(orientation)
-        self.setStyle(maxTextLevel=0)  # labels on whole steps only: "45 s", never "38 s"
-
-    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
-        span = maxVal - minVal
-        if span <= 0:
-            return []
-        wanted = max(2.0, size / 110)  # about one label per 110 px, whatever the font
-        major = next((s for s in self.STEPS if span / s <= wanted), self.STEPS[-1])
-        if span >= 180:
-            major = max(major, 60)  # whole minutes: "4 min", never "270 s"
-        return [(major, 0), (major / 2 if major > 1 else 0.5, 0)]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [self._ago(round(-value)) for value in values]
-
-    def _ago(self, seconds: int) -> str:
-        if seconds <= 0:
-            return self.tr("now")
-        if seconds % 60 == 0:
-            return self.tr("{0} min").format(seconds // 60)
-        return self.tr("{0} s").format(seconds)  # ticks are whole minutes beyond 60 s
-
-
-class ChartLegend(QLabel):
-    """A chart's title and colour keys as one wrapping line of text (follows font and palette).
-
-    Plain text beside the chart rather than a pyqtgraph legend: it never hides a
-    line, wraps in a narrow dock, and scales with the presenter's font.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.entries: tuple[str, list[tuple[str, str, str]]] | None = None
-
-    def set_entries(self, title: str, entries: Sequence[tuple[QColor | str, str, str]]) -> None:
-        """A bold title, then (colour, text, mark) keys; the mark is "━━", "╍╍", "■"…"""
-        wanted = (title, [(QColor(color).name(), text, mark) for color, text, mark in entries])
-        if wanted == self.entries:
-            return
-        self.entries = wanted
-        keys = [
-            f'<span style="color:{color}"><b>{mark}</b></span>&nbsp;'
-            + escape(text).replace(" ", "&nbsp;")  # a key never breaks across lines
-            for color, text, mark in wanted[1]
-        ]
-        self.setText(f"<b>{escape(title)}</b>&nbsp;&nbsp; " + "&nbsp;&nbsp; ".join(keys))
-
-
-class Bars(pg.BarGraphItem):
-    """Single-colour bars drawn in one `drawRects`; hit-testing uses the data, not a shape."""
-
-    def shape(self) -> QPainterPath:
-        # The default builds a path of every rect in Python: slow for 10,000 tasks.
-        path = QPainterPath()
-        path.addRect(self.boundingRect())
-        return path
 
 
 class TaskStreamPlot(pg.PlotItem):
@@ -192,11 +88,15 @@ class TaskStreamPlot(pg.PlotItem):
         changed = self.table.update(tasks, self._rows, t0, now)
         if fresh:
             changed = set(range(len(DRAWN)))  # redraw every outcome, emptying old ones
-        for code in changed:
+        self._draw(changed)
+
+    def _draw(self, codes: set[int]) -> None:
+        height = chart_style().bar_height
+        for code in codes:
             bars = self.table.bars(code)
             self._bars[DRAWN[code]].setOpts(
-                x0=bars[:, 0], x1=bars[:, 1], y0=bars[:, 2] - BAR_HEIGHT / 2,
-                height=np.full(len(bars), BAR_HEIGHT),
+                x0=bars[:, 0], x1=bars[:, 1], y0=bars[:, 2] - height / 2,
+                height=np.full(len(bars), height),
             )
 
     def bar_count(self, outcome: str | None = None) -> int:
@@ -206,7 +106,7 @@ class TaskStreamPlot(pg.PlotItem):
     def task_at(self, x: float, y: float) -> tuple[Any, int] | None:
         """(TaskRecord, attempt) under the point (x seconds, y row); attempt -1 is the latest."""
         row = round(y)
-        if abs(y - row) > BAR_HEIGHT / 2 or self.table.tasks is None:
+        if abs(y - row) > chart_style().bar_height / 2 or self.table.tasks is None:
             return None
         hit = self.table.at(x, row)
         return (self.table.tasks[hit[0]], hit[1]) if hit else None
@@ -221,6 +121,8 @@ class TaskStreamPlot(pg.PlotItem):
             # and separates neighbouring tasks when zoomed in.
             bars.setOpts(brush=pg.mkBrush(color), pen=pg.mkPen(color.darker(135), width=0))
         self._update_ticks()
+        if self.table.tasks is not None:
+            self._draw(set(range(len(DRAWN))))  # the bar height follows the chart style
 
     def _update_ticks(self) -> None:
         axis = self.getAxis("left")

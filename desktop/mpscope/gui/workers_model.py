@@ -1,21 +1,19 @@
 """The workers table model: one row per worker or pool process, read from RunBridge.records.
 
 Before a run starts the model shows the plan (the workers the configuration
-will create) so `daemon` can still be chosen per worker; from `run_started` on
-it shows the run's live records. Refreshes append new rows (pool processes
+will create) so `daemon` can still be chosen per worker (the choices reach the
+run on `run_prepared`, before it starts); from `run_started` on it shows the
+run's live records. Refreshes append new rows (pool processes
 appear during a run) and emit one dataChanged for the rest: no model reset per
 tick, so selection and scrolling survive and 256 rows stay cheap.
 """
 
 from __future__ import annotations
 
-import contextlib
-import enum
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,76 +22,25 @@ from PySide6.QtCore import (
 
 from mpscope.core.config import RunConfig
 from mpscope.core.records import WorkerRecord
-from mpscope.core.states import State, explain_exit, signal_name
+from mpscope.core.states import State
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
+from mpscope.gui.formatting import format_duration, format_rate, progress_text
 from mpscope.gui.icons import icon
+from mpscope.gui.worker_cells import (
+    COLUMN_COUNT,
+    NUMERIC,
+    RECORD_ROLE,
+    SORT_ROLE,
+    Column,
+    WorkerCells,
+)
 
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-Index = QModelIndex | QPersistentModelIndex
+__all__ = ["RECORD_ROLE", "SORT_ROLE", "Column", "WorkersModel", "format_duration",
+           "format_rate", "progress_text"]  # the formatting helpers are re-exported
 
-
-class Column(enum.IntEnum):
-    """The table's columns, in order."""
-
-    NAME = 0
-    PID = 1
-    TASK = 2
-    STATE = 3
-    PROGRESS = 4
-    CPU = 5
-    RSS = 6
-    DAEMON = 7
-    EXIT = 8
-    MESSAGE = 9
-
-
-def format_rate(rate: float) -> str:
-    if rate >= 1e6:
-        return f"{rate / 1e6:.1f}M/s"
-    if rate >= 1e3:
-        return f"{rate / 1e3:.1f}k/s"
-    return f"{rate:.0f}/s" if rate >= 10 else f"{rate:.1f}/s"
-
-
-def format_duration(seconds: float) -> str:
-    """`0:12`, `3:07`, `1:02:03`: short enough for a table cell."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def progress_text(record: WorkerRecord) -> str:
-    """`42% · 1.2k/s · ETA 0:12` while running; the percentage and duration once ended."""
-    parts = []
-    fraction = record.fraction
-    if fraction is not None:
-        parts.append(f"{100 * fraction:.0f}%")
-    elif record.done:
-        parts.append(f"{record.done:,.0f}")
-    if record.state.is_alive:
-        if record.rate > 0:
-            parts.append(format_rate(record.rate))
-        if record.eta is not None:
-            parts.append(QCoreApplication.translate("WorkersModel", "ETA {eta}").format(
-                eta=format_duration(record.eta)))
-    elif record.state.is_final and record.elapsed is not None:
-        parts.append(format_duration(record.elapsed))
-    return " · ".join(parts)
-
-
-def short_exit(exitcode: int | None) -> str:
-    if exitcode is None:
-        return ""
-    return signal_name(-exitcode) if exitcode < 0 else str(exitcode)
-
-
-_COLUMN_COUNT = len(Column)
-_STATE_ORDER = {state: position for position, state in enumerate(State)}
-_NUMERIC = frozenset({Column.PID, Column.CPU, Column.RSS, Column.EXIT})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+Index = QModelIndex | QPersistentModelIndex
 
 
 def _signature(r: WorkerRecord) -> tuple[Any, ...]:
@@ -112,40 +59,18 @@ class WorkersModel(QAbstractTableModel):
         self._run: Any = None  # the Run shown; None while the plan is shown
         self._seen: list[tuple[Any, ...] | None] = []  # each row's signature at the last refresh
         self.daemon_overrides: dict[str, bool] = {}  # planned worker name -> daemon
-        self._headers = [
-            self.tr("Name"), self.tr("PID"), self.tr("Task"), self.tr("State"),
-            self.tr("Progress"), self.tr("CPU"), self.tr("Memory"), self.tr("Daemon"),
-            self.tr("Exit"), self.tr("Last message"),
-        ]
-        self._header_tips = [
-            self.tr("Worker name: group name and index"),
-            self.tr("Operating-system process id"),
-            self.tr("The function this process runs"),
-            self.tr("Where the process is in its life, as the parent sees it"),
-            self.tr("Progress reported by the task, its rate and the time left"),
-            self.tr("CPU use of this process (100% = one core)"),
-            self.tr("Resident memory (RSS) of this process"),
-            self.tr("Daemon processes end with mpscope; set before start() only"),
-            self.tr("Exit code, or the signal that ended the process"),
-            self.tr("The last log line, note or error from the task"),
-        ]
-        self._state_names = {
-            State.PENDING: self.tr("pending"), State.STARTING: self.tr("starting"),
-            State.RUNNING: self.tr("running"), State.STOPPING: self.tr("stopping"),
-            State.FINISHED: self.tr("finished"), State.FAILED: self.tr("failed"),
-            State.STOPPED: self.tr("stopped"), State.TERMINATED: self.tr("terminated"),
-            State.KILLED: self.tr("killed"), State.LOST: self.tr("lost"),
-        }
+        self.cells = WorkerCells(self)
         role = Qt.ItemDataRole
         self._roles: dict[int, Any] = {
-            int(role.DisplayRole): self._display, RECORD_ROLE: lambda r, _c: r,
-            SORT_ROLE: self._sort_key, int(role.ToolTipRole): self._tooltip,
+            int(role.DisplayRole): self.cells.display, RECORD_ROLE: lambda r, _c: r,
+            SORT_ROLE: self.cells.sort_key, int(role.ToolTipRole): self._tooltip,
             int(role.CheckStateRole): self._check_state,
             int(role.DecorationRole): self._decoration,
             int(role.ForegroundRole): self._foreground,
             int(role.TextAlignmentRole): self._alignment,
         }
         bridge.config_changed.connect(self._on_config_changed)
+        bridge.run_prepared.connect(self._on_run_prepared)
         bridge.run_started.connect(self._on_run_started)
         bridge.refreshed.connect(self._on_refreshed)
         if bridge.config is not None:
@@ -159,7 +84,7 @@ class WorkersModel(QAbstractTableModel):
         return self._rows.index(record)
 
     def state_name(self, state: State) -> str:
-        return self._state_names[state]
+        return self.cells.state_names[state]
 
     @property
     def showing_plan(self) -> bool:
@@ -171,6 +96,7 @@ class WorkersModel(QAbstractTableModel):
 
     def cleanup(self) -> None:
         self._bridge.config_changed.disconnect(self._on_config_changed)
+        self._bridge.run_prepared.disconnect(self._on_run_prepared)
         self._bridge.run_started.disconnect(self._on_run_started)
         self._bridge.refreshed.disconnect(self._on_refreshed)
 
@@ -196,14 +122,13 @@ class WorkersModel(QAbstractTableModel):
         self.daemon_overrides = {k: v for k, v in self.daemon_overrides.items() if k in known}
         self.endResetModel()
 
-    def _on_run_started(self) -> None:
-        # The records are still pending (spawns happen on the next drain tick):
-        # the daemon choices made on the plan can still be applied.
-        for record in self._bridge.records:
+    def _on_run_prepared(self, run: Any) -> None:
+        # The prepared run's records are all PENDING: the plan's daemon choices apply as is.
+        for record in run.engine.records.values():
             if record.kind == "worker" and record.name in self.daemon_overrides:
-                # ValueError: already spawned, nothing to change any more.
-                with contextlib.suppress(ValueError):
-                    self._bridge.set_daemon(record.wid, self.daemon_overrides[record.name])
+                run.engine.set_daemon(record.wid, self.daemon_overrides[record.name])
+
+    def _on_run_started(self) -> None:
         self.daemon_overrides.clear()
         self.beginResetModel()
         self._run = self._bridge.run
@@ -223,7 +148,7 @@ class WorkersModel(QAbstractTableModel):
             self.endInsertRows()
         # Tell the view only about rows that changed, as contiguous ranges: finished
         # or idle rows cost nothing, and the view repaints just what moved.
-        last = _COLUMN_COUNT - 1
+        last = COLUMN_COUNT - 1
         start = None
         for row, record in enumerate(self._rows):
             now = _signature(record)
@@ -242,15 +167,15 @@ class WorkersModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else _COLUMN_COUNT
+        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
+            return self.cells.headers[section]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tips[section]
+            return self.cells.header_tips[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -284,7 +209,10 @@ class WorkersModel(QAbstractTableModel):
 
     @staticmethod
     def _alignment(record: WorkerRecord, column: int) -> Any:
-        return _RIGHT if column in _NUMERIC else None
+        return _RIGHT if column in NUMERIC else None
+
+    def _tooltip(self, record: WorkerRecord, column: int) -> str:
+        return self.cells.tooltip(record, column, self.showing_plan, self.daemon_locked(record))
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or index.column() != Column.DAEMON:
@@ -308,73 +236,3 @@ class WorkersModel(QAbstractTableModel):
         changed = self.index(row, Column.DAEMON)
         self.dataChanged.emit(changed, changed)
         return True
-
-    # -- cell contents -------------------------------------------------------------
-    def _display(self, r: WorkerRecord, column: int) -> str | None:
-        alive = r.state.is_alive
-        if column == Column.NAME:
-            return r.name
-        if column == Column.PID:
-            return str(r.pid) if r.pid else "—"
-        if column == Column.TASK:
-            task = r.task.rpartition(":")[2] or r.task
-            return self.tr("{task} (pool)").format(task=task) if r.kind == "pool" else task
-        if column == Column.STATE:
-            name = self._state_names[r.state]
-            return f"{name} ↻{r.restarts}" if r.restarts else name
-        if column == Column.PROGRESS:
-            return progress_text(r)
-        if column == Column.CPU:
-            return f"{r.cpu_percent:.0f}%" if alive else ""
-        if column == Column.RSS:
-            return f"{r.rss / 2**20:,.0f} MiB" if alive and r.rss else ""
-        if column == Column.DAEMON:
-            return None
-        if column == Column.EXIT:
-            return short_exit(r.exitcode)
-        return (str(r.error) if r.error else r.last_message).replace("\n", " ")
-
-    def _sort_key(self, r: WorkerRecord, column: int) -> Any:
-        if column == Column.PID:
-            return r.pid or 0
-        if column == Column.STATE:
-            return _STATE_ORDER[r.state]
-        if column == Column.PROGRESS:
-            return r.fraction if r.fraction is not None else -1.0
-        if column == Column.CPU:
-            return r.cpu_percent
-        if column == Column.RSS:
-            return r.rss
-        if column == Column.DAEMON:
-            return int(r.daemon)
-        if column == Column.EXIT:
-            return -999 if r.exitcode is None else r.exitcode
-        return self._display(r, column) or ""
-
-    def _tooltip(self, r: WorkerRecord, column: int) -> str:
-        if column == Column.DAEMON:
-            if r.kind == "pool":
-                return self.tr("The pool starts and ends its own processes "
-                               "(multiprocessing.Pool makes them daemonic)")
-            if self.daemon_locked(r):
-                return self.tr("Locked: `daemon` must be set before start(); "
-                               "this process has already started")
-            return self.tr("Daemon processes are ended when mpscope exits; "
-                           "non-daemon ones are waited for. Click to change before start.")
-        if column == Column.STATE:
-            text = r.detail or self._state_names[r.state]
-            if self.showing_plan:
-                text = self.tr("planned: starts when you press Start")
-            return text
-        if column == Column.EXIT:
-            return explain_exit(r.exitcode) if r.exitcode is not None else ""
-        if column == Column.TASK:
-            args = ", ".join(f"{k}={v!r}" for k, v in r.args.items())
-            return f"{r.task}({args})"
-        if column == Column.MESSAGE and r.error:
-            return str(r.error)
-        if column == Column.NAME and r.kind == "pool":
-            return self.tr("{name}: a pool process (double-click for details)").format(name=r.name)
-        shown = self._display(r, column)
-        return self.tr("{name}: {value} (double-click for details)").format(
-            name=r.name, value=shown) if shown else ""

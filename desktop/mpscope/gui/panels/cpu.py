@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -22,8 +21,17 @@ from PySide6.QtWidgets import (
 
 from mpscope.core.sampler import Sample
 from mpscope.gui.bridge import RunBridge
+from mpscope.gui.charts import (
+    PALETTE,
+    add_curve,
+    chart_style,
+    curve_pen,
+    grid_pen,
+    set_percent_range,
+    style_plot,
+    timeline_section,
+)
 from mpscope.gui.ring import RingSet, TimeRing, sticky_top
-from mpscope.gui.task_stream import PALETTE, AgoAxis, ChartLegend, PercentAxis, style_plot
 
 WINDOWS_S = (60, 300, 900)
 CAPACITY = 3600  # samples kept: an hour at the default 1 Hz, 15 minutes at 4 Hz
@@ -60,6 +68,7 @@ class CpuPanel(QWidget):
         self._build_ui()
         self._build_cores(getattr(bridge.sampler, "cores", 1))
         bridge.sampled.connect(self.add_sample)
+        chart_style().changed.connect(self._apply_style)
 
     # -- construction ------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -80,8 +89,8 @@ class CpuPanel(QWidget):
         bar.addStretch(1)
         self.summary = QLabel()
         bar.addWidget(self.summary)
-        self.core_legend, core_section, self._core_plot = self._section()
-        self.process_legend, process_section, self._proc_plot = self._section()
+        self.core_legend, core_section, self._core_plot = timeline_section(self._window_s)
+        self.process_legend, process_section, self._proc_plot = timeline_section(self._window_s)
         self._proc_plot.setXLink(self._core_plot)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(core_section)
@@ -92,35 +101,10 @@ class CpuPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
-        self.process_curves = [self._curve(self._proc_plot, c) for c in PALETTE[:TOP_PROCESSES]]
-        self._own_curve = self._curve(self._proc_plot, OWN_COLOR, Qt.PenStyle.DashLine)
+        self.process_curves = [add_curve(self._proc_plot, c) for c in PALETTE[:TOP_PROCESSES]]
+        self._own_curve = add_curve(self._proc_plot, OWN_COLOR, Qt.PenStyle.DashLine)
         self._proc_top = 0.0
-        self._set_percent_range(self._proc_plot, 100.0)
-
-    def _section(self) -> tuple[ChartLegend, QWidget, pg.PlotItem]:
-        """A legend line above a plot whose x axis counts back from now."""
-        legend = ChartLegend()
-        widget = pg.PlotWidget(axisItems={"bottom": AgoAxis("bottom"), "left": PercentAxis("left")})
-        plot = widget.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.setMouseEnabled(x=False, y=False)  # a projected chart must not be dragged away
-        plot.hideButtons()
-        plot.setXRange(-self._window_s, 0, padding=0)
-        for name in ("left", "bottom"):
-            # Axes change only with the window or the font: cache them as pixmaps rather
-            # than replaying their text every frame (about 0.5 ms per axis per frame).
-            plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        # Horizontal grid lines as plain items: pyqtgraph's y grid costs ~5 ms a frame.
-        plot.grid_lines = [pg.InfiniteLine(pos=v, angle=0, movable=False) for v in (25, 50, 75)]
-        for line in plot.grid_lines:
-            plot.addItem(line, ignoreBounds=True)
-        section = QWidget()
-        column = QVBoxLayout(section)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(legend)
-        column.addWidget(widget, 1)
-        return legend, section, plot
+        set_percent_range(self._proc_plot, 100.0)
 
     def _build_cores(self, ncores: int) -> None:
         """(Re)build the core chart for `ncores` cores: lines up to 16, else a heat map."""
@@ -129,7 +113,7 @@ class CpuPanel(QWidget):
             plot.removeItem(item)
         self._ncores = ncores
         self.heatmap_mode = ncores > MAX_LINE_CORES
-        self.core_curves = [self._curve(plot, PALETTE[i % len(PALETTE)])
+        self.core_curves = [add_curve(plot, PALETTE[i % len(PALETTE)])
                             for i in range(0 if self.heatmap_mode else ncores)]
         self.image: pg.ImageItem | None = None
         if self.heatmap_mode:
@@ -145,43 +129,31 @@ class CpuPanel(QWidget):
                                               range(0, ncores, max(1, ncores // 4))], []])
         else:
             plot.hideAxis("right")
-        # The average: a thick line in the text colour, outlined in the base colour over a map.
-        self._avg_curves = [self._curve(plot, "#000000") for _ in range(2 if self.heatmap_mode
-                                                                         else 1)]
+        self._avg_curves = [add_curve(plot, "#000000") for _ in range(1 + self.heatmap_mode)]
         self.avg_curve = self._avg_curves[-1]
         self._core_items = [*self.core_curves, *self._avg_curves, *filter(None, [self.image])]
-        self._set_percent_range(plot, 100.0)
+        set_percent_range(plot, 100.0)
         self._cores = None
         self._apply_style()
-
-    @staticmethod
-    def _curve(plot: pg.PlotItem, color: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine
-               ) -> pg.PlotCurveItem:
-        curve = pg.PlotCurveItem(pen=pg.mkPen(color, width=1, style=style), skipFiniteCheck=True)
-        plot.addItem(curve)
-        return curve
-
-    @staticmethod
-    def _set_percent_range(plot: pg.PlotItem, top: float) -> None:
-        plot.setYRange(0, top, padding=0.05)  # room for the top label
-        step = 25 if top <= 100 else 50 if top <= 200 else 100
-        for line, level in zip(plot.grid_lines, (step, 2 * step, 3 * step), strict=True):
-            line.setValue(level)
 
     def _apply_style(self) -> None:
         fg = self.palette().color(QPalette.ColorRole.WindowText)
         base = self.palette().color(QPalette.ColorRole.Base)
-        grid = QColor(fg)
-        grid.setAlpha(50)
         for plot in (self._core_plot, self._proc_plot):
             plot.getViewWidget().setBackground(base)
             style_plot(plot, self)
             for line in plot.grid_lines:
-                line.setPen(pg.mkPen(grid, width=1))
+                line.setPen(grid_pen(self))
                 line.setVisible(not (self.heatmap_mode and plot is self._core_plot))
-        if self.heatmap_mode:
-            self._avg_curves[0].setPen(pg.mkPen(base, width=5))
-        self.avg_curve.setPen(pg.mkPen(fg, width=3))
+        for i, curve in enumerate(self.core_curves):
+            curve.setPen(curve_pen(PALETTE[i % len(PALETTE)]))
+        for curve, color in zip(self.process_curves, PALETTE, strict=False):
+            curve.setPen(curve_pen(color))
+        self._own_curve.setPen(curve_pen(OWN_COLOR, Qt.PenStyle.DashLine))
+        # The average: a thick line in the text colour, outlined in the base colour over a map.
+        average = chart_style().average_width
+        self._avg_curves[0].setPen(curve_pen(base, width=average + 2))
+        self.avg_curve.setPen(curve_pen(fg, width=average))
         if self.heatmap_mode:
             lut = pg.colormap.get(HEAT_MAP)
             keys = [(lut.map(v / 100, mode="qcolor"), f"{v} %", "■") for v in (0, 50, 100)]
@@ -271,7 +243,7 @@ class CpuPanel(QWidget):
         top = float(np.ceil(top / 50) * 50)  # multi-threaded processes go past 100 %
         if top != self._proc_top:
             self._proc_top = top
-            self._set_percent_range(self._proc_plot, top)
+            set_percent_range(self._proc_plot, top)
 
     # -- controls ----------------------------------------------------------------
     def set_window(self, seconds: int) -> None:
@@ -313,5 +285,7 @@ class CpuPanel(QWidget):
 
     def cleanup(self) -> None:
         """Stop listening to the bridge (the panel is being closed)."""
-        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
-            self._bridge.sampled.disconnect(self.add_sample)
+        for signal, slot in ((self._bridge.sampled, self.add_sample),
+                             (chart_style().changed, self._apply_style)):
+            with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+                signal.disconnect(slot)

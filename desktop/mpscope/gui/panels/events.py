@@ -103,7 +103,7 @@ class EventsPanel(QWidget):
 
     def _build_detail(self) -> None:
         self.detail = QPlainTextEdit(readOnly=True)
-        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._fit_detail_font()
         self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.detail.setPlaceholderText(self.tr("Select an error to see its traceback here."))
         self.copy_button = QPushButton(self.tr("Copy traceback"), enabled=False)
@@ -120,6 +120,18 @@ class EventsPanel(QWidget):
         self._status_bar.addWidget(self.status, 1)
         self._status_bar.addWidget(self.jump_button)
         self._status_bar.addWidget(self.copy_button)
+
+    def _fit_detail_font(self) -> None:
+        """Tracebacks in a monospace font as large as the panel's (Ctrl+=, presenter mode)."""
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if self.font().pointSizeF() > 0:
+            fixed.setPointSizeF(self.font().pointSizeF())
+        self.detail.setFont(fixed)
+
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit_detail_font()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
@@ -147,10 +159,7 @@ class EventsPanel(QWidget):
         if names == self.model.names:
             return
         self.model.set_names(names)
-        metrics = self.table.fontMetrics()
-        widest = max((metrics.horizontalAdvance(name) for name in names.values()), default=0)
-        self.table.setColumnWidth(1, min(max(widest, metrics.horizontalAdvance("pool-00")) + 12,
-                                         metrics.averageCharWidth() * 24))
+        self.table.fit_to_font()  # the worker column fits the names
         combo = self.worker_combo
         current = combo.currentData()
         combo.blockSignals(True)  # rebuilding the list is not a choice of the user

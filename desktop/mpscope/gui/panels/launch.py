@@ -2,140 +2,40 @@
 
 from __future__ import annotations
 
-import json
-import multiprocessing
 import os
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from mpscope.core import config as cfg
-from mpscope.core import tasks
 from mpscope.core.states import State
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.icons import themed
+from mpscope.gui.launch_form import (
+    FieldMarks,
+    GroupEditor,
+    PoolEditor,
+    RunEditor,
+    connect_change,
+    inline_table,
+    parse_toml_value,
+)
+
+__all__ = ["LaunchPanel", "inline_table", "parse_toml_value"]  # the helpers are re-exported
 
 VALIDATE_DELAY_MS = 200  # typing a task name must not import modules on every keystroke
-INVALID_STYLE = "border: 2px solid {color}; border-radius: 3px;"
-
-
-def inline_toml(value: Any) -> str:
-    """A value as TOML inline text (strings, numbers, booleans, arrays, tables)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{ " + inline_table(value) + " }" if value else "{}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(inline_toml(v) for v in value) + "]"
-    if isinstance(value, float) and value != value:
-        return "nan"
-    if isinstance(value, float) and value in (float("inf"), float("-inf")):
-        return "inf" if value > 0 else "-inf"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
-
-
-def inline_table(table: dict[str, Any]) -> str:
-    """`seconds = 2.0, steps = 20`: the inside of an inline table, as typed in the form."""
-    keys = (k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else json.dumps(k) for k in table)
-    return ", ".join(f"{k} = {inline_toml(v)}" for k, v in zip(keys, table.values(), strict=True))
-
-
-def parse_toml_value(text: str) -> Any:
-    """Parse one TOML value ("20", "[1, 2]", "{ a = 1 }"); raise ValueError with the reason."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(str(exc).split(" (at ")[0]) from None
-
-
-def task_combo(names: list[str], task: str) -> QComboBox:
-    """An editable combobox of built-in tasks that also takes "package.module:function"."""
-    combo = QComboBox()
-    combo.setEditable(True)
-    for name in names:
-        combo.addItem(name)
-        combo.setItemData(combo.count() - 1, tasks.describe(name), Qt.ItemDataRole.ToolTipRole)
-    combo.setCurrentText(task)
-    combo.lineEdit().setPlaceholderText("package.module:function")
-    return combo
-
-
-class GroupEditor(QGroupBox):
-    """One `[[workers]]` group: task, count, daemon, name and arguments."""
-
-    def __init__(self, number: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.task = task_combo(tasks.builtin_names(), "sleep_io")
-        self.count = QSpinBox(minimum=1, maximum=cfg.MAX_COUNT, value=2)
-        self.daemon = QCheckBox(self.tr("daemon"))
-        self.name = QLineEdit()
-        self.args = QLineEdit()
-        self.remove = QToolButton(autoRaise=True)
-        themed(self.remove, "remove")
-        self.task.setToolTip(self.tr("A built-in task, or your own as package.module:function"))
-        self.count.setToolTip(self.tr("How many processes run this task"))
-        self.daemon.setToolTip(self.tr("Daemon processes end with mpscope and cannot have "
-                                       "children; must be chosen before start()"))
-        self.name.setPlaceholderText(self.tr("default: the task's name"))
-        self.name.setToolTip(self.tr("A label for the group, unique in the run"))
-        self.args.setPlaceholderText("seconds = 2.0, steps = 20")
-        self.args.setToolTip(self.tr("Keyword arguments as TOML: key = value, …"))
-        self.remove.setToolTip(self.tr("Remove this group"))
-        counts = QHBoxLayout()
-        counts.addWidget(self.count, 1)
-        counts.addWidget(self.daemon)
-        counts.addWidget(self.remove)
-        form = QFormLayout(self)
-        form.addRow(self.tr("Task"), self.task)
-        form.addRow(self.tr("Count"), counts)
-        form.addRow(self.tr("Name"), self.name)
-        form.addRow(self.tr("Arguments"), self.args)
-        self.set_number(number)
-
-    def set_number(self, number: int) -> None:
-        self.setTitle(self.tr("Worker group {n}").format(n=number + 1))
-
-    def set_values(self, raw: dict[str, Any]) -> None:
-        self.task.setCurrentText(str(raw.get("task", "")))
-        count = raw.get("count", 1)
-        self.count.setValue(count if isinstance(count, int) else 1)
-        self.daemon.setChecked(raw.get("daemon") is True)
-        self.name.setText(str(raw.get("name") or ""))
-        args = raw.get("args") or {}
-        self.args.setText(inline_table(args) if isinstance(args, dict) else str(args))
-
-    def raw(self) -> tuple[dict[str, Any], str | None]:
-        """The group as a config dict, and a problem with the arguments text if any."""
-        raw: dict[str, Any] = {"task": self.task.currentText().strip(),
-                               "count": self.count.value(), "daemon": self.daemon.isChecked()}
-        if self.name.text().strip():
-            raw["name"] = self.name.text().strip()
-        try:
-            raw["args"] = parse_toml_value("{" + self.args.text() + "}")
-        except ValueError as exc:
-            return raw, self.tr("not key = value pairs in TOML: {reason}").format(reason=exc)
-        return raw, None
 
 
 class LaunchPanel(QWidget):
@@ -158,8 +58,7 @@ class LaunchPanel(QWidget):
         self.config: cfg.RunConfig | None = None
         self.errors: dict[str, str] = {}  # field key -> problem, for tests and tooltips
         self.groups: list[GroupEditor] = []
-        self._fields: dict[str, QWidget] = {}
-        self._tips: dict[QWidget, str] = {}
+        self.marks = FieldMarks()  # config key → field, marked when it has a problem
         self._filling = False
         self._timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
         self._timer.timeout.connect(self.validate)
@@ -170,29 +69,24 @@ class LaunchPanel(QWidget):
 
     # -- building --------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = QLineEdit(placeholderText=self.tr("optional: shown in the window title"))
-        self.start_method = QComboBox()
-        self.start_method.addItems([m for m in cfg.START_METHODS
-                                    if m in multiprocessing.get_all_start_methods()])
-        self.start_method.setToolTip(self.tr("How Python starts each process: spawn (a fresh "
-                                             "interpreter), forkserver or fork"))
-        self.grace = QDoubleSpinBox(minimum=0.1, maximum=600, value=3.0, suffix=" s")
-        self.grace.setToolTip(self.tr("Stop → terminate → kill: seconds between the steps"))
-        self.interval = QDoubleSpinBox(minimum=0.01, maximum=5, value=0.1, singleStep=0.05,
-                                       suffix=" s")
-        self.interval.setToolTip(self.tr("How often workers report progress"))
-        run_box = QGroupBox(self.tr("Run"))
-        run_form = QFormLayout(run_box)
-        run_form.addRow(self.tr("Title"), self.title)
-        run_form.addRow(self.tr("Start method"), self.start_method)
-        run_form.addRow(self.tr("Grace period"), self.grace)
-        run_form.addRow(self.tr("Report every"), self.interval)
+        self.run_box = RunEditor(self)
+        box = self.run_box
+        self.title, self.start_method, self.grace, self.interval = (
+            box.run_title, box.start_method, box.grace, box.interval)
         self.groups_layout = QVBoxLayout()
         self.add_group_button = QPushButton(self.tr("Add worker group"))
         themed(self.add_group_button, "add")
         self.add_group_button.setToolTip(self.tr("Add a [[workers]] group"))
         self.add_group_button.clicked.connect(lambda: self.add_group({"task": "sleep_io"}))
-        self.pool_box = self._build_pool()
+        self.pool_box = PoolEditor(self)
+        pool = self.pool_box
+        self.pool_task, self.pool_items, self.pool_processes = pool.task, pool.items, pool.processes
+        self.pool_method, self.pool_chunksize, self.pool_per_child, self.pool_backend = (
+            pool.method, pool.chunksize, pool.per_child, pool.backend)
+        for key, widget in (*box.fields.items(), *pool.fields.items()):
+            self.marks.fields[key] = widget
+            connect_change(widget, self._changed)
+        pool.toggled.connect(self._changed)
         self.problems = QLabel(wordWrap=True)
         self.problems.setStyleSheet(f"color: {theme.state_color(State.FAILED).name()}")
         self.open_button = QPushButton(self.tr("Open…"))
@@ -215,7 +109,7 @@ class LaunchPanel(QWidget):
         self.stop_button.clicked.connect(self.bridge.stop_all)
         inner = QWidget()
         column = QVBoxLayout(inner)
-        column.addWidget(run_box)
+        column.addWidget(self.run_box)
         column.addLayout(self.groups_layout)
         column.addWidget(self.add_group_button)
         column.addWidget(self.pool_box)
@@ -233,55 +127,13 @@ class LaunchPanel(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
-        self._fields.update({"title": self.title, "start_method": self.start_method,
-                             "grace_seconds": self.grace, "report_interval": self.interval})
-        self.title.textChanged.connect(self._changed)
-        self.start_method.currentTextChanged.connect(self._changed)
-        self.grace.valueChanged.connect(self._changed)
-        self.interval.valueChanged.connect(self._changed)
-
-    def _build_pool(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Pool"), checkable=True, checked=False)
-        box.setToolTip(self.tr("Map one task over items with a process pool"))
-        self.pool_task = task_combo(tasks.pool_task_names(), "square")
-        self.pool_items = QLineEdit("1000", placeholderText=self.tr("N, or [item, item, …]"))
-        self.pool_processes = QSpinBox(minimum=1, maximum=cfg.MAX_COUNT, value=os.cpu_count() or 1)
-        self.pool_method = QComboBox()
-        self.pool_method.addItems(cfg.POOL_METHODS)
-        self.pool_chunksize = QSpinBox(minimum=0, maximum=10**6,
-                                       specialValueText=self.tr("default"))
-        self.pool_per_child = QSpinBox(minimum=0, maximum=10**6,
-                                       specialValueText=self.tr("unlimited"))
-        self.pool_backend = QComboBox()
-        self.pool_backend.addItems(cfg.BACKENDS)
-        form = QFormLayout(box)
-        rows = (
-            ("task", self.tr("Task"), self.pool_task, self.tr("Called with one item")),
-            ("items", self.tr("Items"), self.pool_items,
-             self.tr("An integer N means range(N); or a TOML array of items")),
-            ("processes", self.tr("Processes"), self.pool_processes, self.tr("Pool size")),
-            ("method", self.tr("Method"), self.pool_method, self.tr("The Pool method to call")),
-            ("chunksize", self.tr("Chunk size"), self.pool_chunksize,
-             self.tr("Items sent to a process at a time")),
-            ("maxtasksperchild", self.tr("Tasks per child"), self.pool_per_child,
-             self.tr("Replace each pool process after this many tasks")),
-            ("backend", self.tr("Backend"), self.pool_backend,
-             self.tr("multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor")),
-        )
-        for key, label, widget, tip in rows:
-            widget.setToolTip(tip)
-            form.addRow(label, widget)
-            self._fields[f"pool.{key}"] = widget
-            _connect_change(widget, self._changed)
-        box.toggled.connect(self._changed)
-        return box
 
     # -- groups ------------------------------------------------------------------------
     def add_group(self, raw: dict[str, Any]) -> GroupEditor:
         editor = GroupEditor(len(self.groups), self)
         editor.set_values(raw)
-        for widget in (editor.task, editor.count, editor.daemon, editor.name, editor.args):
-            _connect_change(widget, self._changed)
+        for widget in editor.fields.values():
+            connect_change(widget, self._changed)
         editor.remove.clicked.connect(lambda: self.remove_group(editor))
         self.groups.append(editor)
         self.groups_layout.addWidget(editor)
@@ -300,10 +152,7 @@ class LaunchPanel(QWidget):
         """Fill the form from a config dict (as read from TOML; it may hold mistakes)."""
         self._filling = True
         try:
-            self.title.setText(str(raw.get("title") or ""))
-            self.start_method.setCurrentText(str(raw.get("start_method", cfg.DEFAULT_START_METHOD)))
-            self.grace.setValue(_number(raw.get("grace_seconds"), cfg.DEFAULT_GRACE_SECONDS))
-            self.interval.setValue(_number(raw.get("report_interval"), cfg.DEFAULT_REPORT_INTERVAL))
+            self.run_box.set_values(raw)
             for editor in list(self.groups):
                 self.remove_group(editor)
             workers = raw.get("workers")
@@ -313,15 +162,7 @@ class LaunchPanel(QWidget):
             pool = raw.get("pool")
             self.pool_box.setChecked(isinstance(pool, dict))
             if isinstance(pool, dict):
-                self.pool_task.setCurrentText(str(pool.get("task", "")))
-                items = pool.get("items", "")
-                self.pool_items.setText(items if isinstance(items, str) else inline_toml(items))
-                processes = _number(pool.get("processes"), os.cpu_count() or 1)
-                self.pool_processes.setValue(int(processes))
-                self.pool_method.setCurrentText(str(pool.get("method", "map")))
-                self.pool_chunksize.setValue(int(_number(pool.get("chunksize"), 0)))
-                self.pool_per_child.setValue(int(_number(pool.get("maxtasksperchild"), 0)))
-                self.pool_backend.setCurrentText(str(pool.get("backend", "multiprocessing")))
+                self.pool_box.set_values(pool)
         finally:
             self._filling = False
         self.validate()
@@ -329,33 +170,16 @@ class LaunchPanel(QWidget):
     def form_raw(self) -> tuple[dict[str, Any], dict[str, str]]:
         """The form as a config dict, plus problems found before validation (bad TOML text)."""
         local: dict[str, str] = {}
-        raw: dict[str, Any] = {
-            "start_method": self.start_method.currentText(),
-            "grace_seconds": self.grace.value(),
-            "report_interval": self.interval.value(),
-            "workers": [],
-        }
-        if self.title.text().strip():
-            raw["title"] = self.title.text().strip()
+        raw: dict[str, Any] = {**self.run_box.raw(), "workers": []}
         for index, editor in enumerate(self.groups):
             group, problem = editor.raw()
             raw["workers"].append(group)
             if problem:
                 local[f"workers[{index}].args"] = problem
         if self.pool_box.isChecked():
-            pool: dict[str, Any] = {
-                "task": self.pool_task.currentText().strip(),
-                "processes": self.pool_processes.value(),
-                "method": self.pool_method.currentText(),
-                "chunksize": self.pool_chunksize.value(),
-                "maxtasksperchild": self.pool_per_child.value(),
-                "backend": self.pool_backend.currentText(),
-            }
-            try:
-                pool["items"] = parse_toml_value(self.pool_items.text() or '""')
-            except ValueError as exc:
-                local["pool.items"] = self.tr("not a TOML value: {reason}").format(reason=exc)
-            raw["pool"] = pool
+            raw["pool"], problem = self.pool_box.raw()
+            if problem:
+                local["pool.items"] = problem
         return raw, local
 
     def validate(self) -> cfg.RunConfig | None:
@@ -378,32 +202,12 @@ class LaunchPanel(QWidget):
         return config
 
     def _mark(self, problems: dict[str, str]) -> None:
-        self._fields.update({f"workers[{i}].{k}": getattr(g, k) for i, g in enumerate(self.groups)
-                             for k in ("task", "count", "daemon", "name", "args")})
-        color = theme.state_color(State.FAILED).name()
-        marked = {self._field_for(key) for key in problems} - {None}
-        for key, widget in list(self._fields.items()):
-            try:
-                self._tips.setdefault(widget, widget.toolTip())
-                bad = widget in marked
-                style = INVALID_STYLE.format(color=color) if bad else ""
-                if widget.styleSheet() != style:  # restyling is costly; most fields stay put
-                    widget.setStyleSheet(style)
-                reasons = [p for k, p in problems.items() if self._field_for(k) is widget]
-                widget.setToolTip("\n".join(reasons) if bad else self._tips[widget])
-            except RuntimeError:  # a removed group's widget
-                del self._fields[key]
+        self.marks.fields.update({f"workers[{i}].{k}": widget for i, g in enumerate(self.groups)
+                                  for k, widget in g.fields.items()})
+        self.marks.mark(problems)
         lines = [f"{key}: {problem}" if key else problem for key, problem in problems.items()]
         self.problems.setText("\n".join(lines))
         self.problems.setVisible(bool(lines))
-
-    def _field_for(self, key: str) -> QWidget | None:
-        """The widget showing `key`, else that of its nearest parent key (`workers[1]` …)."""
-        while key:
-            if key in self._fields:
-                return self._fields[key]
-            key = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", key) if re.search(r"[.\[]", key) else ""
-        return None
 
     def can_start(self) -> bool:
         return self.config is not None and not self.bridge.running
@@ -485,14 +289,3 @@ class LaunchPanel(QWidget):
         self.bridge.run_started.disconnect(self._update_buttons)
         self.bridge.run_finished.disconnect(self._update_buttons)
 
-
-def _connect_change(widget: QWidget, slot: Any) -> None:
-    for name in ("currentTextChanged", "textChanged", "valueChanged", "toggled"):
-        signal = getattr(widget, name, None)
-        if signal is not None:
-            signal.connect(slot)
-            return
-
-
-def _number(value: Any, default: float) -> float:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else default

@@ -22,15 +22,9 @@ from PySide6.QtWidgets import (
 
 from mpscope.core.records import Event
 from mpscope.gui.bridge import RunBridge
+from mpscope.gui.charts import Bars, ChartLegend, chart_style, style_plot
 from mpscope.gui.events_model import EventsModel, events_view
-from mpscope.gui.task_stream import (
-    BAR_HEIGHT,
-    Bars,
-    ChartLegend,
-    TaskStreamPlot,
-    outcome_color,
-    style_plot,
-)
+from mpscope.gui.task_stream import TaskStreamPlot, outcome_color
 from mpscope.gui.theme import is_dark
 
 UPDATE_MS = 250  # the task stream redraws at most 4 times a second
@@ -59,12 +53,13 @@ class InsightsPlot(pg.PlotItem):
     def set_insights(self, rows: dict[int, int], insights: dict[int, tuple[float, ...]]) -> None:
         """`rows`: wid → row; `insights`: wid → (startup_s, waiting_s, working_s)."""
         known = [(rows[wid], split) for wid, split in insights.items() if wid in rows]
-        y = np.array([row for row, _split in known], dtype=float) - BAR_HEIGHT / 2
+        height = chart_style().bar_height
+        y = np.array([row for row, _split in known], dtype=float) - height / 2
         splits = np.array([split[:3] for _row, split in known], dtype=float).reshape(-1, 3)
         left = np.zeros(len(known))
         for k, part in enumerate(INSIGHT_PARTS):
             self.bars[part].setOpts(x0=left.copy(), width=splits[:, k], y0=y,
-                                    height=np.full(len(known), BAR_HEIGHT))
+                                    height=np.full(len(known), height))
             left += splits[:, k]
 
     def apply_style(self, widget: QWidget) -> None:
@@ -100,6 +95,7 @@ class PoolPanel(QWidget):
         bridge.config_changed.connect(self._on_config_changed)
         bridge.events_arrived.connect(self.add_events)
         bridge.refreshed.connect(self._on_refreshed)
+        chart_style().changed.connect(self._on_chart_style)
         self._apply_style()
         self._show_placeholder()
 
@@ -123,6 +119,7 @@ class PoolPanel(QWidget):
         self.chart.addItem(self.insights, row=0, col=1)
         self.chart.ci.layout.setColumnStretchFactor(0, 3)
         self.chart.ci.layout.setColumnStretchFactor(1, 1)
+        self.chart.installEventFilter(self)
         self.stream.hook_scene()
         self.insights_legend = ChartLegend()
         self.details = QLabel(wordWrap=True)
@@ -139,7 +136,7 @@ class PoolPanel(QWidget):
         for widget, stretch in ((self.counts, 0), (self.setup, 0), (self.chart, 1),
                                 (self.insights_legend, 0), (self.details, 0)):
             column.addWidget(widget, stretch)
-        lower = QWidget()
+        lower = self._callback_pane = QWidget()
         column = QVBoxLayout(lower)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.callback_count)
@@ -157,11 +154,28 @@ class PoolPanel(QWidget):
         self.insights.apply_style(self)
         self.stream.setLabel("bottom", self.tr("seconds since the start"))
         self.insights.setLabel("bottom", self.tr("seconds"))
+        self._fit_axis_labels()
         palette = self.palette()
         self.insights_legend.set_entries(self.tr("Time per process"), [
             (QColor(INSIGHT_COLORS[part][is_dark(palette)]), text, "■")
             for part, text in zip(INSIGHT_PARTS, (self.tr("start-up"), self.tr("waiting"),
                                                   self.tr("working")), strict=True)])
+
+    def _fit_axis_labels(self) -> None:
+        """Drop the x axis titles when the chart is short (large text in a small dock)."""
+        roomy = self.chart.height() >= self.fontMetrics().height() * 9
+        for plot in (self.stream, self.insights):
+            plot.getAxis("bottom").showLabel(roomy)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.chart and event.type() == event.Type.Resize:
+            self._fit_axis_labels()
+        return super().eventFilter(watched, event)
+
+    def _on_chart_style(self) -> None:
+        self._apply_style()
+        if self._bridge.pool is not None:
+            self.update_now()  # the insight bars take the new height
 
     # -- run lifecycle -------------------------------------------------------------
     def _show_placeholder(self) -> None:
@@ -184,6 +198,7 @@ class PoolPanel(QWidget):
         self.callbacks.clear(self._bridge.run.started_at if self._bridge.run else None)
         self._callback_counts = (0, 0)
         self._update_callback_count()
+        self._callback_pane.hide()  # no empty table until the first callback: room for the chart
         self.details.setText(self.tr("Point at a bar to see its task; click to keep it here."))
         pool = self._bridge.pool
         if pool is None:
@@ -211,6 +226,7 @@ class PoolPanel(QWidget):
             self._callback_counts = (self._callback_counts[0] + len(wanted) - errors,
                                      self._callback_counts[1] + errors)
             self.callbacks.append(wanted)
+            self._callback_pane.show()
             self.callback_view.scrollToBottom()
             self._update_callback_count()
 
@@ -293,6 +309,7 @@ class PoolPanel(QWidget):
                              (bridge.run_finished, self._on_run_finished),
                              (bridge.config_changed, self._on_config_changed),
                              (bridge.events_arrived, self.add_events),
-                             (bridge.refreshed, self._on_refreshed)):
+                             (bridge.refreshed, self._on_refreshed),
+                             (chart_style().changed, self._on_chart_style)):
             with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect(slot)

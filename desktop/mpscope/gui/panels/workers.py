@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QColor, QFontDatabase, QKeySequence, QPainter
+from PySide6.QtCore import QModelIndex, QPoint, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QMenu,
     QPlainTextEdit,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -25,17 +22,12 @@ from PySide6.QtWidgets import (
 
 from mpscope.core.records import WorkerRecord
 from mpscope.core.states import State, explain_exit
-from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
+from mpscope.gui.delegates import ProgressDelegate, StateDelegate
+from mpscope.gui.formatting import format_duration, progress_text
 from mpscope.gui.icons import themed
-from mpscope.gui.workers_model import (
-    RECORD_ROLE,
-    SORT_ROLE,
-    Column,
-    WorkersModel,
-    format_duration,
-    progress_text,
-)
+from mpscope.gui.worker_cells import SORT_ROLE, Column
+from mpscope.gui.workers_model import WorkersModel
 
 RESORT_S = 1.0
 
@@ -46,63 +38,6 @@ _WIDTH_SAMPLES = {
     Column.CPU: "100%", Column.RSS: "1,024 MiB", Column.DAEMON: "Daemon  ",
     Column.EXIT: "SIGKILL",
 }
-
-
-class StateDelegate(QStyledItemDelegate):
-    """Paints the state as a coloured rounded chip (colour from the theme)."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        opt, text = _background(self, painter, option, index)
-        record: WorkerRecord = index.data(RECORD_ROLE)
-        metrics = opt.fontMetrics
-        height = metrics.height() + 4
-        width = min(metrics.horizontalAdvance(text) + 16, opt.rect.width() - 8)
-        chip = QRect(opt.rect.left() + 4, opt.rect.center().y() - height // 2 + 1, width, height)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.state_color(record.state, opt.palette))
-        painter.drawRoundedRect(chip, height / 2, height / 2)
-        painter.setPen(theme.chip_text_color(opt.palette))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
-
-
-class ProgressDelegate(QStyledItemDelegate):
-    """Paints a progress bar in the state's colour with `42% · 1.2k/s · ETA 0:12` over it."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        opt, text = _background(self, painter, option, index)
-        record: WorkerRecord = index.data(RECORD_ROLE)
-        bar = opt.rect.adjusted(4, 3, -4, -3)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        track = QColor(opt.palette.color(opt.palette.ColorRole.Mid))
-        track.setAlpha(70)
-        painter.setBrush(track)
-        painter.drawRoundedRect(bar, 3, 3)
-        fraction = record.fraction
-        if fraction:
-            fill = theme.state_color(record.state, opt.palette)
-            fill.setAlpha(110)
-            painter.setBrush(fill)
-            done = bar.adjusted(0, 0, -round(bar.width() * (1 - fraction)), 0)
-            painter.drawRoundedRect(done, 3, 3)
-        painter.setPen(opt.palette.color(opt.palette.ColorRole.Text))
-        painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
-
-
-def _background(delegate: QStyledItemDelegate, painter: QPainter, option: QStyleOptionViewItem,
-                index: QModelIndex) -> tuple[QStyleOptionViewItem, str]:
-    """Draw the cell's background (selection, alternating rows) and hand back its text."""
-    opt = QStyleOptionViewItem(option)
-    delegate.initStyleOption(opt, index)
-    text, opt.text = opt.text, ""
-    style = opt.widget.style() if opt.widget else QApplication.style()
-    style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-    return opt, text
 
 
 class WorkersPanel(QWidget):
@@ -290,27 +225,30 @@ class WorkersPanel(QWidget):
 
     def details_text(self, r: WorkerRecord) -> str:
         """Every field of a record as aligned `label: value` lines, the traceback last."""
-        tr = self.tr
         sent = "?" if r.sent is None else r.sent
+        messages = self.tr("{received} received, {sent} sent, {gaps} lost, {data} data").format(
+            received=r.received, sent=sent, gaps=r.seq_gaps, data=r.data_messages)
+        total = "?" if r.total is None else f"{r.total:g}"
         rows = [
-            (tr("name"), r.name), (tr("kind"), r.kind),
-            (tr("group / index"), f"{r.group} / {r.index}"), (tr("task"), r.task),
-            (tr("args"), repr(r.args)), (tr("pid"), r.pid or "—"),
-            (tr("state"), self.model.state_name(r.state)), (tr("detail"), r.detail or "—"),
-            (tr("daemon"), r.daemon),
-            (tr("exit"), explain_exit(r.exitcode) if r.exitcode is not None else "—"),
-            (tr("progress"), progress_text(r) or "—"),
-            (tr("done / total"), f"{r.done:g} / {'?' if r.total is None else f'{r.total:g}'}"),
-            (tr("elapsed"), format_duration(r.elapsed) if r.elapsed is not None else "—"),
-            (tr("messages"), tr("{received} received, {sent} sent, {gaps} lost, {data} data")
-             .format(received=r.received, sent=sent, gaps=r.seq_gaps, data=r.data_messages)),
-            (tr("restarts"), r.restarts), (tr("CPU"), f"{r.cpu_percent:.0f}%"),
-            (tr("memory"), f"{r.rss / 2**20:,.1f} MiB"),
-            (tr("last message"), r.last_message or "—"),
-            (tr("result"), repr(r.result)[:2000]), (tr("error"), str(r.error) if r.error else "—"),
+            (self.tr("name"), r.name), (self.tr("kind"), r.kind),
+            (self.tr("group / index"), f"{r.group} / {r.index}"), (self.tr("task"), r.task),
+            (self.tr("args"), repr(r.args)), (self.tr("pid"), r.pid or "—"),
+            (self.tr("state"), self.model.state_name(r.state)),
+            (self.tr("detail"), r.detail or "—"), (self.tr("daemon"), r.daemon),
+            (self.tr("exit"), explain_exit(r.exitcode) if r.exitcode is not None else "—"),
+            (self.tr("progress"), progress_text(r) or "—"),
+            (self.tr("done / total"), f"{r.done:g} / {total}"),
+            (self.tr("elapsed"), format_duration(r.elapsed) if r.elapsed is not None else "—"),
+            (self.tr("messages"), messages),
+            (self.tr("restarts"), r.restarts), (self.tr("CPU"), f"{r.cpu_percent:.0f}%"),
+            (self.tr("memory"), f"{r.rss / 2**20:,.1f} MiB"),
+            (self.tr("last message"), r.last_message or "—"),
+            (self.tr("result"), repr(r.result)[:2000]),
+            (self.tr("error"), str(r.error) if r.error else "—"),
         ]
-        width = max(len(label) for label, _ in rows)
-        lines = [f"{label.rjust(width)}: {value}" for label, value in rows]
+        # Chinese characters take two columns of a monospace font: pad by columns, not length.
+        width = max(_columns(label) for label, _ in rows)
+        lines = [f"{' ' * (width - _columns(label))}{label}: {value}" for label, value in rows]
         if r.error and r.error.traceback:
             lines += ["", r.error.traceback.rstrip()]
         return "\n".join(lines)
@@ -320,3 +258,8 @@ class WorkersPanel(QWidget):
         self.bridge.refreshed.disconnect(self._update_actions)
         self.bridge.refreshed.disconnect(self._resort)
         self.model.cleanup()
+
+
+def _columns(text: str) -> int:
+    """Columns `text` takes in a monospace font (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

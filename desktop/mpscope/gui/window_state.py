@@ -1,0 +1,138 @@
+"""The main window's life around its panels: what it remembers between sessions, and closing.
+
+`save_settings`/`restore_settings` keep the geometry, the dock layout, the theme,
+the text size and the launch form; `CloseGuard` decides what closing means while
+processes still run (ask; then wait for the non-daemon ones, or terminate all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from mpscope.core.states import State
+from mpscope.gui import theme
+from mpscope.gui.bridge import RunBridge
+
+if TYPE_CHECKING:
+    from mpscope.gui.main_window import MainWindow
+
+STATE_VERSION = 3  # bump when the dock layout changes incompatibly (2: History, 3: Lessons)
+CLOSE_WAIT, CLOSE_TERMINATE, CLOSE_CANCEL = "wait", "terminate", "cancel"
+DEFAULT_SIZE = (1400, 860)
+
+
+# -- settings ----------------------------------------------------------------------
+def restore_settings(window: MainWindow) -> bool:
+    """Apply the saved text size, theme, geometry, layout and form; True if a layout was saved."""
+    s = window.settings
+    scale = float(str(s.value("view/font_scale", 1.0)))
+    if scale != 1.0:
+        window.font_scaler.set_scale(scale)
+    chosen = str(s.value("view/theme", "system"))
+    if chosen != "system":
+        theme.apply_theme(QApplication.instance(), chosen)  # type: ignore[arg-type]
+    for action in window.theme_group.actions():
+        action.setChecked(action.data() == chosen)
+    geometry = s.value("window/geometry")
+    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        window.restoreGeometry(geometry)
+    else:
+        window.resize(*DEFAULT_SIZE)
+    state = s.value("window/state")
+    restored = isinstance(state, QByteArray) and window.restoreState(state, STATE_VERSION)
+    path, text = str(s.value("launch/path", "")), str(s.value("launch/text", ""))
+    if not (path and window.launch.load_file(path)) and text:
+        window.launch.load_text(text)
+    return restored
+
+
+def save_settings(window: MainWindow) -> None:
+    """Remember the geometry, the dock layout and the form (theme and size are saved as set)."""
+    s = window.settings
+    s.setValue("window/geometry", window.saveGeometry())
+    s.setValue("window/state", window.saveState(STATE_VERSION))
+    s.setValue("launch/path", window.launch.path)
+    if window.launch.text():
+        s.setValue("launch/text", window.launch.text())
+    s.sync()
+
+
+def default_sizes(window: MainWindow) -> None:
+    """Table biggest; form and events readable at the sides; charts a third of the height."""
+    width, height = window.width(), window.height()
+    docks = window.docks
+    side = max(320, width // 5)
+    window.resizeDocks([docks["launch"]], [side], Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["cpu"]], [max(240, height * 9 // 20)], Qt.Orientation.Vertical)
+    rest = width - side
+    window.resizeDocks([docks["cpu"], docks["pool"], docks["events"]],
+                       [rest * 2 // 5, rest * 3 // 10, rest * 3 // 10], Qt.Orientation.Horizontal)
+
+
+# -- closing -----------------------------------------------------------------------
+class CloseGuard(QObject):
+    """What a close means while processes run: ask, then wait or terminate, then close.
+
+    Signals:
+        message(str): what is happening, for the status bar.
+    """
+
+    message = Signal(str)
+
+    def __init__(self, window: QWidget, bridge: RunBridge) -> None:
+        super().__init__(window)
+        self._window = window
+        self._bridge = bridge
+        self.pending: str | None = None  # CLOSE_WAIT | CLOSE_TERMINATE, chosen during a run
+
+    def ask(self, daemons: int, others: int) -> str:
+        """Ask what to do with running workers: CLOSE_WAIT, CLOSE_TERMINATE or CLOSE_CANCEL."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Workers are still running"),
+                          self.tr("{n} process(es) are still running.").format(n=daemons + others),
+                          parent=self._window)
+        box.setInformativeText(self.tr(
+            "As in Python: daemon processes ({daemons}, pool processes included) end with "
+            "mpscope; the other {others} are waited for until they finish.\n\n"
+            "Wait: end the daemons, let the others finish, then close.\n"
+            "Terminate all: send SIGTERM to every process now, then close.").format(
+                daemons=daemons, others=others))
+        wait = box.addButton(self.tr("Wait for workers"), QMessageBox.ButtonRole.AcceptRole)
+        terminate = box.addButton(self.tr("Terminate all"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)  # default
+        box.setDefaultButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is wait:
+            return CLOSE_WAIT
+        return CLOSE_TERMINATE if clicked is terminate else CLOSE_CANCEL
+
+    def request(self, ask: Callable[[int, int], str]) -> None:
+        """The window was asked to close during a run: ask (with `ask`), then act on the answer.
+
+        The close itself happens later: when the run ends (the window calls
+        `close()` again on `run_finished` while `pending` is set).
+        """
+        bridge = self._bridge
+        alive = [r for r in bridge.records if r.state.is_alive or r.state is State.PENDING]
+        daemons = [r for r in alive if r.daemon or r.kind == "pool"]
+        choice = ask(len(daemons), len(alive) - len(daemons))
+        if choice == CLOSE_CANCEL:
+            return
+        self.pending = choice
+        if choice == CLOSE_TERMINATE:
+            bridge.terminate_all()
+            self.message.emit(self.tr("Terminating every process, then closing…"))
+        else:
+            for record in daemons:
+                if record.kind == "worker":
+                    bridge.control("terminate", record.wid)
+            if bridge.pool is not None and bridge.pool.busy:
+                bridge.pool.kill()
+            self.message.emit(self.tr("Waiting for the non-daemon workers to finish, "
+                                      "then closing (close again to choose otherwise)…"))
+        if not bridge.running:  # the run ended while the question was open
+            QTimer.singleShot(0, self._window.close)

@@ -1,0 +1,303 @@
+"""Keep the translations in step with the code: update the .ts, release the .qm, check both.
+
+    python3 scripts/i18n.py update    # lupdate: new strings in, gone ones out (-no-obsolete)
+    python3 scripts/i18n.py release   # lrelease: the .ts → the shipped .qm
+    python3 scripts/i18n.py check     # exit 1 listing every problem (tests/test_i18n.py runs it)
+
+After `update`, translate the entries it reports (Qt Linguist, or by hand in
+the .ts), then `release`, and commit both files. `check` fails on any
+unfinished or obsolete entry, on a .ts that misses strings now in the code or
+keeps strings gone from it, on a text built before the lookup (an f-string,
+`+`, `%` or .format() inside tr()), on a tr() called through an alias (no
+context), on a translation whose {placeholders} or (&X) mnemonic differ from
+its source, and on a .qm that does not match the .ts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import shutil
+import string
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "desktop" / "mpscope"
+LANGUAGE = "zh_CN"
+TRANSLATIONS = ROOT / "resources" / "translations"
+TS = TRANSLATIONS / f"mpscope_{LANGUAGE}.ts"
+QM = TRANSLATIONS / f"mpscope_{LANGUAGE}.qm"
+
+# A module takes part when it calls Qt's translation functions.
+_USES_TR = re.compile(r"\.tr\(|\btranslate\(|QT_TR_NOOP|QT_TRANSLATE_NOOP")
+# Translation calls, and which argument holds the text.
+_TEXT_ARGUMENT = {"tr": 0, "QT_TR_NOOP": 0, "translate": 1, "QT_TRANSLATE_NOOP": 1}
+_MNEMONIC = re.compile(r"&(?!&)(?=\w)")
+
+
+@dataclass(frozen=True)
+class Message:
+    context: str
+    source: str
+    comment: str
+    translation: str
+    kind: str  # "", "unfinished", "vanished" or "obsolete"
+    where: str  # file:line of the first location, for reports
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.context, self.source, self.comment
+
+
+# -- tools -------------------------------------------------------------------------
+def tool(name: str) -> str:
+    """The lupdate/lrelease that ships with PySide6 (falls back to pyside6-NAME on PATH)."""
+    try:
+        import PySide6
+
+        folder = Path(PySide6.__file__).parent
+        for candidate in (folder / name, folder / f"{name}.exe"):
+            if candidate.is_file():
+                return str(candidate)
+    except ImportError:
+        pass
+    found = shutil.which(f"pyside6-{name}") or shutil.which(name)
+    if not found:
+        raise SystemExit(f"i18n: {name} not found (install PySide6-Essentials)")
+    return found
+
+
+def sources() -> list[str]:
+    """Every module of the window (gui/) and any other module calling tr(), root-relative."""
+    files = set(PACKAGE.joinpath("gui").rglob("*.py"))
+    files |= {p for p in PACKAGE.rglob("*.py") if _USES_TR.search(p.read_text(encoding="utf-8"))}
+    return sorted(p.relative_to(ROOT).as_posix() for p in files)
+
+
+def lupdate(ts: Path, no_obsolete: bool = True) -> None:
+    """Run lupdate over the sources into `ts` (created or merged, translations kept)."""
+    args = [tool("lupdate"), *sources(), "-ts", str(ts), "-silent",
+            "-source-language", "en", "-target-language", LANGUAGE]
+    if no_obsolete:
+        args.append("-no-obsolete")
+    _run(args)
+
+
+def lrelease(ts: Path, qm: Path) -> None:
+    _run([tool("lrelease"), str(ts), "-qm", str(qm), "-silent"])
+
+
+def _run(args: list[str]) -> None:
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"i18n: {Path(args[0]).name} failed:\n{done.stdout}{done.stderr}")
+
+
+# -- reading a .ts -------------------------------------------------------------------
+def read_ts(path: Path) -> list[Message]:
+    messages = []
+    for context in ET.parse(path).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            location = message.find("location")
+            where = ""
+            if location is not None:
+                where = f"{Path(location.get('filename', '')).name}:{location.get('line', '?')}"
+            messages.append(Message(
+                context=name,
+                source=message.findtext("source") or "",
+                comment=message.findtext("comment") or "",
+                translation=(translation.text or "") if translation is not None else "",
+                kind=(translation.get("type", "") if translation is not None else "unfinished"),
+                where=where,
+            ))
+    return messages
+
+
+def placeholders(text: str) -> Counter[str]:
+    """The {fields} (with their format specs) and %-directives Qt fills in (%p, %1…)."""
+    found: Counter[str] = Counter()
+    try:
+        for _literal, field, spec, conversion in string.Formatter().parse(text):
+            if field is not None:
+                found[f"{{{field}{'!' + conversion if conversion else ''}"
+                      f"{':' + spec if spec else ''}}}"] += 1
+    except ValueError:
+        found["<unbalanced braces>"] += 1
+    found.update(re.findall(r"%(?:p|v|m|n|\d)", text))
+    return found
+
+
+# -- the check ---------------------------------------------------------------------------
+def problems(ts: Path = TS, qm: Path = QM) -> list[str]:
+    """Everything wrong with the translations, one line each (empty: all good)."""
+    if not ts.is_file():
+        return [f"{_rel(ts)} is missing: run `python3 scripts/i18n.py update`"]
+    found: list[str] = []
+    messages = read_ts(ts)
+    for m in messages:
+        label = f"[{m.context or '?'}] {m.source!r}" + (f" ({m.where})" if m.where else "")
+        if m.kind == "unfinished":
+            found.append(f"unfinished: {label}")
+        elif m.kind in ("vanished", "obsolete"):
+            found.append(f"obsolete: {label}")
+        elif placeholders(m.source) != placeholders(m.translation):
+            found.append(f"placeholders differ: {label} → {m.translation!r}")
+        elif "<" not in m.source and bool(_MNEMONIC.search(m.source)) != bool(
+                _MNEMONIC.search(m.translation)):
+            found.append(f"keyboard mnemonic (&) missing on one side: {label} → {m.translation!r}")
+        if not m.context:
+            found.append(f"no context (call self.tr(…) itself, not an alias): {label}")
+    found += stale(messages)
+    found += unextractable()
+    found += qm_problems(ts, qm)
+    return found
+
+
+def stale(messages: list[Message]) -> list[str]:
+    """Strings in the code that the .ts lacks, and strings in the .ts the code no longer has."""
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = Path(folder) / "fresh.ts"
+        lupdate(fresh)
+        now = {m.key: m for m in read_ts(fresh)}
+    kept = {m.key for m in messages if m.kind not in ("vanished", "obsolete")}
+    found = [f"new in the code, not in the .ts (run update): [{c}] {s!r} ({now[(c, s, x)].where})"
+             for c, s, x in sorted(now.keys() - kept)]
+    found += [f"gone from the code, still in the .ts (run update): [{c}] {s!r}"
+              for c, s, _x in sorted(kept - now.keys())]
+    return found
+
+
+def unextractable() -> list[str]:
+    """tr() calls whose text is made before the lookup: their translation is never found.
+
+    An f-string, a concatenation, `%` or `.format()` inside tr() builds the text
+    first; lupdate cannot list it and the catalogue cannot match it. (A plain
+    name is allowed: it holds a QT_TRANSLATE_NOOP-marked literal.)
+    """
+    found = []
+    for name in sources():
+        for node in ast.walk(ast.parse((ROOT / name).read_text(encoding="utf-8"), name)):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            index = _TEXT_ARGUMENT.get(called)
+            if index is None or len(node.args) <= index:
+                continue
+            text = node.args[index]
+            if isinstance(text, ast.JoinedStr | ast.BinOp | ast.Call):
+                found.append(f"not extractable (a literal, then .format()): {name}:{node.lineno}: "
+                             f"{ast.unparse(node)[:100]}")
+    return found
+
+
+def qm_problems(ts: Path, qm: Path) -> list[str]:
+    """The shipped .qm must be what lrelease makes of the .ts now."""
+    if not qm.is_file():
+        return [f"{_rel(qm)} is missing: run `python3 scripts/i18n.py release`"]
+    with tempfile.TemporaryDirectory() as folder:
+        rebuilt = Path(folder) / qm.name
+        lrelease(ts, rebuilt)
+        if rebuilt.read_bytes() == qm.read_bytes():
+            return []
+        # Another lrelease version may lay the file out differently: compare what it says.
+        from PySide6.QtCore import QTranslator
+
+        shipped, fresh = QTranslator(), QTranslator()
+        if not (shipped.load(str(qm)) and fresh.load(str(rebuilt))):
+            return [f"{_rel(qm)} cannot be loaded: run `python3 scripts/i18n.py release`"]
+        for m in read_ts(ts):
+            args = (m.context, m.source, m.comment or None)
+            if shipped.translate(*args) != fresh.translate(*args):
+                return [f"{_rel(qm)} is out of date with {_rel(ts)} "
+                        f"(e.g. [{m.context}] {m.source!r}): run `python3 scripts/i18n.py release`"]
+    return []
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# -- update ------------------------------------------------------------------------------
+def update(ts: Path = TS) -> list[Message]:
+    """Merge the code's strings into the .ts; reuse a translation of the very same text.
+
+    A string that moved to another class (another context) keeps its
+    translation this way; each reuse is listed, to be looked at. Returns the
+    entries still to translate.
+    """
+    ts.parent.mkdir(parents=True, exist_ok=True)
+    lupdate(ts, no_obsolete=False)  # a moved string's old entry stays, marked vanished…
+    reused = reuse_same_text(ts)
+    lupdate(ts)  # …until its translation is reused: then the vanished ones go
+    if reused:
+        print(f"reused a translation of the same text for {len(reused)} entr(y/ies):")
+        for m in reused:
+            print(f"  [{m.context}] {m.source!r} → {m.translation!r}")
+    todo = [m for m in read_ts(ts) if m.kind == "unfinished"]
+    print(f"{_rel(ts)}: {len(read_ts(ts))} entries, {len(todo)} to translate")
+    for m in todo:
+        print(f"  [{m.context}] {m.source!r} ({m.where})")
+    return todo
+
+
+def reuse_same_text(ts: Path) -> list[Message]:
+    tree = ET.parse(ts)
+    known: dict[tuple[str, str], set[str]] = {}
+    for m in read_ts(ts):
+        if m.kind in ("", "vanished", "obsolete") and m.translation:
+            known.setdefault((m.source, m.comment), set()).add(m.translation)
+    reused = []
+    for context in tree.getroot().iter("context"):
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            key = (message.findtext("source") or "", message.findtext("comment") or "")
+            choices = known.get(key, set())
+            if translation is not None and translation.get("type") == "unfinished" \
+                    and len(choices) == 1:
+                translation.text = next(iter(choices))
+                del translation.attrib["type"]
+                reused.append(Message(context.findtext("name") or "", key[0], key[1],
+                                      translation.text, "", ""))
+    if reused:
+        tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return reused
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("update", help="merge the code's strings into the .ts")
+    commands.add_parser("release", help="compile the .ts into the shipped .qm")
+    commands.add_parser("check", help="fail on anything untranslated, obsolete or stale")
+    command = parser.parse_args(argv).command
+    if command == "update":
+        update()
+    elif command == "release":
+        lrelease(TS, QM)
+        print(f"{_rel(QM)} written")
+    else:
+        found = problems()
+        for line in found:
+            print(line)
+        if found:
+            print(f"{len(found)} problem(s) with the translations", file=sys.stderr)
+            return 1
+        print(f"{_rel(TS)} and {_rel(QM)}: complete and up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
