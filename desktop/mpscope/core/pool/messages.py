@@ -1,0 +1,122 @@
+"""What crosses process and thread boundaries in a pool run: frames, chunks and driver notes.
+
+Frames (`Hello`, `TaskStarted`, `TaskEnded`, `Bye`) travel from each pool
+process to the parent on that process's own socket. Notes (`PoolStarted` …
+`DriverDone`) travel from the driver thread to the caller thread through a
+`queue.SimpleQueue`; they never leave the parent process.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+# -- pool process → parent (pickled frames on a per-process socket) ----------------------------
+
+
+class Hello(NamedTuple):
+    """A pool process finished its initializer: it is tracked from now on."""
+
+    pid: int
+    generation: int
+    t: float
+
+
+class TaskStarted(NamedTuple):
+    """A pool process picked up a task (one item, or a chunk); sent before running it."""
+
+    task_id: int
+    pid: int
+    t: float
+
+
+class TaskEnded(NamedTuple):
+    """A task finished in the pool process: outcome "ok" or "failed" (with the error as text)."""
+
+    task_id: int
+    outcome: str
+    t: float
+    error: str | None = None
+    traceback: str | None = None
+
+
+class Bye(NamedTuple):
+    """The pool process is exiting normally (retired by maxtasksperchild, or the pool closed)."""
+
+    pid: int
+    t: float
+
+
+# -- parent → pool process (the argument of each submitted call) -------------------------------
+
+
+class Chunk(NamedTuple):
+    """One task as submitted: consecutive items starting at `first_index`."""
+
+    task_id: int
+    first_index: int
+    items: tuple[Any, ...]
+    star: bool  # starmap: call fn(*item) instead of fn(item)
+
+
+# -- driver thread → caller thread ---------------------------------------------------------------
+
+
+class PoolStarted(NamedTuple):
+    """A generation's pool exists and its tasks are submitted."""
+
+    generation: int
+    tasks: int
+
+
+class Delivered(NamedTuple):
+    """Results reached the caller the way the method delivers them: (task_id, values) parts."""
+
+    generation: int
+    parts: tuple[tuple[int, list[Any]], ...]
+    via: str  # map | imap | imap_unordered | callback
+
+
+class TaskError(NamedTuple):
+    """A task's exception reached the caller (raised by get/next, or passed to error_callback)."""
+
+    generation: int
+    task_id: int | None  # None when the method does not say which task raised
+    text: str
+    via: str  # map | imap | imap_unordered | error_callback
+
+
+class Cancelled(NamedTuple):
+    """Tasks the backend cancelled before they ran (executor.map stops at an exception)."""
+
+    generation: int
+    task_ids: tuple[int, ...]
+    why: str
+
+
+class Notice(NamedTuple):
+    """Something the user should see as an event (kind: info | pool | error)."""
+
+    generation: int
+    kind: str
+    text: str
+
+
+class GenerationEnded(NamedTuple):
+    """A generation's pool is gone: "done" (closed normally) or "abandoned" (killed, reaped)."""
+
+    generation: int
+    how: str
+    note: str = ""
+
+
+class Reference(NamedTuple):
+    """Outcomes of a plain serial run, per item: (True, value) or (False, exception type name)."""
+
+    outcomes: list[tuple[bool, Any]] | None
+    note: str
+
+
+class DriverDone(NamedTuple):
+    """The driver thread has ended; `error` is a traceback if it crashed."""
+
+    error: str | None = None

@@ -1,0 +1,211 @@
+"""The caller thread's side of the driver: results, errors and generation ends become state.
+
+This is also where recovery is decided, once a generation's pool is gone and
+every one of its streams has been read to the end: lost tasks are retried
+once on a rebuilt pool (a second loss fails them), tasks whose results the
+abandoned pool never delivered are requeued, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import reprlib
+import time
+from typing import TYPE_CHECKING, Any
+
+from mpscope.core.pool import messages as pm
+from mpscope.core.pool.plan import MAP_LIKE, TaskRecord
+
+if TYPE_CHECKING:
+    from mpscope.core.pool.run import PoolRun
+
+BARREN_LIMIT = 3  # abandoned generations in a row that finished nothing: stop rebuilding
+
+_short = reprlib.Repr()
+_short.maxstring = _short.maxother = 60
+
+
+class NoteHandler:
+    """Applies the driver's notes to a PoolRun, on the caller thread."""
+
+    def __init__(self, run: PoolRun) -> None:
+        self.run = run
+        self.generation = 0
+        self.retried = 0
+        self.method_failed = False
+        self.driver_error: str | None = None
+        self.reference: pm.Reference | None = None
+        self._barren = 0  # abandoned generations in a row that delivered or lost nothing
+
+    def submit(self, generation: int, tasks: list[TaskRecord]) -> None:
+        """Hand tasks to the driver as a new generation."""
+        self.generation = generation
+        for task in tasks:
+            task.generation = generation
+        self.run.order(generation, tasks)
+
+    def handle(self, note: Any) -> None:
+        """Apply one note from the driver thread."""
+        if isinstance(note, pm.Delivered):
+            self._delivered(note)
+            if note.via == "salvaged":
+                self._emit("pool", f"pool: kept {len(note.parts)} results the abandoned pool had "
+                           "already handed to the parent")
+        elif isinstance(note, pm.TaskError):
+            self._error(note)
+        elif isinstance(note, pm.Cancelled):
+            for task_id in note.task_ids:
+                task = self.run.tasks[task_id]
+                if task.outcome == "pending":
+                    task.outcome, task.error = "cancelled", note.why
+        elif isinstance(note, pm.Notice):
+            self._emit(note.kind, note.text)
+        elif isinstance(note, pm.PoolStarted):
+            self._started(note)
+        elif isinstance(note, pm.GenerationEnded):
+            self._ended(note)
+        elif isinstance(note, pm.Reference):
+            self.reference = note
+        elif isinstance(note, pm.DriverDone):
+            self._driver_done(note)
+
+    def _emit(self, kind: str, text: str, wid: int | None = None) -> None:
+        self.run.engine.emit(wid, kind, text)
+
+    def _call(self, task: TaskRecord) -> str:
+        """'square(3)' — the call a one-item task made, for callback events."""
+        item = self.run.items[task.first_index]
+        return f"{self.run.config.task}({_short.repr(item)})" if task.count == 1 else task.label()
+
+    def _delivered(self, note: pm.Delivered) -> None:
+        tasks, results = self.run.tasks, self.run.results
+        for task_id, values in note.parts:
+            task = tasks[task_id]
+            if task.delivered or task.generation != note.generation:
+                continue
+            task.delivered = True
+            if task.outcome in ("pending", "running"):  # the tracker's TaskEnded may lag
+                task.outcome = "ok"
+            results.extend((task.first_index + k, value) for k, value in enumerate(values))
+            if note.via == "callback" and self.run.config.method == "apply_async":
+                self._emit("callback", f"callback: {self._call(task)} → {_short.repr(values[0])}",
+                           task.wid)
+        if note.via == "callback" and self.run.config.method != "apply_async":
+            count = sum(len(values) for _, values in note.parts)
+            self._emit("callback", f"callback: {self.run.config.method} delivered its list of "
+                       f"{count} results")
+
+    def _error(self, note: pm.TaskError) -> None:
+        task = self.run.tasks[note.task_id] if note.task_id is not None else None
+        if task is not None and task.generation != note.generation:
+            return  # from a pool already abandoned
+        if task is not None:
+            task.delivered = True
+            task.outcome = "failed"
+            task.error = task.error or note.text
+        where = self._call(task) if task is not None else "a task"
+        detail = task.error if task is not None and task.error else note.text
+        method = self.run.config.method
+        if note.via == "error_callback":
+            self._emit("error_callback", f"error_callback: {where} raised {detail}",
+                       task.wid if task else None)
+            return
+        stops = method in MAP_LIKE or (method == "imap" and self.run.config.backend == "executor")
+        self.method_failed = self.method_failed or stops
+        after = ("; the method raises here and delivers nothing more" if stops
+                 else "; iteration goes on past it")
+        self._emit("error", f"{method}: {where} raised {detail}{after}",
+                   task.wid if task else None)
+
+    def _started(self, note: pm.PoolStarted) -> None:
+        config, run = self.run.config, self.run
+        kind = "ProcessPoolExecutor" if config.backend == "executor" else "multiprocessing.Pool"
+        if note.generation == 1:
+            self._emit("pool", f"pool: {kind}({config.processes}) {config.method} over "
+                       f"{run.items_total} items in {len(run.tasks)} tasks "
+                       f"(chunksize {run.chunksize}, start method {run.start_method})")
+        else:
+            self._emit("pool", f"pool: rebuilt as generation {note.generation} for "
+                       f"{note.tasks} tasks")
+
+    def _ended(self, note: pm.GenerationEnded) -> None:
+        run, generation = self.run, note.generation
+        run.tracker.drain(generation)  # every stream of this generation, to the end
+        mine = [t for t in run.tasks if t.generation == generation]
+        if note.how == "failed":
+            for task in mine:
+                if task.outcome not in ("ok", "failed", "cancelled"):
+                    task.outcome, task.error = "failed", note.note
+            self._emit("error", f"pool: {note.note}")
+        elif run.tracker.cancelled:
+            for task in run.tasks:
+                if task.outcome in ("pending", "running"):
+                    task.outcome, task.error, task.ended = "cancelled", "run stopped", time.time()
+        else:
+            if note.how == "abandoned":
+                why = f" ({note.note})" if note.note else ""
+                self._emit("pool", f"pool: generation {generation} abandoned{why}: processes "
+                           "killed and reaped, nothing waits on it")
+                if self._give_up(mine):
+                    run.finish_driver()
+                    return
+            self._settle(mine, abandoned=note.how == "abandoned")
+        retry = [t for t in run.tasks if t.outcome == "pending"]
+        if retry and not run.tracker.cancelled and note.how != "failed":
+            self.submit(generation + 1, retry)
+        else:
+            run.finish_driver()
+
+    def _give_up(self, tasks: list[TaskRecord]) -> bool:
+        """True (and every unfinished task failed) when pools keep breaking uselessly."""
+        if any(t.delivered or t.outcome == "lost" for t in tasks):
+            self._barren = 0
+            return False
+        self._barren += 1
+        if self._barren < BARREN_LIMIT:
+            return False
+        text = (f"the pool broke {self._barren} times in a row before finishing any task; "
+                "not rebuilding it again")
+        for task in self.run.tasks:
+            if not task.delivered and task.outcome != "cancelled":
+                task.outcome, task.error = "failed", text
+        self._emit("error", f"pool: {text}")
+        return True
+
+    def _settle(self, tasks: list[TaskRecord], abandoned: bool) -> None:
+        """Decide what becomes of a finished generation's tasks (see the module docstring)."""
+        for task in tasks:
+            if task.outcome == "lost":
+                if self.method_failed:
+                    continue  # nothing could deliver its result any more: it stays lost
+                if task.attempt >= 2:
+                    task.outcome = "failed"
+                    task.error = f"lost twice, not retried again; last: {task.error}"
+                    self._emit("task", f"{task.label()} failed: {task.error}", task.wid)
+                    continue
+                task.archive("lost")
+                task.attempt += 1
+                self.retried += 1
+                self._emit("task", f"{task.label()}: retrying on a rebuilt pool (attempt 2)")
+            elif task.delivered or task.outcome == "cancelled":
+                continue
+            elif self.method_failed:
+                if task.outcome in ("pending", "running"):
+                    task.outcome, task.error = "cancelled", "the method had already raised"
+            elif abandoned:
+                if task.outcome != "pending":  # ran, but its result went down with the pool
+                    task.archive("requeued" if task.outcome == "running" else task.outcome)
+            elif task.outcome in ("pending", "running"):
+                task.outcome, task.error = "failed", "no result and no report from the pool"
+
+    def _driver_done(self, note: pm.DriverDone) -> None:
+        if self.run.tracker.cancelled:  # stopped between two generations: never submitted
+            for task in self.run.tasks:
+                if task.outcome in ("pending", "running"):
+                    task.outcome, task.error = "cancelled", "run stopped"
+        if note.error:
+            self.driver_error = note.error
+            for task in self.run.tasks:
+                if task.outcome not in ("ok", "failed", "cancelled"):
+                    task.outcome, task.error = "failed", "the pool driver crashed"
+            self._emit("error", "pool: the driver thread crashed:\n" + note.error)
+        self.run.driver_done()

@@ -1,0 +1,135 @@
+"""Tasks of a pool run: how items are cut into tasks, and the record kept for each task.
+
+A *task* is what the stdlib pool hands a process at once: one item for
+`apply_async`, a chunk of consecutive items for the mapping methods. mpscope
+cuts the chunks itself, exactly as the stdlib would (`Pool._get_tasks`,
+`ProcessPoolExecutor.map`'s `_get_chunks`), and submits each chunk as one call,
+so one stdlib task is one tracked task with one id.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from mpscope.core.pool.messages import Chunk
+
+MAP_LIKE = ("map", "map_async", "starmap", "starmap_async")
+STAR = ("starmap", "starmap_async")
+OUTCOMES = ("pending", "running", "ok", "failed", "lost", "cancelled")
+FINAL = ("ok", "failed", "cancelled")
+
+
+def effective_chunksize(
+    method: str, backend: str, items: int, processes: int, configured: int | None
+) -> int:
+    """The chunksize the stdlib would use for this call (at least 1)."""
+    if method == "apply_async":
+        return 1  # one call per item: there is no chunking
+    if configured:
+        return configured
+    if backend == "multiprocessing" and method in MAP_LIKE:
+        # Pool.map's own default: about four chunks per process, rounded up.
+        chunksize, extra = divmod(items, processes * 4)
+        return max(1, chunksize + (1 if extra else 0))
+    return 1  # Pool.imap*, and ProcessPoolExecutor.map, default to 1
+
+
+class Span(NamedTuple):
+    """One earlier attempt of a task on one pool process, for the task-stream view."""
+
+    pid: int | None
+    wid: int | None
+    started: float | None
+    ended: float | None
+    outcome: str  # lost | requeued | ok (result discarded with its pool)
+
+
+class Tally:
+    """Tasks and items per outcome, kept current as tasks change, so views count in O(1)."""
+
+    def __init__(self) -> None:
+        self.tasks = dict.fromkeys(OUTCOMES, 0)
+        self.items = dict.fromkeys(OUTCOMES, 0)
+
+    def move(self, count: int, old: str | None, new: str) -> None:
+        """One task of `count` items goes from outcome `old` (None: a new task) to `new`."""
+        if old is not None:
+            self.tasks[old] -= 1
+            self.items[old] -= count
+        self.tasks[new] += 1
+        self.items[new] += count
+
+
+@dataclass(eq=False, slots=True)
+class TaskRecord:
+    """One task (an item or a chunk): where and when it ran, and how it ended."""
+
+    task_id: int
+    first_index: int
+    count: int  # items in the task
+    pid: int | None = None
+    wid: int | None = None
+    started: float | None = None
+    ended: float | None = None
+    outcome: str = "pending"  # one of OUTCOMES; final ones (FINAL) never change again
+    attempt: int = 1
+    error: str | None = None
+    traceback: str | None = None
+    generation: int = 0  # the pool generation it is submitted to (0: not yet)
+    delivered: bool = False  # its result (or exception) reached the caller through the method
+    history: list[Span] = field(default_factory=list)  # earlier attempts, oldest first
+    tally: Tally | None = field(default=None, repr=False, compare=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Keep the run's tally in step with every change of outcome, wherever it is made.
+        if name == "outcome":
+            tally = getattr(self, "tally", None)  # unset while __init__ runs
+            old = getattr(self, "outcome", None)
+            if tally is not None and old is not None and old != value:
+                tally.move(self.count, old, value)
+        object.__setattr__(self, name, value)
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end (or to now while running)."""
+        if self.started is None:
+            return None
+        return (self.ended or time.time()) - self.started
+
+    @property
+    def indices(self) -> range:
+        """The item indices this task covers."""
+        return range(self.first_index, self.first_index + self.count)
+
+    def label(self) -> str:
+        """'task 3 (item 12)' or 'task 3 (items 12–15)'."""
+        if self.count == 1:
+            return f"task {self.task_id} (item {self.first_index})"
+        return f"task {self.task_id} (items {self.first_index}–{self.first_index + self.count - 1})"
+
+    def archive(self, outcome: str) -> None:
+        """Move the current attempt into the history and make the task pending again."""
+        self.history.append(Span(self.pid, self.wid, self.started, self.ended, outcome))
+        self.pid = self.wid = self.started = self.ended = None
+        self.outcome = "pending"
+        self.error = self.traceback = None
+
+
+def make_tasks(count: int, chunksize: int, tally: Tally | None = None) -> list[TaskRecord]:
+    """Cut `count` items into consecutive tasks of `chunksize` (the last may be shorter)."""
+    tasks = [
+        TaskRecord(task_id, first, min(chunksize, count - first))
+        for task_id, first in enumerate(range(0, count, chunksize))
+    ]
+    if tally is not None:
+        for task in tasks:
+            tally.move(task.count, None, task.outcome)
+            task.tally = tally
+    return tasks
+
+
+def chunk_of(task: TaskRecord, items: list[Any], star: bool) -> Chunk:
+    """The argument submitted to the pool for one task."""
+    return Chunk(task.task_id, task.first_index, tuple(items[i] for i in task.indices), star)
