@@ -25,12 +25,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mpscope.bench", description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="repetitions (median; default 5)")
     parser.add_argument("--only", nargs="*", choices=sorted(SUITES), help="run only these")
+    parser.add_argument("--idle-seconds", type=float, default=60.0,
+                        help="how long each idle measurement lasts (default 60)")
     options = parser.parse_args(argv)
     rows = []
     for name in options.only or SUITES:
         started = time.monotonic()
         print(f"running {name} …", file=sys.stderr, flush=True)
-        rows += SUITES[name](options.repeat)
+        if name == "idle":
+            rows += idle.measure(options.repeat, options.idle_seconds)
+        else:
+            rows += SUITES[name](options.repeat)
         print(f"  {name} took {time.monotonic() - started:.0f}s", file=sys.stderr, flush=True)
     python = platform.python_version()
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {python}")

@@ -12,7 +12,7 @@ from mpscope.core.run import Run
 from mpscope.core.tasks.builtin import count_primes
 
 ITEMS = 2000
-FIRST = 30_000  # count_primes(30_000 + i): a few ms each, so the pool does real work
+FIRST = 10_000  # count_primes(10_000 + i): a few ms each, so the pool does real work
 
 
 def _config(start_method: str) -> str:

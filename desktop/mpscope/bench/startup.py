@@ -21,9 +21,9 @@ print("shown", flush=True)
 """
 
 MPSCOPE = """
-from mpscope.gui.app import create_application
+from mpscope.gui.app import create_app
 from mpscope.gui.main_window import MainWindow
-app = create_application([])
+app = create_app()
 window = MainWindow()
 window.show()
 app.processEvents()

@@ -65,6 +65,7 @@ class Engine:
         self._next_wid = 0
         self._rotation = 0
         self.messages_received = 0
+        self._warm_up = _warm_up_forkserver() if start_method == "forkserver" else None
         _raise_fd_limit()
 
     # -- configuration -------------------------------------------------------
@@ -192,6 +193,8 @@ class Engine:
         return handled
 
     def _start_queued(self, deadline: float) -> None:
+        if self._warm_up is not None and self._warm_up.is_alive():
+            return  # the fork server is still starting; starting now would wait for it
         while self._start_queue:
             wid = self._start_queue.pop(0)
             self._spawn(self.records[wid])
@@ -417,6 +420,16 @@ def _sigint_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _warm_up_forkserver() -> threading.Thread:
+    """Start the fork server on a thread: its first start takes ~100 ms we must not block."""
+    from multiprocessing import forkserver
+
+    thread = threading.Thread(target=forkserver.ensure_running, name="mpscope-forkserver",
+                              daemon=True)
+    thread.start()
+    return thread
 
 
 def _raise_fd_limit() -> None:

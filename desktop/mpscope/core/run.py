@@ -40,9 +40,11 @@ class Run:
             self.pool.start()
 
     def poll(self, budget: float = 0.005) -> int:
+        """Drain workers, then the pool, within one shared time budget."""
+        deadline = time.monotonic() + budget
         handled = self.engine.poll(budget)
         if self.pool is not None:
-            handled += self.pool.poll(budget)
+            handled += self.pool.poll(max(0.001, deadline - time.monotonic()))
         if self.started_at is not None and self.ended_at is None and not self.busy:
             self.ended_at = time.time()
         return handled

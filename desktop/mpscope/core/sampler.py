@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import psutil
@@ -55,3 +57,36 @@ class Sampler:
         per_core = tuple(psutil.cpu_percent(percpu=True))
         return Sample(time.time(), per_core, per_pid, self._own.cpu_percent(),
                       self._own.memory_info().rss)
+
+
+class BackgroundSampler:
+    """Runs a Sampler on its own thread: the caller hands over pids and never waits.
+
+    A first sample of hundreds of new processes takes tens of milliseconds of
+    /proc reads; on a GUI thread that would be a visible stall. A request made
+    while the previous one is still running is dropped (the next tick catches up).
+    """
+
+    def __init__(self, on_sample: Callable[[Sample], None]) -> None:
+        self._sampler = Sampler()
+        self.cores = self._sampler.cores
+        self._on_sample = on_sample
+        self._requests: queue.SimpleQueue[tuple[int, ...] | None] = queue.SimpleQueue()
+        self._busy = False
+        self._thread = threading.Thread(target=self._run, name="mpscope-sampler", daemon=True)
+        self._thread.start()
+
+    def request(self, pids: Iterable[int]) -> None:
+        if not self._busy:
+            self._busy = True
+            self._requests.put(tuple(pids))
+
+    def close(self) -> None:
+        self._requests.put(None)
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while (pids := self._requests.get()) is not None:
+            sample = self._sampler.sample(pids)
+            self._busy = False
+            self._on_sample(sample)

@@ -11,6 +11,7 @@ receive events in batches.
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import Any
 
@@ -20,7 +21,7 @@ from mpscope.core.config import RunConfig
 from mpscope.core.recorder import Recorder, attach
 from mpscope.core.records import Event, WorkerRecord
 from mpscope.core.run import Run
-from mpscope.core.sampler import Sample, Sampler
+from mpscope.core.sampler import BackgroundSampler, Sample
 
 DRAIN_BUDGET_S = 0.010
 FAST_TICK_MS = 10
@@ -50,6 +51,7 @@ class RunBridge(QObject):
     events_arrived = Signal(list)
     refreshed = Signal()
     sampled = Signal(object)
+    _sample_ready = Signal(object)  # from the sampling thread; queued to this one
 
     def __init__(self, parent: QObject | None = None, sample_ms: int = SAMPLE_MS,
                  record_history: bool = True) -> None:
@@ -59,7 +61,8 @@ class RunBridge(QObject):
         self.prepared: Run | None = None  # built by prepare(), started by start()
         self.recorder: Recorder | None = None
         self.record_history = record_history
-        self.sampler = Sampler()
+        self.sampler = BackgroundSampler(self._sample_ready.emit)
+        self._sample_ready.connect(self._on_sample)
         self.last_sample: Sample | None = None
         self.messages_per_second = 0.0
         self._pending_events: list[Event] = []
@@ -122,6 +125,9 @@ class RunBridge(QObject):
         # Every run is recorded; the recorder writes on its own thread, never this one.
         self.recorder = attach(run) if self.record_history else None
         run.start()
+        # Everything built so far (window, records, the pool's task plan) lives for the
+        # whole run: freezing it keeps the collector's full passes short while it runs.
+        gc.freeze()
         self._drain_timer.setInterval(FAST_TICK_MS)
         self._drain_timer.start()
         self.run_started.emit()
@@ -191,6 +197,7 @@ class RunBridge(QObject):
             self._refresh()
             if self.recorder is not None:
                 self.recorder.finish(run.exit_code(), timeout=0)
+            gc.unfreeze()  # the run's garbage may be collected again
             self.run_finished.emit(run.exit_code())
 
     def _on_event(self, event: Event) -> None:
@@ -204,9 +211,9 @@ class RunBridge(QObject):
     def _sample(self) -> None:
         if not self._watched and not self.running:
             return
-        run = self.run
-        pids = [r.pid for r in self.records if r.pid and r.state.is_alive] if run else []
-        sample = self.sampler.sample(pids)
+        self.sampler.request(r.pid for r in self.records if r.pid and r.state.is_alive)
+
+    def _on_sample(self, sample: Sample) -> None:
         elapsed = (sample.t - self.last_sample.t) if self.last_sample else 0.0
         if elapsed > 0:
             self.messages_per_second = self._handled_since_sample / elapsed
@@ -227,6 +234,7 @@ class RunBridge(QObject):
         self._drain_timer.stop()
         self._sample_timer.stop()
         self._refresh_timer.stop()
+        self.sampler.close()
         if self.run is not None and self.run.busy:
             self.run.kill()
             while self.run.busy:
