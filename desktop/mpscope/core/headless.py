@@ -23,6 +23,9 @@ from mpscope.core.summary import build_summary, format_table, write_summary
 PROGRESS_EVERY = 1.0
 SAMPLE_EVERY = 1.0  # CPU samples for the history, as often as the window takes them
 PROGRESS_WORKERS_SHOWN = 8
+# Events that can come by the thousand are printed up to a cap, then only counted
+# (the progress line says how many were not shown; the history keeps them all).
+PRINT_CAPS = {"callback": 10, "error_callback": 50, "log": 1000}
 
 
 class HeadlessRunner:
@@ -33,6 +36,8 @@ class HeadlessRunner:
         self.run = Run(config)
         self.out = out
         self._interrupts = 0
+        self._printed: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
+        self._unprinted: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self.run.engine.subscribe(self._print_event)
         self.recorder = self._record(history) if record else None
 
@@ -108,10 +113,13 @@ class HeadlessRunner:
             self.run.kill()
 
     def _print_event(self, event: Event) -> None:
-        if event.kind in ("state", "error", "info", "callback", "error_callback", "task", "pool"):
-            self._say(event.text)
-        elif event.kind == "log":
-            self._say(f"log {event.text}")
+        kind = event.kind
+        if kind in PRINT_CAPS:
+            if self._printed[kind] >= PRINT_CAPS[kind]:
+                self._unprinted[kind] += 1
+                return
+            self._printed[kind] += 1
+        self._say(f"log {event.text}" if kind == "log" else event.text)
 
     def _print_progress(self) -> None:
         parts = []
@@ -127,6 +135,9 @@ class HeadlessRunner:
             parts.append(f"(+{len(records) - PROGRESS_WORKERS_SHOWN} more)")
         if self.run.pool is not None:
             parts.append(self.run.pool.progress_text())
+        unprinted = [f"{n:,} {kind.replace('_', ' ')}s" for kind, n in self._unprinted.items() if n]
+        if unprinted:
+            parts.append("not shown: " + ", ".join(unprinted))
         if parts:
             self._say("progress " + " | ".join(parts))
 
@@ -136,4 +147,4 @@ class HeadlessRunner:
 
 
 def _verdict(code: int) -> str:
-    return {0: "all workers succeeded", 130: "interrupted"}.get(code, "run ended with failures")
+    return {0: "everything succeeded", 130: "interrupted"}.get(code, "run ended with failures")

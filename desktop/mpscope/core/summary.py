@@ -74,15 +74,15 @@ def format_table(run: Run) -> str:
             "-" if r.elapsed is None else f"{r.elapsed:.1f}s",
             _clip(outcome, 60),
         ))
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-              for row in rows]
+    lines: list[str] = []
+    if rows:
+        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
+        lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                  for row in rows]
     if run.pool is not None:
-        lines.append("")
-        lines.append(run.pool.summary_line())
+        lines += ["", run.pool.summary_line()] if lines else [run.pool.summary_line()]
     return "\n".join(lines)
 
 

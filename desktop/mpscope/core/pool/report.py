@@ -102,7 +102,7 @@ def summary_line(run: PoolRun) -> str:
     check = {True: "results match a serial run", False: "results DIFFER from a serial run",
              None: "results not checked"}[results_ok(run)]
     return (
-        f"pool  {config.backend} {config.method} ×{config.processes} "
+        f"pool: {config.backend} {config.method} ×{config.processes} "
         f"(chunksize {run.chunksize}): {len(run.tasks)} tasks — {tally['done']} ok, "
         f"{tally['failed']} failed, {tally['lost']} lost, {tally['retried']} retried, "
         f"{tally['cancelled']} cancelled · {run.items_done:,}/{run.items_total:,} items in "
