@@ -7,6 +7,7 @@ re-import the main module, and must stay free of PySide6 and pyqtgraph.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,6 +22,10 @@ COMMANDS = ("run", "check", "example", "history", "export")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # In a frozen app (PyInstaller) a worker re-runs the program's executable; whatever the
+    # entry script, it must turn into the worker here, before any parsing or Qt. A no-op
+    # when not frozen. (packaging/mpscope_launcher.py calls it even earlier.)
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in COMMANDS:
         return _command(args)

@@ -53,7 +53,7 @@ def create_app() -> QApplication:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     QCoreApplication.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_NAME)
+    app.setDesktopFileName("io.github.mpscope.mpscope")  # matches the installed .desktop entry
     app.setWindowIcon(app_icon())
     install_translator(app)  # the language chosen in View → Language, or the system's
     return app

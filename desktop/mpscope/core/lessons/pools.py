@@ -116,7 +116,7 @@ def chunksize_timing(
             seconds = time.perf_counter() - start
             size = chunksize or default
             label = f"{size} (the default)" if chunksize is None else str(size)
-            rows.append([label, math.ceil(items / size), round(seconds, 3),
+            rows.append([label, math.ceil(items / size), float(f"{seconds:.3g}"),
                          round(items / seconds)])
             reporter.log(f"chunksize {label}: {seconds:.3f} s")
             reporter.report(n, len(sizes) + 1, f"chunksize {label}")
