@@ -107,6 +107,7 @@ def style_plot(plot: pg.PlotItem, widget: QWidget, left_sample: str | None = "10
         plot.getAxis("left").setWidth(QFontMetrics(font).horizontalAdvance(left_sample) + 12)
     for name in ("left", "bottom", "right"):
         axis = plot.getAxis(name)
+        axis.enableAutoSIPrefix(False)  # "0.5 s" and "40 %", never "500 (x0.001)"
         axis.setPen(axis_pen)
         axis.setTextPen(pg.mkPen(fg))
         axis.setStyle(tickFont=font)
