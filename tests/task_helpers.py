@@ -23,6 +23,7 @@ def flood_reports(n: int = 1_000_000, reporter=None) -> int:
 
 def stubborn(reporter=None) -> None:
     """Ignore every stop request: only terminate or kill ends it."""
+    reporter.report(1)  # tests wait for this: the task itself is running
     while True:
         with contextlib.suppress(BaseException):  # the point: swallow StopRequested
             time.sleep(0.05)
@@ -43,3 +44,20 @@ def plain_sleep(seconds: float = 30.0) -> float:
     """A plain function that knows nothing of mpscope."""
     time.sleep(seconds)
     return seconds
+
+
+def slow_cleanup(path: str, reporter=None) -> None:
+    """On a stop, take half a second to clean up, then write a marker file."""
+    from mpscope.core.reporter import StopRequested
+
+    try:
+        while True:
+            reporter.report(1)
+            time.sleep(0.02)
+    except StopRequested:
+        reporter.log("cleaning up")
+        reporter.flush()
+        time.sleep(0.5)
+        with open(path, "w") as handle:
+            handle.write("cleaned up")
+        raise

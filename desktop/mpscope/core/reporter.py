@@ -49,6 +49,7 @@ class Reporter:
         self._main_thread = threading.main_thread().ident
         self._main_writing = False
         self._interrupt_pending = False
+        self._interrupted = False  # StopRequested was raised: a signal need not raise it again
         self.in_task = False  # set by the bootstrap while the task function runs
         self._wake = threading.Event()
         self._closed = False
@@ -61,7 +62,7 @@ class Reporter:
             note = note[:MAX_TEXT]
         self._progress = (done, total, note)
         if self._stop_flag():
-            raise StopRequested("stop requested")
+            self._raise_stop()
 
     def log(self, text: str) -> None:
         """Add a log line; it reaches the parent within `interval` seconds."""
@@ -83,7 +84,7 @@ class Reporter:
     def check_stop(self) -> None:
         """Raise StopRequested if a stop was asked; for loops that do not report."""
         if self._stop_flag():
-            raise StopRequested("stop requested")
+            self._raise_stop()
 
     # -- used by the worker bootstrap ---------------------------------------
     @property
@@ -119,12 +120,14 @@ class Reporter:
         writing a frame (that would corrupt this worker's stream): then it is
         raised as soon as the write completes.
         """
-        if not self.in_task:
+        # Once only: a terminal Ctrl-C reaches the worker besides mpscope's own SIGINT,
+        # and a second StopRequested raised while the first is handled escapes the task.
+        if not self.in_task or self._interrupted:
             return
         if self._main_writing:
             self._interrupt_pending = True
             return
-        raise StopRequested("stop requested")
+        self._raise_stop()
 
     def flush(self) -> None:
         with self._lines_lock:
@@ -148,9 +151,13 @@ class Reporter:
                 self._seq += 1
             finally:
                 self._main_writing = False
-        if on_main and self._interrupt_pending and self.in_task:
+        if on_main and self._interrupt_pending and self.in_task and not self._interrupted:
             self._interrupt_pending = False
-            raise StopRequested("stop requested")
+            self._raise_stop()
+
+    def _raise_stop(self) -> None:
+        self._interrupted = True  # from now on a SIGINT no longer raises by itself
+        raise StopRequested("stop requested")
 
     def _run(self) -> None:
         while not self._wake.wait(self._interval):
