@@ -53,7 +53,7 @@ def main() -> None:
 
     # Wrapped on the classes, before the window exists, so bound timers call the wrappers.
     wrap(run.Run, "poll", "Run.poll")
-    wrap(engine.Engine, "_start_queued", "Engine._start_queued")
+    wrap(engine.Engine, "_hand_over_starts", "Engine._hand_over_starts")  # the window's starts
     wrap(engine.Engine, "_drain", "Engine._drain")
     wrap(engine.Engine, "_reap", "Engine._reap")
     wrap(pool_run.PoolRun, "poll", "PoolRun.poll")

@@ -42,6 +42,32 @@ def _leftovers() -> list[psutil.Process]:
     return found
 
 
+@pytest.fixture
+def show_panel(qtbot):
+    """Make a panel on its own RunBridge, shown; afterwards end its run and clean both up."""
+    made: list = []
+
+    def make(panel_class, width: int, height: int, **bridge_options):
+        from mpscope.gui.bridge import RunBridge
+
+        bridge = RunBridge(sample_ms=3_600_000, **bridge_options)
+        panel = panel_class(bridge)
+        made.append((panel, bridge))
+        panel.resize(width, height)
+        panel.show()
+        qtbot.waitExposed(panel)
+        return panel
+
+    yield make
+    for panel, bridge in made:
+        bridge.kill_all()
+        qtbot.waitUntil(lambda bridge=bridge: not bridge.running, timeout=30_000)
+        panel.cleanup()
+        bridge.shutdown()
+        panel.close()
+        panel.deleteLater()
+
+
 @pytest.fixture(autouse=True)
 def no_process_left_behind():
     """Fail a test that leaves a child process (or an unreaped zombie) behind."""

@@ -61,3 +61,18 @@ def slow_cleanup(path: str, reporter=None) -> None:
         with open(path, "w") as handle:
             handle.write("cleaned up")
         raise
+
+
+def blocked_signals() -> list[int]:
+    """The signals this worker's main thread blocks while its task runs (none expected)."""
+    import signal
+
+    return sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+def report_blocked_signals(conn) -> None:
+    """A bare Process target: send the signal mask it started with, before anything else."""
+    import signal
+
+    conn.send(sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+    conn.close()

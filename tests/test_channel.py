@@ -60,3 +60,24 @@ def test_corrupt_frame_is_counted_and_skipped():
     assert reader.drain() == ["after"]
     assert reader.corrupt_frames == 1
     reader.close()
+
+
+def test_a_short_read_with_whole_frames_needs_no_second_system_call(monkeypatch):
+    # Each system call lets busy threads take the GIL from the GUI thread.
+    from mpscope.core import channel
+
+    reader, write_fd = _pipe()
+    writer = FrameWriter(write_fd)
+    for i in range(3):
+        writer.send(i)
+    calls = []
+    real_read = os.read
+    monkeypatch.setattr(channel.os, "read", lambda fd, n: calls.append(fd) or real_read(fd, n))
+    assert reader.read(100) == [0, 1, 2]
+    assert len(calls) == 1
+    payload = pickle.dumps("z" * 100)
+    os.write(write_fd, HEADER.pack(len(payload)) + payload[:50])  # half a frame: no message...
+    assert reader.read(100) == []  # ...so it reads on until the pipe says it is empty
+    assert len(calls) == 3
+    os.close(write_fd)
+    reader.close()

@@ -151,6 +151,22 @@ def test_ring_buffers_keep_the_newest_samples_as_contiguous_views():
     assert sticky_top([7, None, 8], {8: 1.0, 9: 5.0, 10: 3.0}) == [9, 10, 8]
 
 
+def test_ring_buffers_start_small_and_grow_without_losing_samples():
+    # 256 processes make 256 rings at the first sample: an hour each up front was 8 ms.
+    ring = TimeRing(capacity=300, width=2)
+    assert ring._t.size < 2 * 300
+    for k in range(1000):
+        ring.append(float(k), (k, -k))
+        if k in (0, 63, 64, 65, 127, 128, 299, 300, 301, 999):
+            newest = list(range(max(0, k - 299), k + 1))
+            assert list(ring.times()) == newest
+            assert list(ring.values()[1]) == [-n for n in newest]
+            assert ring.last_time == k and list(ring.last_values()) == [k, -k]
+    assert ring.count == 300 and ring._t.size == 2 * 300
+    times, _values = ring.window(900.0, 910.0)
+    assert list(times) == list(range(900, 911))
+
+
 def test_a_frame_with_128_cores_is_cheap(panel, capsys):
     feed(panel, 0, 60, cores=128, pids={1: 50.0, 2: 80.0})
     panel.set_window(900)

@@ -10,7 +10,6 @@ from PySide6.QtGui import QGuiApplication
 
 from mpscope.core import config as cfg
 from mpscope.core.records import Event
-from mpscope.gui.bridge import RunBridge
 from mpscope.gui.events_model import NO_WORKER, EventsModel
 from mpscope.gui.panels.events import EventsPanel
 
@@ -19,19 +18,8 @@ T0 = 1_700_000_000.0
 
 
 @pytest.fixture
-def panel(qtbot):
-    bridge = RunBridge(sample_ms=3_600_000)
-    made = EventsPanel(bridge)
-    made.resize(800, 500)
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
-    bridge.kill_all()
-    qtbot.waitUntil(lambda: not bridge.running, timeout=WAIT_MS)
-    made.cleanup()
-    bridge.shutdown()
-    made.close()
-    made.deleteLater()
+def panel(show_panel):
+    return show_panel(EventsPanel, 800, 500)
 
 
 def some_events() -> list[Event]:
@@ -147,3 +135,21 @@ def test_memory_is_bounded_to_the_newest_events():
     model.set_filter()
     assert model.rowCount() == model.kept
     assert model.event_at(model.rowCount() - 1).text == "4999"
+
+
+def test_events_reach_the_views_in_batches_at_most_ten_times_a_second(panel, qtbot):
+    # A view that took every drain tick's events would repaint up to 60 times a second.
+    bridge = panel._bridge
+    engine_events: list[Event] = []
+    batches: list[tuple[float, int]] = []
+    bridge.events_arrived.connect(lambda events: batches.append((time.monotonic(), len(events))))
+    bridge.run_prepared.connect(lambda run: run.engine.subscribe(engine_events.append))
+    bridge.set_config(cfg.loads('[[workers]]\ntask = "sleep_io"\ncount = 12\n'
+                                'args = { seconds = 0.6, steps = 6 }'))
+    started = time.monotonic()
+    with qtbot.waitSignal(bridge.run_finished, timeout=WAIT_MS):
+        bridge.start()
+    elapsed = time.monotonic() - started
+    assert sum(n for _t, n in batches) == len(engine_events)  # every one, none twice
+    assert len(batches) <= elapsed / 0.1 + 2
+    assert panel.model.total == len(engine_events)

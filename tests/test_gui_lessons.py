@@ -11,7 +11,6 @@ from PySide6.QtGui import QGuiApplication
 from mpscope.core import config as cfg
 from mpscope.core import lessons
 from mpscope.core.lessons.scaling import amdahl_fit
-from mpscope.gui.bridge import RunBridge
 from mpscope.gui.code_view import CodeView
 from mpscope.gui.lesson_results import ResultsView, format_cell, share_widths
 from mpscope.gui.panels.lessons import LessonsPanel, split_text
@@ -20,20 +19,10 @@ WAIT_MS = 60_000
 
 
 @pytest.fixture
-def panel(qtbot):
-    bridge = RunBridge(sample_ms=3_600_000, record_history=False)
-    made = LessonsPanel(bridge)
+def panel(show_panel):
+    made = show_panel(LessonsPanel, 1100, 800, record_history=False)
     made.set_language("en")
-    made.resize(1100, 800)
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
-    bridge.kill_all()
-    qtbot.waitUntil(lambda: not bridge.running, timeout=WAIT_MS)
-    made.cleanup()
-    bridge.shutdown()
-    made.close()
-    made.deleteLater()
+    return made
 
 
 def run_lesson(panel: LessonsPanel, qtbot, lesson_id: str, variant: str = "") -> None:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QPointF
 
 from mpscope.core import config as cfg
 from mpscope.core.pool import Span, TaskRecord
-from mpscope.gui.bridge import RunBridge
 from mpscope.gui.panels.pool import PoolPanel
 from mpscope.gui.task_stream import TaskStreamPlot
 
@@ -17,19 +16,8 @@ WAIT_MS = 30_000
 
 
 @pytest.fixture
-def panel(qtbot):
-    bridge = RunBridge(sample_ms=3_600_000)
-    made = PoolPanel(bridge)
-    made.resize(700, 600)
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
-    bridge.kill_all()
-    qtbot.waitUntil(lambda: not bridge.running, timeout=WAIT_MS)
-    made.cleanup()
-    bridge.shutdown()
-    made.close()
-    made.deleteLater()
+def panel(show_panel):
+    return show_panel(PoolPanel, 700, 600)
 
 
 def run_to_the_end(panel: PoolPanel, qtbot, toml: str) -> int:
@@ -158,3 +146,78 @@ def test_a_retried_task_shows_its_lost_attempt_and_its_retry(qtbot):
     plot.task_clicked.connect(clicked.append)
     point = QPointF(1.2, 1)
     assert plot.task_at(point.x(), point.y())[0] is task
+
+
+class CountingTasks(list):
+    """A task list that counts the tasks read, to see what an update costs."""
+
+    reads = 0
+
+    def __getitem__(self, index):  # type: ignore[override]
+        self.reads += 1
+        return super().__getitem__(index)
+
+
+def test_an_update_reads_the_tasks_in_flight_not_every_pending_one():
+    from mpscope.gui.task_bars import BarTable
+    from mpscope.gui.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
+
+    t0 = 1_700_000_000.0
+    tasks = CountingTasks(TaskRecord(i, i, 1) for i in range(10_000))
+    table = BarTable(DRAWN, FINAL, SPAN_OUTCOMES)
+    rows = {1: 0, 2: 1}
+    table.update(tasks, rows, t0, t0 + 1)
+    for i in range(4):  # pools start tasks in order: the first few run
+        tasks[i].wid, tasks[i].started, tasks[i].outcome = 1 + i % 2, t0 + i, "running"
+    tasks.reads = 0
+    table.update(tasks, rows, t0, t0 + 5)
+    assert table.count(DRAWN.index("running")) == 4
+    assert tasks.reads < 100  # not the 9,996 that never started
+    for i in range(4):
+        tasks[i].ended, tasks[i].outcome = t0 + i + 0.5, "ok"
+    table.update(tasks, rows, t0, t0 + 6)
+    assert table.count(DRAWN.index("ok")) == 4 and table.count(DRAWN.index("running")) == 0
+
+
+def test_a_limited_update_leaves_the_rest_for_the_next_one():
+    from mpscope.gui.task_bars import BarTable
+    from mpscope.gui.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
+
+    t0 = 1_700_000_000.0
+    tasks = synthetic_tasks(5_000, 2, t0)
+    table = BarTable(DRAWN, FINAL, SPAN_OUTCOMES)
+    calls = 0
+    while True:
+        table.update(tasks, {1: 0, 2: 1}, t0, t0 + 10, limit=1_500)
+        calls += 1
+        if not table.behind:
+            break
+    assert calls == 4 and table.count() == 5_000
+
+
+def test_the_progress_bar_never_paints_the_window_synchronously(panel, qtbot):
+    # QProgressBar.setValue() repaints at once, which flushes every pending paint of
+    # the whole window from inside the pool's update.
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, _watched, event):
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    bridge = panel._bridge
+    bridge.set_config(cfg.loads('[pool]\ntask = "sleep_io"\nitems = [0.3, 0.3]\nprocesses = 2'))
+    bridge.start()
+    counter = PaintCounter()
+    panel.progress.installEventFilter(counter)
+    qtbot.waitUntil(lambda: panel.progress.isVisible(), timeout=WAIT_MS)
+    qtbot.wait(50)
+    panel.progress.reset()  # the next update changes the value shown
+    counter.paints = 0
+    panel.update_now()  # a paint is due, but not now
+    assert counter.paints == 0
+    qtbot.waitUntil(lambda: counter.paints > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not bridge.running, timeout=WAIT_MS)

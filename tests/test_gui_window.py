@@ -150,6 +150,43 @@ def test_layout_and_form_persist(qtbot, settings, window):
         again.deleteLater()
 
 
+def test_hidden_panels_are_built_when_first_shown_or_asked_for(qtbot, settings, window):
+    # Start-up does not pay for Lessons (hidden) or History (a tab behind Events).
+    lessons, history = window.docks["lessons"], window.docks["history"]
+    assert not lessons.built and not history.built
+    history.raise_()
+    qtbot.waitUntil(lambda: history.built and history.widget().isVisible())
+    assert window.history is history.widget()
+    window.show_lessons()
+    assert lessons.built and window.lessons.isVisible()
+    window.docks["lessons"].hide()
+    window.close()  # built or not, every panel closes cleanly and the layout is saved
+    again = MainWindow(settings=settings)
+    again.show()
+    try:
+        assert again.docks["history"].built  # restored as the front tab: built at once
+        assert not again.docks["lessons"].built
+        assert again.lessons.lesson_list.count() == 11  # asked for: built on demand
+    finally:
+        again.close()
+        again.deleteLater()
+
+
+def test_texts_that_change_during_a_run_do_not_widen_the_panels(window):
+    # A panel that widened would widen the window at its minimum width: a resize, a
+    # relayout and a full repaint in the middle of a run.
+    window.pool._stack.setCurrentIndex(1)  # as during a pool run
+    QApplication.processEvents()
+    docks = ("cpu", "pool", "events")
+    before = [window.docks[name].minimumSizeHint().width() for name in docks]
+    window.pool.counts.set_entries("Tasks", [("#123456", "x" * 60 + " 1,234,567", "■")])
+    window.pool.rate.setText("123,456.7 items/s")
+    window.pool.callback_count.setText("123,456 callbacks · 7,890 error callbacks")
+    window.cpu.summary.setText("128 cores · average 100 %")
+    QApplication.processEvents()
+    assert [window.docks[name].minimumSizeHint().width() for name in docks] == before
+
+
 def write_config(path: Path, body: str) -> str:
     path.write_text('title = "demo"\ngrace_seconds = 1.0\n' + body, encoding="utf-8")
     return str(path)

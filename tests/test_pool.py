@@ -17,7 +17,7 @@ import pytest
 from mpscope.core.config import PoolConfig, RunConfig
 from mpscope.core.engine import Engine
 from mpscope.core.pool import PoolRun
-from mpscope.core.pool.plan import effective_chunksize, make_tasks
+from mpscope.core.pool.plan import Tally, effective_chunksize, make_tasks
 from mpscope.core.records import Event
 from mpscope.core.run import Run
 from mpscope.core.states import State
@@ -344,3 +344,17 @@ def test_start_up_crash_loop_gives_up_instead_of_respawning_forever(monkeypatch)
     assert h.pool.summary()["generations"] == 3
     assert any("exit code 5" in text for text in h.texts("error"))
     assert any("broke 3 times in a row" in text for text in h.texts("error"))
+
+
+def test_the_tally_follows_every_change_of_outcome():
+    tally = Tally()
+    tasks = make_tasks(10, 3, tally)  # 3 + 3 + 3 + 1 items
+    assert tally.tasks["pending"] == 4 and tally.items["pending"] == 10
+    tasks[0].outcome = "running"
+    tasks[0].outcome = "ok"
+    tasks[3].outcome = "failed"
+    tasks[3].outcome = "failed"  # no change: counted once
+    assert (tally.tasks["ok"], tally.items["ok"], tally.tasks["failed"]) == (1, 3, 1)
+    assert tally.tasks["pending"] == 2 and tally.items["pending"] == 6
+    tasks[0].archive("requeued")  # back to pending for a retry
+    assert tally.tasks["ok"] == 0 and tally.tasks["pending"] == 3

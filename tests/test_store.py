@@ -335,3 +335,29 @@ def test_the_data_directory_follows_the_platform(monkeypatch, platform, env, exp
     monkeypatch.setattr(paths.sys, "platform", platform)
     assert paths.data_dir() == Path(expected).expanduser()
     assert paths.history_path() == Path(expected).expanduser() / "history.sqlite3"
+
+
+def test_a_snapshot_writes_a_bounded_number_of_task_rows_and_goes_on_at_the_next_call(tmp_path):
+    from mpscope.core.recorder import TASK_ROWS_PER_CALL
+
+    count = 3 * TASK_ROWS_PER_CALL + 7
+    tasks = [task(i) for i in range(count)]
+    run = stub_run(tasks, {})
+    recorder = Recorder(tmp_path / "h.sqlite3", run)
+    for i, t in enumerate(tasks):  # a fast pool: thousands ended since the last snapshot
+        t.started, t.ended, t.pid, t.wid, t.outcome = 1000.0 + i, 1000.5 + i, 42, 1, "ok"
+    written = []
+    real_put = recorder._put
+    recorder._put = lambda table, rows: (table == "tasks" and written.append(len(rows)),
+                                         real_put(table, rows))
+    recorder.snapshot(now=1001.0)
+    assert written == [TASK_ROWS_PER_CALL]
+    recorder.snapshot(now=1001.01)  # the next call, well before SNAPSHOT_EVERY_S, goes on
+    recorder.snapshot(now=1001.02)
+    recorder.snapshot(now=1001.03)
+    assert sum(written) == count and max(written) <= TASK_ROWS_PER_CALL
+    recorder.snapshot(now=1001.04)  # caught up: nothing more until the next period
+    assert sum(written) == count
+    run_id = recorder.finish(0)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        assert len(store.tasks(run_id)) == count

@@ -91,6 +91,10 @@ class FrameReader:
             budget -= len(chunk)
             self._buffer += chunk
             messages += self._parse(max_messages - len(messages))
+            if len(chunk) < READ_CHUNK and messages:
+                # Drained for now: the read that would say so (EAGAIN) is skipped. Every
+                # system call lets busy threads take the GIL from the GUI thread.
+                break
         return messages
 
     def drain(self) -> list[Any]:

@@ -43,6 +43,8 @@ def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any) -> None:
     writer = FrameWriter(conn.fileno())
     reporter = Reporter(spec.wid, writer.send, lambda: bool(stop_flag.value), spec.report_interval)
     signal.signal(signal.SIGINT, lambda signum, frame: _on_sigint(reporter, stop_flag))
+    if hasattr(signal, "pthread_sigmask"):  # started by the starter thread: SIGINT was blocked
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     reporter.emit_started(os.getpid())
     reporter.start()
     final, exitcode = _run_task(spec, reporter)

@@ -4,30 +4,42 @@ Everything here is non-blocking and single-threaded: whoever owns the engine
 (the headless loop, or a QTimer in the window) calls `poll(budget)` often,
 and each call starts queued workers, reads channels, notices deaths and
 escalates stops within its time budget. Deaths are noticed from each
-process's sentinel, not by polling psutil.
+process's sentinel, not by polling psutil. One `select.poll` object watches
+every channel and sentinel, so a poll costs one system call plus the channels
+that have something to say, not a read per worker.
+
+With `threaded_starts` (the window), `Process.start()` runs on a starter
+thread and the poll only collects the results (see starter.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import multiprocessing.connection
 import os
 import resource
+import select
 import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from mpscope.core import messages as m
 from mpscope.core.channel import FrameReader
-from mpscope.core.child import WorkerSpec, worker_main
+from mpscope.core.child import WorkerSpec
 from mpscope.core.records import ErrorInfo, Event, WorkerRecord
+from mpscope.core.starter import Starter, launch, warm_up_forkserver
 from mpscope.core.states import State, explain_exit
 
 _SIGNAL_SENT = {"terminate": "SIGTERM", "kill": "SIGKILL"}
+_STRENGTH = {None: 0, "stop": 1, "terminate": 2, "kill": 3}
+# With threaded starts, at most this many workers are between start() and their Started
+# message at once: each costs 15–50 ms of CPU while it starts, and hundreds doing so
+# together starve every other process on the machine, the window included.
+MAX_STARTING = max(2, os.cpu_count() or 2)
 MESSAGES_PER_CHANNEL_PASS = 256  # fairness: no channel starves the others
 RATE_SMOOTHING = 0.3
 
@@ -53,6 +65,7 @@ class Engine:
         start_method: str = "spawn",
         grace_seconds: float = 3.0,
         report_interval: float = 0.1,
+        threaded_starts: bool = False,
     ) -> None:
         self.context = multiprocessing.get_context(start_method)
         self.start_method = start_method
@@ -61,11 +74,15 @@ class Engine:
         self.records: dict[int, WorkerRecord] = {}
         self._live: dict[int, _Live] = {}
         self._start_queue: list[int] = []
+        self._starter = Starter() if threaded_starts else None
+        self._launching: dict[int, str | None] = {}  # wid → the strongest action asked meanwhile
+        self._poller = select.poll()
+        self._watched: dict[int, tuple[int, bool]] = {}  # fd → (wid, is the sentinel)
         self._listeners: list[Callable[[Event], None]] = []
         self._next_wid = 0
         self._rotation = 0
         self.messages_received = 0
-        self._warm_up = _warm_up_forkserver() if start_method == "forkserver" else None
+        self._warm_up = warm_up_forkserver() if start_method == "forkserver" else None
         _raise_fd_limit()
 
     # -- configuration -------------------------------------------------------
@@ -118,6 +135,8 @@ class Engine:
         if record.state is State.PENDING:
             self._cancel_pending(record)
             return
+        if self._defer(wid, "stop"):
+            return
         live = self._live.get(wid)
         if live is None or live.requested is not None:
             return
@@ -139,9 +158,19 @@ class Engine:
         live = self._live.get(wid)
         if record.state is State.PENDING:
             self._cancel_pending(record)
+        elif self._defer(wid, what):
+            return
         elif live is not None and live.requested not in ("kill", what):
             getattr(live.process, what)()  # Process.terminate / Process.kill
             self._request(record, live, what, f"{_SIGNAL_SENT[what]} sent")
+
+    def _defer(self, wid: int, what: str) -> bool:
+        """A worker still being started gets `what` once it has a pid; True if deferred."""
+        if wid not in self._launching:
+            return False
+        if _STRENGTH[what] > _STRENGTH[self._launching[wid]]:
+            self._launching[wid] = what
+        return True
 
     def restart(self, wid: int) -> None:
         """Run an ended worker again with the same configuration."""
@@ -168,8 +197,8 @@ class Engine:
 
     @property
     def busy(self) -> bool:
-        """True while any worker is queued or alive."""
-        return bool(self._start_queue or self._live)
+        """True while any worker is queued, being started or alive."""
+        return bool(self._start_queue or self._launching or self._live)
 
     def alive_pids(self) -> list[int]:
         return [r.pid for wid, r in self.records.items() if wid in self._live and r.pid]
@@ -186,54 +215,88 @@ class Engine:
     def poll(self, budget: float = 0.005) -> int:
         """Do up to `budget` seconds of work without blocking; return messages handled."""
         deadline = time.monotonic() + budget
-        self._start_queued(deadline)
-        handled = self._drain(deadline)
-        self._reap()
+        if self._starter is None:
+            self._start_queued(deadline)
+        else:
+            for wid, launched, error in self._starter.finished():
+                self._started(self.records[wid], launched, error)
+        ready = [fd for fd, _events in self._poller.poll(0)]
+        handled = self._drain(deadline, ready)
+        self._reap(ready)
         self._escalate()
+        if self._starter is not None:
+            self._hand_over_starts()  # after the drain: a worker that said Started frees a slot
         return handled
+
+    def _hand_over_starts(self) -> None:
+        """Give queued starts to the starter thread, keeping MAX_STARTING workers starting."""
+        assert self._starter is not None
+        if self._warm_up is not None and self._warm_up.is_alive():
+            return  # the fork server must be started by the warm-up: SIGINT is not blocked there
+        starting = len(self._launching) + sum(
+            1 for wid in self._live if self.records[wid].state is State.STARTING)
+        while self._start_queue and starting < MAX_STARTING:
+            record = self._starting(self._start_queue.pop(0))
+            self._launching[record.wid] = None
+            self._starter.submit(record.wid, self._launcher(record))
+            starting += 1
 
     def _start_queued(self, deadline: float) -> None:
         if self._warm_up is not None and self._warm_up.is_alive():
             return  # the fork server is still starting; starting now would wait for it
-        while self._start_queue:
-            wid = self._start_queue.pop(0)
-            self._spawn(self.records[wid])
-            if time.monotonic() >= deadline:
-                break
+        # The budget is checked before each start: a start can take tens of milliseconds.
+        while self._start_queue and time.monotonic() < deadline:
+            record = self._starting(self._start_queue.pop(0))
+            try:
+                launched, error = self._launcher(record)(), None
+            except Exception as exc:  # noqa: BLE001 - e.g. out of processes or descriptors
+                launched, error = None, exc
+            self._started(record, launched, error)
 
-    def _spawn(self, record: WorkerRecord) -> None:
-        ctx: Any = self.context  # typeshed's BaseContext lacks Process
-        # Created just before start() so no earlier sibling inherits its write end.
-        read_end, write_end = ctx.Pipe(duplex=False)
-        stop_flag = ctx.RawValue("b", 0)
-        spec = WorkerSpec(record.wid, record.task, record.args, self.report_interval)
-        process = ctx.Process(
-            target=worker_main, args=(spec, write_end, stop_flag), name=record.name,
-            daemon=record.daemon,
-        )
+    def _starting(self, wid: int) -> WorkerRecord:
+        record = self.records[wid]
         record.state = State.STARTING
         record.started_at = time.time()
-        try:
-            with _sigint_ignored():  # a terminal Ctrl-C during start-up must not hit the child
-                process.start()
-        except Exception as exc:  # noqa: BLE001 - e.g. out of processes or descriptors
-            read_end.close()
-            record.error = ErrorInfo(type(exc).__name__, " ".join(str(exc).split()), "")
+        return record
+
+    def _launcher(self, record: WorkerRecord) -> Callable[[], tuple[Any, FrameReader, Any]]:
+        """What starts the record's process: touches no engine state, so any thread may run it."""
+        spec = WorkerSpec(record.wid, record.task, record.args, self.report_interval)
+        return functools.partial(launch, self.context, spec, record.name, record.daemon)
+
+    def _started(self, record: WorkerRecord, launched: tuple[Any, FrameReader, Any] | None,
+                 error: BaseException | None) -> None:
+        asked = self._launching.pop(record.wid, None)
+        if launched is None:
+            error = error or RuntimeError("no process")
+            record.error = ErrorInfo(type(error).__name__, " ".join(str(error).split()), "")
             self._end(record, State.FAILED, f"could not start: {record.error.message}")
             return
-        finally:
-            write_end.close()
-        record.pid = process.pid
-        reader = FrameReader(os.dup(read_end.fileno()))  # the reader owns its own descriptor
-        read_end.close()
-        self._live[record.wid] = _Live(process, reader, stop_flag)
+        live = _Live(*launched)
+        record.pid = live.process.pid
+        self._live[record.wid] = live
+        for fd, sentinel in ((live.reader.fd, False), (live.process.sentinel, True)):
+            self._watched[fd] = (record.wid, sentinel)
+            self._poller.register(fd, select.POLLIN)
         self.emit(record.wid, "state", f"{record.name}: starting (pid {record.pid})")
+        if asked is not None:  # stop, terminate or kill was asked while it started
+            getattr(self, asked)(record.wid)
 
-    def _drain(self, deadline: float) -> int:
-        handled = 0
-        lives = list(self._live.items())
+    def _unwatch(self, *fds: int) -> None:
+        for fd in fds:
+            if self._watched.pop(fd, None) is not None:
+                self._poller.unregister(fd)
+
+    def _drain(self, deadline: float, ready: list[int]) -> int:
+        """Read the channels that have data (or EOF), a batch per channel per pass."""
+        lives = []
+        for fd in ready:
+            wid, sentinel = self._watched.get(fd, (0, True))
+            if not sentinel and wid in self._live:
+                lives.append((wid, self._live[wid]))
         if not lives:
             return 0
+        handled = 0
         self._rotation = (self._rotation + 1) % len(lives)
         lives = lives[self._rotation :] + lives[: self._rotation]
         while lives and time.monotonic() < deadline:
@@ -245,22 +308,25 @@ class Engine:
                 handled += len(batch)
                 if len(batch) == MESSAGES_PER_CHANNEL_PASS:
                     still_busy.append((wid, live))
+                elif live.reader.eof:
+                    self._unwatch(live.reader.fd)  # closed: it would stay "ready" until reaped
             lives = still_busy
         self.messages_received += handled
         return handled
 
-    def _reap(self) -> None:
-        if not self._live:
-            return
-        by_sentinel = {live.process.sentinel: wid for wid, live in self._live.items()}
-        for sentinel in multiprocessing.connection.wait(list(by_sentinel), timeout=0):
-            wid = by_sentinel[sentinel]  # type: ignore[index]
+    def _reap(self, ready: list[int]) -> None:
+        for fd in ready:
+            wid, sentinel = self._watched.get(fd, (0, False))
+            if not sentinel or wid not in self._live:
+                continue
             process = self._live[wid].process
             # The sentinel closes a moment before the exit status can be collected;
             # if it is not there yet, finish at the next poll rather than wait.
             process.join(0)
             if process.exitcode is not None:
-                self._finish(self.records[wid], self._live.pop(wid))
+                live = self._live.pop(wid)
+                self._unwatch(live.reader.fd, process.sentinel)
+                self._finish(self.records[wid], live)
 
     def _escalate(self) -> None:
         now = time.monotonic()
@@ -407,29 +473,6 @@ def _silent_death(exitcode: int | None, requested: str | None) -> tuple[State, s
     if requested == "stop" and exitcode == 0:
         return State.STOPPED, "stopped on request"
     return State.LOST, "died without a final message"
-
-
-@contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore SIGINT while starting a child: spawned children inherit the disposition."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _warm_up_forkserver() -> threading.Thread:
-    """Start the fork server on a thread: its first start takes ~100 ms we must not block."""
-    from multiprocessing import forkserver
-
-    thread = threading.Thread(target=forkserver.ensure_running, name="mpscope-forkserver",
-                              daemon=True)
-    thread.start()
-    return thread
 
 
 def _raise_fd_limit() -> None:

@@ -34,6 +34,10 @@ MAINTAIN_EVERY_S = 600.0
 MAX_EVENTS = 200_000  # per run; beyond it only state changes and errors are kept
 ALWAYS_KEPT = frozenset({"state", "error"})
 MAX_TASKS = 1_000_000  # per run; the pool's own summary still counts every task
+# Task rows made per call (~4 µs each, on the owner's thread, the GUI's in the window): a
+# fast pool changes thousands of tasks between two snapshots. The rest waits for the next
+# call, which comes at the owner's next tick rather than SNAPSHOT_EVERY_S later.
+TASK_ROWS_PER_CALL = 500
 ROWS_PER_SAMPLE = 64  # with more live workers, each one is sampled every n-th time
 MAX_PENDING = 500_000  # rows kept for a retry while the database refuses writes
 FINAL_TASK = frozenset({"ok", "failed", "cancelled"})  # as mpscope.core.pool.plan.FINAL
@@ -63,6 +67,7 @@ class Recorder:
         self._progress: dict[int, float] = {}
         # Pool tasks: every task before _task_low has a final outcome and is recorded.
         self._task_low = self._pool_done = 0
+        self._task_resume: int | None = None  # where a snapshot cut short goes on
         self._generation: Any = None
         self._task_hash = array("q")  # per task: hash of its last recorded row
         self._task_ok = bytearray()  # per task: counted in _pool_done
@@ -113,6 +118,8 @@ class Recorder:
         """Record changed workers, progress and pool tasks (≤ 2 a second unless forced)."""
         now = time.time() if now is None else now
         if not force and now - self._last_snapshot < SNAPSHOT_EVERY_S:
+            if self._task_resume is not None:
+                self._snapshot_tasks(now, everything=False)
             return
         self._last_snapshot = now
         self._snapshots += 1
@@ -139,7 +146,7 @@ class Recorder:
             return
         generation = getattr(getattr(pool, "handler", None), "generation", None)
         if generation != self._generation:  # a rebuilt pool may reopen finished tasks
-            self._generation, self._task_low = generation, 0
+            self._generation, self._task_low, self._task_resume = generation, 0, None
         count = min(len(tasks), MAX_TASKS)
         if len(self._task_hash) < count:
             self._task_hash.extend([0] * (count - len(self._task_hash)))
@@ -148,8 +155,14 @@ class Recorder:
         # that never started, so a snapshot costs the tasks in flight, not all of them.
         # A task that never ran (pending, or cancelled before it started) is not written.
         margin = 16 + 2 * (getattr(getattr(pool, "config", None), "processes", 0) or 8)
-        rows, done_before, fresh, seq = [], self._pool_done, 0, self._task_low
+        rows: list[tuple[Any, ...]] = []
+        done_before, fresh = self._pool_done, 0
+        seq = self._task_low if self._task_resume is None else self._task_resume
+        self._task_resume = None
         while seq < count and (everything or fresh < margin):
+            if len(rows) >= TASK_ROWS_PER_CALL and not everything:
+                self._task_resume = seq
+                break
             task = tasks[seq]
             if task.started is None and not task.history:
                 fresh += 1

@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 class Run:
     """Builds the engine from a RunConfig and tracks the run's start, end and interruption."""
 
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, threaded_starts: bool = False) -> None:
+        """`threaded_starts`: start processes on a starter thread (a GUI thread must not wait)."""
         self.config = config
-        self.engine = Engine(config.start_method, config.grace_seconds, config.report_interval)
+        self.engine = Engine(config.start_method, config.grace_seconds, config.report_interval,
+                             threaded_starts=threaded_starts)
         for group in config.workers:
             for index in range(group.count):
                 self.engine.add_worker(

@@ -5,8 +5,9 @@ reads, and the timer gives it at most 10 ms per tick. Under a flood the ticks
 run back to back (other events are still handled between them, so the window
 stays responsive); when nothing arrives the timer backs off to 50 ms, so an
 idle window costs almost nothing. Views do not listen
-to every message: they refresh from the records on `refreshed` (10 Hz) and
-receive events in batches.
+to every message: they refresh from the records on `refreshed` and receive
+events in batches, both at most 10 times a second (a view that redraws on every
+drain tick would repaint 60 times a second under a flood of events).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class RunBridge(QObject):
             PENDING, so what must be chosen before start() (`daemon`) can still be set.
         run_started(): a run began.
         run_finished(int): the run ended, with its exit code.
-        events_arrived(list[Event]): events since the last drain pass, in order.
+        events_arrived(list[Event]): events since the last batch, in order (≤ 10 batches/s).
         refreshed(): records changed; views re-read them (at most 10 times a second).
         sampled(Sample): a new CPU/memory sample (per core, per worker pid, own).
     """
@@ -108,7 +109,7 @@ class RunBridge(QObject):
         """
         if self.config is None or self.running:
             return None
-        self.prepared = Run(self.config)
+        self.prepared = Run(self.config, threaded_starts=True)
         self.run_prepared.emit(self.prepared)
         return self.prepared
 
@@ -184,11 +185,7 @@ class RunBridge(QObject):
             self._drain_timer.setInterval(0)
         else:
             self._drain_timer.setInterval(FAST_TICK_MS if handled else SLOW_TICK_MS)
-        if self._pending_events:
-            events, self._pending_events = self._pending_events, []
-            self.events_arrived.emit(events)
-            self._dirty = True
-        if handled:
+        if handled or self._pending_events:
             self._dirty = True
         if self.recorder is not None:
             self.recorder.snapshot()
@@ -204,6 +201,9 @@ class RunBridge(QObject):
         self._pending_events.append(event)
 
     def _refresh(self) -> None:
+        if self._pending_events:
+            events, self._pending_events = self._pending_events, []
+            self.events_arrived.emit(events)
         if self._dirty:
             self._dirty = False
             self.refreshed.emit()

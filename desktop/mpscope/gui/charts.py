@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from html import escape
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainterPath, QPalette
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
@@ -168,13 +168,29 @@ class ChartLegend(QLabel):
 
     Plain text beside the chart rather than a pyqtgraph legend: it never hides a
     line, wraps in a narrow dock, and scales with the presenter's font.
+
+    Its minimum width is fixed (a few words), not its longest key's: keys change
+    during a run ("sleep_io-117 (48213)"), and a panel that widened with them would
+    resize the window each time it is at its minimum width (a relayout and a full
+    repaint).
     """
+
+    MIN_CHARS = 14
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.entries: tuple[str, list[tuple[str, str, str]]] | None = None
+        self._fit_minimum_width()
+
+    def _fit_minimum_width(self) -> None:
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * self.MIN_CHARS)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_minimum_width()
 
     def set_entries(self, title: str, entries: Sequence[tuple[QColor | str, str, str]]) -> None:
         """A bold title, then (colour, text, mark) keys; the mark is "━━", "╍╍", "■"…"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
@@ -24,11 +24,10 @@ from mpscope.gui.actions import Key, fill, make_action
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.i18n import language_menu
 from mpscope.gui.icons import app_icon, retint
+from mpscope.gui.lazy_dock import LazyDock
 from mpscope.gui.panels.cpu import CpuPanel
 from mpscope.gui.panels.events import EventsPanel
-from mpscope.gui.panels.history import HistoryPanel
 from mpscope.gui.panels.launch import LaunchPanel
-from mpscope.gui.panels.lessons import LessonsPanel
 from mpscope.gui.panels.pool import PoolPanel
 from mpscope.gui.panels.workers import WorkersPanel
 from mpscope.gui.presenter import PresenterMode
@@ -44,6 +43,10 @@ from mpscope.gui.window_state import (
     save_settings,
 )
 
+if TYPE_CHECKING:
+    from mpscope.gui.panels.history import HistoryPanel
+    from mpscope.gui.panels.lessons import LessonsPanel
+
 __all__ = ["CLOSE_CANCEL", "CLOSE_TERMINATE", "CLOSE_WAIT", "MainWindow"]
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -52,6 +55,10 @@ BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 class MainWindow(QMainWindow):
     """The workers table in the middle, the other panels in movable docks around it.
+
+    History (a tab behind Events) and Lessons (hidden until opened) are built the
+    first time they are shown or read (`window.history`, `window.lessons`): they cost
+    more than the visible panels together, and start-up must not wait for them.
 
     Signals:
         closed(): the window accepted a close; every process has ended.
@@ -74,15 +81,13 @@ class MainWindow(QMainWindow):
         self.cpu = CpuPanel(self.bridge, self)
         self.pool = PoolPanel(self.bridge, self)
         self.events = EventsPanel(self.bridge, self)
-        self.history = HistoryPanel(self.bridge, self)
-        self.lessons = LessonsPanel(self.bridge, self)
-        self.docks = {
+        self.docks: dict[str, QDockWidget] = {
             "launch": self._dock("launch", self.tr("Launch"), self.launch, LEFT),
             "cpu": self._dock("cpu", self.tr("CPU"), self.cpu, BOTTOM),
             "pool": self._dock("pool", self.tr("Pool"), self.pool, BOTTOM),
             "events": self._dock("events", self.tr("Events"), self.events, BOTTOM),
-            "history": self._dock("history", self.tr("History"), self.history, BOTTOM),
-            "lessons": self._dock("lessons", self.tr("Lessons"), self.lessons, RIGHT),
+            "history": self._dock("history", self.tr("History"), self._build_history, BOTTOM),
+            "lessons": self._dock("lessons", self.tr("Lessons"), self._build_lessons, RIGHT),
         }
         self.docks["lessons"].hide()  # the classroom opens it (Ctrl+L); operators never need to
         self.splitDockWidget(self.docks["cpu"], self.docks["pool"], Qt.Orientation.Horizontal)
@@ -94,6 +99,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
         self._default_state = self.saveState(STATE_VERSION)
         self._sized = False  # default dock sizes wait for the first show (they need a size)
+        self._painted = False
         self._build_actions()
         self.status = RunStatusBar(self.bridge, self.workers.model, self)
         self.setStatusBar(self.status)
@@ -105,8 +111,6 @@ class MainWindow(QMainWindow):
         self.launch.validity_changed.connect(self._update_title)
         self.launch.message.connect(self._show_message)
         self.closing.message.connect(self._show_message)
-        self.history.message.connect(self._show_message)
-        self.lessons.show_panel.connect(self.raise_panel)
         self.restored_layout = restore_settings(self)
         self._update_title()
         self._update_actions()
@@ -115,14 +119,53 @@ class MainWindow(QMainWindow):
         # collector's way, so its full passes stay short during a run.
         gc.freeze()
 
-    def _dock(self, name: str, title: str, panel: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
+    def _dock(self, name: str, title: str, panel: QWidget | Callable[[], QWidget],
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        if isinstance(panel, QWidget):
+            dock = QDockWidget(title, self)
+            dock.setWidget(panel)
+        else:
+            dock = LazyDock(title, self, panel)
         dock.setObjectName(f"{name}Dock")  # saveState() needs stable object names
-        dock.setWidget(panel)
         self.addDockWidget(area, dock)
         toggle = dock.toggleViewAction()
         toggle.setToolTip(self.tr("Show or hide the {title} panel").format(title=title))
         return dock
+
+    # -- panels built on first use ----------------------------------------------------
+    def _build_history(self) -> QWidget:
+        from mpscope.gui.panels.history import HistoryPanel
+
+        panel = HistoryPanel(self.bridge, self)
+        panel.message.connect(self._show_message)
+        return panel
+
+    def _build_lessons(self) -> QWidget:
+        from mpscope.gui.panels.lessons import LessonsPanel
+
+        panel = LessonsPanel(self.bridge, self)
+        panel.show_panel.connect(self.raise_panel)
+        return panel
+
+    @property
+    def history(self) -> HistoryPanel:
+        """The History panel (built now if it was not shown yet)."""
+        return self._lazy_panel("history")  # type: ignore[return-value]
+
+    @property
+    def lessons(self) -> LessonsPanel:
+        """The Lessons panel (built now if it was not shown yet)."""
+        return self._lazy_panel("lessons")  # type: ignore[return-value]
+
+    def _lazy_panel(self, name: str) -> QWidget:
+        dock = self.docks[name]
+        assert isinstance(dock, LazyDock)
+        return dock.panel()
+
+    def _built_panels(self) -> list[Any]:
+        lazy = [dock.panel() for dock in self.docks.values()
+                if isinstance(dock, LazyDock) and dock.built]
+        return [self.workers, self.launch, self.cpu, self.pool, self.events, *lazy, self.status]
 
     # -- actions and menus -----------------------------------------------------------
     def _action(self, text: str, tip: str, slot: Callable[[], Any], key: Key | None = None,
@@ -299,6 +342,13 @@ class MainWindow(QMainWindow):
             if not self.restored_layout:
                 QTimer.singleShot(0, lambda: default_sizes(self))
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.UpdateRequest and not self._painted:
+            self._painted = True  # the first frame is out: now what can wait for it
+            QTimer.singleShot(0, _import_run_modules)
+        return handled
+
     def about(self) -> None:
         QMessageBox.about(self, self.tr("About mpscope"), self.tr(
             "<h3>mpscope {version}</h3><p>A desktop task monitor for Python multiprocessing: "
@@ -328,9 +378,19 @@ class MainWindow(QMainWindow):
             self.closing.request(self.ask_close)  # may close later, when the run has ended
             return
         save_settings(self)
-        for panel in (self.workers, self.launch, self.cpu, self.pool, self.events, self.history,
-                      self.lessons, self.status):
+        for panel in self._built_panels():
             panel.cleanup()
         self.bridge.shutdown()
         event.accept()
         self.closed.emit()
+
+
+def _import_run_modules() -> None:
+    """Import, once the window is up, what the first Start would otherwise import on the spot.
+
+    The pool engine and the history paths are needed only when a run starts; imported
+    then, they would add tens of milliseconds to that click, on the GUI thread.
+    """
+    import mpscope.core.paths
+    import mpscope.core.pool
+    import mpscope.core.summary  # noqa: F401 - the recorder's summary at the run's end

@@ -79,13 +79,17 @@ class TaskStreamPlot(pg.PlotItem):
             self.setYRange(-0.6, max(1, len(rows)) - 0.4, padding=0)
             self.table.clear()  # bars of a process not listed before were skipped: re-read
 
-    def update_tasks(self, tasks: Sequence[Any], t0: float, now: float) -> None:
-        """Read new and unfinished tasks; redraw the outcomes that changed. Cheap to call often."""
+    def update_tasks(self, tasks: Sequence[Any], t0: float, now: float,
+                     limit: int | None = None) -> None:
+        """Read new and unfinished tasks; redraw the outcomes that changed. Cheap to call often.
+
+        `limit`: read at most this many changed tasks now (see `behind`).
+        """
         if t0 != self._t0:
             self._t0 = t0
             self.table.clear()
         fresh = self.table.tasks is not tasks  # a new run, new rows or a new start time
-        changed = self.table.update(tasks, self._rows, t0, now)
+        changed = self.table.update(tasks, self._rows, t0, now, limit)
         if fresh:
             changed = set(range(len(DRAWN)))  # redraw every outcome, emptying old ones
         self._draw(changed)
@@ -98,6 +102,11 @@ class TaskStreamPlot(pg.PlotItem):
                 x0=bars[:, 0], x1=bars[:, 1], y0=bars[:, 2] - height / 2,
                 height=np.full(len(bars), height),
             )
+
+    @property
+    def behind(self) -> bool:
+        """The last update left changed tasks unread (it had a limit)."""
+        return self.table.behind
 
     def bar_count(self, outcome: str | None = None) -> int:
         """Bars drawn (of one outcome, or all)."""

@@ -12,6 +12,7 @@ from mpscope.core.pool.messages import Chunk
 
 Outbox = Callable[[Any], None]  # the driver's note queue (thread-safe put + wake-up)
 YIELD_EVERY = 256  # submissions between GIL hand-overs to the caller thread
+BATCH_PAUSE = 0.02  # seconds the driver lets results pile up between two batches
 
 
 class PoolBroken(Exception):

@@ -19,6 +19,7 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mpscope.core.pool.backend import Generation, Outbox, PoolBroken
@@ -32,6 +33,7 @@ from mpscope.core.pool.tracker import describe
 if TYPE_CHECKING:
     from mpscope.core.config import PoolConfig
 
+Order = tuple[int, Callable[[], list[Chunk]]]  # a generation number, what makes its chunks
 TICK = 0.1  # the longest any wait lasts before the flags are checked again
 REAP_TIMEOUT = 5.0  # SIGKILLed processes are normally gone within milliseconds
 EXIT_CODE_TIMEOUT = 1.0
@@ -53,7 +55,7 @@ class Driver:
         self.generation: Generation | None = None  # read by the caller thread
         self._broken = 0  # the newest generation the caller found broken
         self._item_seconds = 0.0
-        self._orders: queue.SimpleQueue[tuple[int, list[Chunk]] | None] = queue.SimpleQueue()
+        self._orders: queue.SimpleQueue[Order | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._main, name="mpscope-pool-driver", daemon=True)
 
     # -- called from the caller thread ------------------------------------------------------
@@ -61,8 +63,12 @@ class Driver:
         """Start the thread; it waits for its first order."""
         self.thread.start()
 
-    def order(self, generation: int, chunks: list[Chunk]) -> None:
-        """Run these chunks on a new pool (generation numbers increase)."""
+    def order(self, generation: int, chunks: Callable[[], list[Chunk]]) -> None:
+        """Run the chunks `chunks()` makes on a new pool (generation numbers increase).
+
+        The chunks are made here, on the driver thread: cutting 10,000 of them is
+        milliseconds the caller's (GUI) thread does not spend.
+        """
         self._orders.put((generation, chunks))
 
     def finish(self, item_seconds: float = 0.0) -> None:
@@ -90,7 +96,7 @@ class Driver:
         finally:
             self.out(DriverDone(error))
 
-    def _next_order(self) -> tuple[int, list[Chunk]] | None:
+    def _next_order(self) -> Order | None:
         while not self.cancel.is_set():
             with contextlib.suppress(queue.Empty):
                 return self._orders.get(timeout=TICK)
@@ -99,8 +105,9 @@ class Driver:
     def _interrupted(self, generation: int) -> bool:
         return self.cancel.is_set() or self._broken >= generation
 
-    def _run(self, number: int, chunks: list[Chunk]) -> None:
+    def _run(self, number: int, make_chunks: Callable[[], list[Chunk]]) -> None:
         config = self.config
+        chunks = make_chunks()
         factory = ExecutorGeneration if config.backend == "executor" else PoolGeneration
         initargs = (self.address, config.task, number)
         context = self.book.context(self.context, number)

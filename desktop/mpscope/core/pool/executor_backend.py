@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import functools
+import queue
 import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -46,7 +47,8 @@ class ExecutorGeneration(Generation):
             max_tasks_per_child=maxtasks,
         )
         self._futures: list[tuple[int, cf.Future[Any]]] = []
-        self._pending: dict[cf.Future[Any], int] = {}
+        self._pending = 0  # imap_unordered: futures not handed over yet
+        self._completed: queue.SimpleQueue[tuple[int, cf.Future[Any]]] = queue.SimpleQueue()
         self._position = 0
         self._buffer: list[tuple[int, list[Any]]] = []
         self._outstanding = 0
@@ -67,7 +69,11 @@ class ExecutorGeneration(Generation):
         except BrokenProcessPool as exc:
             raise PoolBroken(describe(exc)) from exc
         if self.method == "imap_unordered":
-            self._pending = {future: task_id for task_id, future in self._futures}
+            # Each future reports its own completion: `cf.wait()` on every pending future
+            # at each step cost O(pending), thousands of times for a many-task run.
+            self._pending = len(self._futures)
+            for task_id, future in self._futures:
+                future.add_done_callback(functools.partial(self._on_completed, task_id))
         elif self.method == "apply_async":
             self._outstanding = len(self._futures)
             for task_id, future in self._futures:
@@ -167,10 +173,18 @@ class ExecutorGeneration(Generation):
     def _step_unordered(self, timeout: float) -> bool:
         if not self._pending:
             return True
-        done, _ = cf.wait(list(self._pending), timeout, cf.FIRST_COMPLETED)
+        try:
+            done = [self._completed.get(timeout=timeout)]
+        except queue.Empty:
+            return False
+        while True:  # everything else already completed, in the order it completed
+            try:
+                done.append(self._completed.get_nowait())
+            except queue.Empty:
+                break
+        self._pending -= len(done)
         parts = []
-        for future in done:
-            task_id = self._pending.pop(future)
+        for task_id, future in done:
             if future.cancelled():
                 continue
             exc = future.exception()
@@ -182,6 +196,10 @@ class ExecutorGeneration(Generation):
                 parts.append(future.result())
         self._deliver(parts, self.method)
         return not self._pending
+
+    # Runs in the executor's management thread (or here, if already done).
+    def _on_completed(self, task_id: int, future: cf.Future[Any]) -> None:
+        self._completed.put((task_id, future))
 
     # Runs in the executor's management thread (or here, if already done): only queues a note.
     def _on_done(self, task_id: int, future: cf.Future[Any]) -> None:

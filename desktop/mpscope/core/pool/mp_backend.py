@@ -20,7 +20,7 @@ import threading
 import time
 from typing import Any
 
-from mpscope.core.pool.backend import YIELD_EVERY, Generation, Outbox, bounded
+from mpscope.core.pool.backend import BATCH_PAUSE, YIELD_EVERY, Generation, Outbox, bounded
 from mpscope.core.pool.book import RecordingContext
 from mpscope.core.pool.messages import Chunk, Delivered, TaskError
 from mpscope.core.pool.plan import MAP_LIKE
@@ -92,12 +92,19 @@ class PoolGeneration(Generation):
         return True
 
     def _step_iterator(self, timeout: float) -> bool:
+        """Wait up to `timeout` for a result, take every result already there, pause.
+
+        Waiting for each result in turn woke this thread thousands of times a second
+        (imap with chunksize 1), and each wake-up takes the GIL from the GUI thread;
+        after a pause of BATCH_PAUSE the next step takes a whole batch at once.
+        """
         deadline = time.monotonic() + timeout
         parts: list[tuple[int, list[Any]]] = []
         finished = False
         while True:
             try:
-                parts.append(self._iterator.next(max(0.0, deadline - time.monotonic())))
+                wait = 0.0 if parts else max(0.0, deadline - time.monotonic())
+                parts.append(self._iterator.next(wait))
             except StopIteration:
                 finished = True
                 break
@@ -112,6 +119,9 @@ class PoolGeneration(Generation):
             self._position += 1
             if time.monotonic() >= deadline:
                 break
+        if parts and not finished:
+            self._flush(parts)
+            time.sleep(BATCH_PAUSE)
         self._flush(parts)
         return finished
 

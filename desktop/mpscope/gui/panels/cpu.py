@@ -88,6 +88,10 @@ class CpuPanel(QWidget):
         bar.addWidget(self.pause_button)
         bar.addStretch(1)
         self.summary = QLabel()
+        # Room for the longest summary from the start: a label that widened as the text
+        # changes would resize the window whenever it is at its minimum width.
+        self.summary.setMinimumWidth(self.summary.fontMetrics().horizontalAdvance(
+            self.tr("{0} cores · average {1:.0f} %").format(888, 100)))
         bar.addWidget(self.summary)
         self.core_legend, core_section, self._core_plot = timeline_section(self._window_s)
         self.process_legend, process_section, self._proc_plot = timeline_section(self._window_s)
