@@ -76,3 +76,11 @@ def report_blocked_signals(conn) -> None:
 
     conn.send(sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])))
     conn.close()
+
+
+def burst_then_sleep(n: int, seconds: float, reporter=None) -> int:
+    """Send n small messages at once, then say nothing for `seconds`."""
+    for i in range(n):
+        reporter.send(i)
+    time.sleep(seconds)
+    return n

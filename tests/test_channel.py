@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import time
 
 from mpscope.core.channel import HEADER, FrameReader, FrameWriter
@@ -79,5 +80,20 @@ def test_a_short_read_with_whole_frames_needs_no_second_system_call(monkeypatch)
     os.write(write_fd, HEADER.pack(len(payload)) + payload[:50])  # half a frame: no message...
     assert reader.read(100) == []  # ...so it reads on until the pipe says it is empty
     assert len(calls) == 3
+    os.close(write_fd)
+    reader.close()
+
+
+def test_a_full_batch_can_leave_frames_that_the_descriptor_no_longer_shows():
+    # Why the engine rereads a channel cut off after a full batch without waiting for poll().
+    reader, write_fd = _pipe()
+    writer = FrameWriter(write_fd)
+    for i in range(25):
+        writer.send(i)
+    assert reader.read(10) == list(range(10))
+    assert select.select([reader.fd], [], [], 0)[0] == []  # nothing left to read...
+    assert reader.read(10) == list(range(10, 20))  # ...but whole frames are buffered
+    assert reader.read(10) == list(range(20, 25))  # fewer than asked: the buffer is empty
+    assert reader.read(10) == []
     os.close(write_fd)
     reader.close()

@@ -273,6 +273,20 @@ def test_many_workers_start_over_several_polls(engine):
     assert slowest < 0.25  # starts are spread over polls, not done in one long call
 
 
+def test_messages_left_by_a_cut_off_pass_arrive_without_waiting_for_more(engine):
+    # A pass cut off by the budget can leave whole frames in the buffer with the pipe
+    # empty: poll() would not report that channel again until the worker writes again.
+    e = engine()
+    record = e.add_worker("task_helpers:burst_then_sleep", {"n": 3000, "seconds": 6},
+                          name="burst")
+    e.start_all()
+    deadline = time.monotonic() + 4.0
+    while record.data_messages < 3000 and time.monotonic() < deadline:
+        e.poll(0.0001)
+        time.sleep(0.001)
+    assert record.data_messages == 3000
+
+
 def test_python_executable_is_used_for_spawn():
     # A sanity check for the environment the other tests rely on.
     assert sys.executable

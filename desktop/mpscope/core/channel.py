@@ -74,7 +74,11 @@ class FrameReader:
         self.corrupt_frames = 0  # complete frames that did not unpickle
 
     def read(self, max_messages: int, max_bytes: int = 1 << 20) -> list[Any]:
-        """Return up to `max_messages` complete messages; never blocks."""
+        """Return up to `max_messages` complete messages; never blocks.
+
+        Fewer than `max_messages` means no whole frame is left in the buffer; a full
+        batch may leave some there with the descriptor no longer readable.
+        """
         messages = self._parse(max_messages)
         budget = max_bytes
         while len(messages) < max_messages and budget > 0 and not self.eof:

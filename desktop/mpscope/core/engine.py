@@ -23,6 +23,7 @@ import resource
 import select
 import signal
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from mpscope.core import messages as m
 from mpscope.core.channel import FrameReader
 from mpscope.core.child import WorkerSpec
 from mpscope.core.records import ErrorInfo, Event, WorkerRecord
-from mpscope.core.starter import Starter, launch, warm_up_forkserver
+from mpscope.core.starter import START_LOCK, Starter, launch, warm_up_forkserver
 from mpscope.core.states import State, explain_exit
 
 _SIGNAL_SENT = {"terminate": "SIGTERM", "kill": "SIGKILL"}
@@ -39,7 +40,11 @@ _STRENGTH = {None: 0, "stop": 1, "terminate": 2, "kill": 3}
 # With threaded starts, at most this many workers are between start() and their Started
 # message at once: each costs 15–50 ms of CPU while it starts, and hundreds doing so
 # together starve every other process on the machine, the window included.
-MAX_STARTING = max(2, os.cpu_count() or 2)
+_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+MAX_STARTING = max(2, _CPUS or 2)
+# ...but a worker holds its slot for at most this long: children that hang before
+# saying Started must not hold up every later start.
+START_SLOT_S = 2.0
 MESSAGES_PER_CHANNEL_PASS = 256  # fairness: no channel starves the others
 RATE_SMOOTHING = 0.3
 
@@ -74,8 +79,13 @@ class Engine:
         self.records: dict[int, WorkerRecord] = {}
         self._live: dict[int, _Live] = {}
         self._start_queue: list[int] = []
-        self._starter = Starter() if threaded_starts else None
+        # Not under fork: forking from the starter thread while the caller's thread may
+        # hold locks risks a child deadlocked on them, and a fork is fast anyway.
+        self._starter = Starter() if threaded_starts and start_method != "fork" else None
         self._launching: dict[int, str | None] = {}  # wid → the strongest action asked meanwhile
+        self._launched: deque[tuple[int, Any, BaseException | None]] = deque()  # to collect
+        self._slots: dict[int, float] = {}  # wid → when it took a start slot (monotonic)
+        self._backlog: set[int] = set()  # wids whose channel was cut off with more to read
         self._poller = select.poll()
         self._watched: dict[int, tuple[int, bool]] = {}  # fd → (wid, is the sentinel)
         self._listeners: list[Callable[[Event], None]] = []
@@ -200,6 +210,11 @@ class Engine:
         """True while any worker is queued, being started or alive."""
         return bool(self._start_queue or self._launching or self._live)
 
+    @property
+    def backlog(self) -> bool:
+        """True when a channel was cut off with messages left: poll again without waiting."""
+        return bool(self._backlog)
+
     def alive_pids(self) -> list[int]:
         return [r.pid for wid, r in self.records.items() if wid in self._live and r.pid]
 
@@ -218,7 +233,10 @@ class Engine:
         if self._starter is None:
             self._start_queued(deadline)
         else:
-            for wid, launched, error in self._starter.finished():
+            # One at a time from a queue: if a listener raises, the rest wait for the next poll.
+            self._launched += self._starter.finished()
+            while self._launched:
+                wid, launched, error = self._launched.popleft()
                 self._started(self.records[wid], launched, error)
         ready = [fd for fd, _events in self._poller.poll(0)]
         handled = self._drain(deadline, ready)
@@ -233,13 +251,16 @@ class Engine:
         assert self._starter is not None
         if self._warm_up is not None and self._warm_up.is_alive():
             return  # the fork server must be started by the warm-up: SIGINT is not blocked there
-        starting = len(self._launching) + sum(
-            1 for wid in self._live if self.records[wid].state is State.STARTING)
-        while self._start_queue and starting < MAX_STARTING:
+        now = time.monotonic()
+        self._slots = {
+            wid: since for wid, since in self._slots.items()
+            if now - since < START_SLOT_S
+            and (wid in self._launching or self.records[wid].state is State.STARTING)}
+        while self._start_queue and len(self._slots) < MAX_STARTING:
             record = self._starting(self._start_queue.pop(0))
             self._launching[record.wid] = None
+            self._slots[record.wid] = now
             self._starter.submit(record.wid, self._launcher(record))
-            starting += 1
 
     def _start_queued(self, deadline: float) -> None:
         if self._warm_up is not None and self._warm_up.is_alive():
@@ -261,7 +282,8 @@ class Engine:
 
     def _launcher(self, record: WorkerRecord) -> Callable[[], tuple[Any, FrameReader, Any]]:
         """What starts the record's process: touches no engine state, so any thread may run it."""
-        spec = WorkerSpec(record.wid, record.task, record.args, self.report_interval)
+        # A copy: the starter thread pickles it while this thread may change the record.
+        spec = WorkerSpec(record.wid, record.task, dict(record.args), self.report_interval)
         return functools.partial(launch, self.context, spec, record.name, record.daemon)
 
     def _started(self, record: WorkerRecord, launched: tuple[Any, FrameReader, Any] | None,
@@ -278,9 +300,11 @@ class Engine:
         for fd, sentinel in ((live.reader.fd, False), (live.process.sentinel, True)):
             self._watched[fd] = (record.wid, sentinel)
             self._poller.register(fd, select.POLLIN)
-        self.emit(record.wid, "state", f"{record.name}: starting (pid {record.pid})")
-        if asked is not None:  # stop, terminate or kill was asked while it started
-            getattr(self, asked)(record.wid)
+        try:
+            self.emit(record.wid, "state", f"{record.name}: starting (pid {record.pid})")
+        finally:
+            if asked is not None:  # stop, terminate or kill was asked while it started
+                getattr(self, asked)(record.wid)
 
     def _unwatch(self, *fds: int) -> None:
         for fd in fds:
@@ -288,14 +312,21 @@ class Engine:
                 self._poller.unregister(fd)
 
     def _drain(self, deadline: float, ready: list[int]) -> int:
-        """Read the channels that have data (or EOF), a batch per channel per pass."""
-        lives = []
+        """Read the channels that have data (or EOF), a batch per channel per pass.
+
+        A channel cut off by the deadline after a full batch may hold whole frames
+        in its buffer with its pipe empty: poll() would not report it again until
+        the worker writes again, so it is read at the next poll regardless.
+        """
+        wids = {wid for wid in self._backlog if wid in self._live}
         for fd in ready:
             wid, sentinel = self._watched.get(fd, (0, True))
             if not sentinel and wid in self._live:
-                lives.append((wid, self._live[wid]))
-        if not lives:
+                wids.add(wid)
+        self._backlog.clear()
+        if not wids:
             return 0
+        lives = [(wid, self._live[wid]) for wid in wids]
         handled = 0
         self._rotation = (self._rotation + 1) % len(lives)
         lives = lives[self._rotation :] + lives[: self._rotation]
@@ -311,22 +342,31 @@ class Engine:
                 elif live.reader.eof:
                     self._unwatch(live.reader.fd)  # closed: it would stay "ready" until reaped
             lives = still_busy
+        self._backlog.update(wid for wid, _live in lives)
         self.messages_received += handled
         return handled
 
     def _reap(self, ready: list[int]) -> None:
-        for fd in ready:
-            wid, sentinel = self._watched.get(fd, (0, False))
-            if not sentinel or wid not in self._live:
-                continue
-            process = self._live[wid].process
-            # The sentinel closes a moment before the exit status can be collected;
-            # if it is not there yet, finish at the next poll rather than wait.
-            process.join(0)
-            if process.exitcode is not None:
-                live = self._live.pop(wid)
-                self._unwatch(live.reader.fd, process.sentinel)
-                self._finish(self.records[wid], live)
+        # A start running on the starter thread polls every child: joining or closing
+        # one meanwhile races with it (see START_LOCK); its sentinel stays ready, so
+        # the reap simply waits for the next poll.
+        if not START_LOCK.acquire(blocking=False):
+            return
+        try:
+            for fd in ready:
+                wid, sentinel = self._watched.get(fd, (0, False))
+                if not sentinel or wid not in self._live:
+                    continue
+                process = self._live[wid].process
+                # The sentinel closes a moment before the exit status can be collected;
+                # if it is not there yet, finish at the next poll rather than wait.
+                process.join(0)
+                if process.exitcode is not None:
+                    live = self._live.pop(wid)
+                    self._unwatch(live.reader.fd, process.sentinel)
+                    self._finish(self.records[wid], live)
+        finally:
+            START_LOCK.release()
 
     def _escalate(self) -> None:
         now = time.monotonic()
@@ -430,10 +470,19 @@ class Engine:
 
     @staticmethod
     def _signal(live: _Live, signum: int) -> None:
-        # Only signal a process not yet reaped: its pid cannot have been reused.
-        if live.process.exitcode is None and live.process.pid:
+        # Only signal a process not yet reaped: its pid cannot have been reused. While a
+        # start runs, only read the code already collected: polling races (see START_LOCK).
+        process = live.process
+        if START_LOCK.acquire(blocking=False):
+            try:
+                ended = process.exitcode is not None
+            finally:
+                START_LOCK.release()
+        else:
+            ended = process._popen.returncode is not None
+        if not ended and process.pid:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(live.process.pid, signum)
+                os.kill(process.pid, signum)
 
     # -- blocking helpers for scripts and tests -------------------------------
     def run_until_done(self, timeout: float | None = None, tick: float = 0.05) -> bool:
@@ -443,7 +492,7 @@ class Engine:
             if end is not None and time.monotonic() >= end:
                 return False
             self.poll(budget=0.02)
-            if self.busy:
+            if self.busy and not self.backlog:  # a backlog is read without waiting
                 multiprocessing.connection.wait(self.wait_handles(), timeout=tick)
         return True
 

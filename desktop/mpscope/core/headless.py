@@ -75,7 +75,8 @@ class HeadlessRunner:
                 pids = [r.pid for r in records if r.pid and r.state.is_alive]
                 self.recorder.on_sample(sampler.sample(pids))
                 next_sample = now + SAMPLE_EVERY
-            multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
+            if not run.backlog:  # messages already read from a pipe do not wake wait()
+                multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
 
     def _record(self, path: Path | None) -> Recorder | None:
         """Start recording; on any problem say so on stderr and run unrecorded."""

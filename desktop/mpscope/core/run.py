@@ -61,6 +61,11 @@ class Run:
             return 0.0
         return (self.ended_at or time.time()) - self.started_at
 
+    @property
+    def backlog(self) -> bool:
+        """True when messages are already waiting to be read: poll again at once."""
+        return self.engine.backlog
+
     def wait_handles(self) -> list[Any]:
         handles = self.engine.wait_handles()
         if self.pool is not None:

@@ -24,7 +24,17 @@ from mpscope.core.child import WorkerSpec, worker_main
 # Imported by the fork server once, so each forkserver worker starts without
 # importing them itself (tens of ms of CPU each: 256 workers starting at once
 # would otherwise crowd out the window on a small machine). All Qt-free.
-FORKSERVER_PRELOAD = ["mpscope.core.child", "mpscope.core.tasks"]
+# '__main__' first: it is the stdlib's default preload, which setting ours would drop.
+FORKSERVER_PRELOAD = ["__main__", "mpscope.core.child", "mpscope.core.tasks"]
+
+# Held around every `Process.start()`, which polls every child of this process
+# (`multiprocessing.process._cleanup`). A poll of one child from two threads at
+# once loses its exit code: under forkserver the loser reads EOF from the
+# sentinel and stores 255 over the real code. So whoever polls, joins or closes
+# a Process while a start may be running on another thread holds it too (the
+# engine tries it without blocking and reaps at its next poll if a start runs).
+# Reentrant: an engine without a starter thread starts and reaps on one thread.
+START_LOCK = threading.RLock()
 
 
 class Starter:
@@ -49,9 +59,14 @@ class Starter:
             self._jobs.append((key, job))
             if self._running:
                 self._wake.notify()
-            else:
-                self._running = True
+                return
+            self._running = True
+            try:
                 threading.Thread(target=self._run, name="mpscope-starter", daemon=True).start()
+            except RuntimeError as exc:  # "can't start new thread": no thread will run them
+                self._running = False
+                while self._jobs:
+                    self._done.append((self._jobs.popleft()[0], None, exc))
 
     def finished(self) -> list[tuple[int, Any, BaseException | None]]:
         """(key, result, error) of every job that ended since the last call, in order."""
@@ -84,19 +99,24 @@ def launch(context: Any, spec: WorkerSpec, name: str,
     """
     # Created just before start() so no earlier sibling inherits its write end.
     read_end, write_end = context.Pipe(duplex=False)
+    reader: FrameReader | None = None
     try:
+        # Duplicated before the start: once a child runs, nothing may fail (EMFILE) and
+        # leave it untracked. The reader owns its own descriptor.
+        reader = FrameReader(os.dup(read_end.fileno()))
         stop_flag = context.RawValue("b", 0)
         process = context.Process(target=worker_main, args=(spec, write_end, stop_flag),
                                   name=name, daemon=daemon)
-        with sigint_shielded(context):  # a terminal Ctrl-C during start-up must not hit it
+        # Shielded: a terminal Ctrl-C during start-up must not hit it.
+        with sigint_shielded(context), START_LOCK:
             process.start()
     except BaseException:
-        read_end.close()
+        if reader is not None:
+            reader.close()
         raise
     finally:
+        read_end.close()
         write_end.close()
-    reader = FrameReader(os.dup(read_end.fileno()))  # the reader owns its own descriptor
-    read_end.close()
     return process, reader, stop_flag
 
 
@@ -108,10 +128,11 @@ def sigint_shielded(context: Any) -> Iterator[None]:
     inherit SIG_IGN. Only the main thread may change a handler, so on another
     thread (the starter) SIGINT is blocked in the thread's signal mask instead:
     children inherit the mask too (exec keeps it), the signal stays pending, and
-    `worker_main` unblocks it once its handler is in. Launching the resource
+    `worker_main` unblocks it once its handler is in; the thread's own mask is
+    restored afterwards (a child copies it when created). Launching the resource
     tracker unblocks SIGINT in the calling thread (on purpose, for the tracker),
-    so it is launched first. (Forkserver children inherit the fork server's mask,
-    not ours: see `warm_up_forkserver`.)
+    and forkserver children inherit the fork server's mask, not ours: so both are
+    made to run first, or a start would (re)launch them with SIGINT blocked.
     """
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -120,20 +141,30 @@ def sigint_shielded(context: Any) -> Iterator[None]:
         finally:
             signal.signal(signal.SIGINT, previous)
         return
-    if hasattr(signal, "pthread_sigmask"):
-        if context.get_start_method() != "fork":
-            from multiprocessing import resource_tracker
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    method = context.get_start_method()
+    if method == "forkserver":
+        from multiprocessing import forkserver
 
-            resource_tracker.ensure_running()
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    yield
+        forkserver.ensure_running()  # ensures the resource tracker as well
+    elif method != "fork":
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def warm_up_forkserver() -> threading.Thread:
     """Start the fork server on a thread: its first start takes ~100 ms we must not block.
 
-    Its children inherit its signal mask, so it must not be started by the starter
-    thread (SIGINT blocked there): threaded starts wait for this warm-up.
+    Its children inherit its signal mask, so it must not be started while SIGINT is
+    blocked (see `sigint_shielded`): threaded starts wait for this warm-up.
     """
     from multiprocessing import forkserver
 
