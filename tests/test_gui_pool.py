@@ -165,17 +165,17 @@ def test_an_update_reads_the_tasks_in_flight_not_every_pending_one():
     t0 = 1_700_000_000.0
     tasks = CountingTasks(TaskRecord(i, i, 1) for i in range(10_000))
     table = BarTable(DRAWN, FINAL, SPAN_OUTCOMES)
-    rows = {1: 0, 2: 1}
-    table.update(tasks, rows, t0, t0 + 1)
+    table.rows = {1: 0, 2: 1}
+    table.update(tasks, t0, t0 + 1)
     for i in range(4):  # pools start tasks in order: the first few run
         tasks[i].wid, tasks[i].started, tasks[i].outcome = 1 + i % 2, t0 + i, "running"
     tasks.reads = 0
-    table.update(tasks, rows, t0, t0 + 5)
+    table.update(tasks, t0, t0 + 5)
     assert table.count(DRAWN.index("running")) == 4
     assert tasks.reads < 100  # not the 9,996 that never started
     for i in range(4):
         tasks[i].ended, tasks[i].outcome = t0 + i + 0.5, "ok"
-    table.update(tasks, rows, t0, t0 + 6)
+    table.update(tasks, t0, t0 + 6)
     assert table.count(DRAWN.index("ok")) == 4 and table.count(DRAWN.index("running")) == 0
 
 
@@ -186,13 +186,63 @@ def test_a_limited_update_leaves_the_rest_for_the_next_one():
     t0 = 1_700_000_000.0
     tasks = synthetic_tasks(5_000, 2, t0)
     table = BarTable(DRAWN, FINAL, SPAN_OUTCOMES)
+    table.rows = {1: 0, 2: 1}
     calls = 0
     while True:
-        table.update(tasks, {1: 0, 2: 1}, t0, t0 + 10, limit=1_500)
+        table.update(tasks, t0, t0 + 10, limit=1_500)
         calls += 1
         if not table.behind:
             break
     assert calls == 4 and table.count() == 5_000
+
+
+def test_a_limited_update_keeps_the_running_bars_of_the_tasks_it_left_unread():
+    from mpscope.gui.task_bars import BarTable
+    from mpscope.gui.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
+
+    t0 = 1_700_000_000.0
+    tasks = synthetic_tasks(2_002, 2, t0)
+    ends = [task.ended for task in tasks]
+    for task in tasks:
+        task.ended, task.outcome = None, "running"
+    table = BarTable(DRAWN, FINAL, SPAN_OUTCOMES)
+    table.rows = {1: 0, 2: 1}
+    running = DRAWN.index("running")
+    table.update(tasks, t0, t0 + 10)
+    assert table.count(running) == 2_002
+    for task, ended in zip(tasks[:-2], ends, strict=False):  # all but the last two end
+        task.ended, task.outcome = ended, "ok"
+    table.update(tasks, t0, t0 + 11, limit=1_500)
+    assert table.behind  # the tasks after the first 1,500 keep their bars until read
+    assert {2_000, 2_001} <= set(table.bars(running)[:, 4].astype(int).tolist())
+    table.update(tasks, t0, t0 + 12, limit=1_500)
+    assert not table.behind and table.count(running) == 2
+    assert table.count(DRAWN.index("ok")) == 2_000
+
+
+def test_new_rows_move_the_bars_without_reading_the_tasks_again(qtbot):
+    plot = TaskStreamPlot()
+    t0 = 1_700_000_000.0
+    tasks = synthetic_tasks(4_000, 3, t0)  # three processes, the third not listed yet
+    for task in tasks[-3:]:
+        task.ended, task.outcome = None, "running"
+    plot.set_rows([(1, "pool-0"), (2, "pool-1")])
+    plot.update_tasks(tasks, t0, t0 + 10, limit=1_500)
+    while plot.behind:
+        plot.update_tasks(tasks, t0, t0 + 10, limit=1_500)
+    listed = sum(1 for t in tasks if t.wid != 3)
+    assert plot.bar_count() == listed and plot.bar_count("running") == 2
+    # A new pool process, and pids in the labels, mid-run: every bar stays, the new
+    # process's bars appear at once, each on its process's new row.
+    plot.set_rows([(3, "pool-2 (1003)"), (1, "pool-0 (1001)"), (2, "pool-1 (1002)")])
+    assert plot.bar_count() == len(tasks) and plot.bar_count("running") == 3
+    task = tasks[5]  # wid 3
+    assert plot.task_at((task.started + task.ended) / 2 - t0, 0) == (task, -1)
+    plot.update_tasks(tasks, t0, t0 + 11, limit=1_500)
+    assert not plot.behind and plot.bar_count() == len(tasks)
+    drawn = plot._bars["ok"].opts
+    assert len(drawn["x0"]) == plot.bar_count("ok") and set(drawn["y0"] + 0.5 * drawn["height"]) \
+        == {0.0, 1.0, 2.0}
 
 
 def test_the_progress_bar_never_paints_the_window_synchronously(panel, qtbot):

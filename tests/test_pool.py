@@ -17,7 +17,7 @@ import pytest
 from mpscope.core.config import PoolConfig, RunConfig
 from mpscope.core.engine import Engine
 from mpscope.core.pool import PoolRun
-from mpscope.core.pool.plan import Tally, effective_chunksize, make_tasks
+from mpscope.core.pool.plan import Tally, TaskRecord, effective_chunksize, make_tasks
 from mpscope.core.records import Event
 from mpscope.core.run import Run
 from mpscope.core.states import State
@@ -358,3 +358,31 @@ def test_the_tally_follows_every_change_of_outcome():
     assert tally.tasks["pending"] == 2 and tally.items["pending"] == 6
     tasks[0].archive("requeued")  # back to pending for a retry
     assert tally.tasks["ok"] == 0 and tally.tasks["pending"] == 3
+
+
+def test_a_task_made_with_a_tally_is_counted_in_it():
+    tally = Tally()
+    task = TaskRecord(0, 0, 4, outcome="running", tally=tally)
+    assert (tally.tasks["running"], tally.items["running"]) == (1, 4)
+    task.outcome = "ok"
+    assert tally.tasks == {**dict.fromkeys(tally.tasks, 0), "ok": 1} and tally.items["ok"] == 4
+
+
+def test_notes_left_for_lack_of_time_wake_the_owner_at_once(monkeypatch):
+    # The headless loop waits on wait_handles() for up to 0.1 s between polls.
+    pool = PoolRun(config("square", 4), Engine("fork"), "fork")
+    handled: list[Any] = []
+    monkeypatch.setattr(pool.handler, "handle", handled.append)
+    monkeypatch.setattr(pool.tracker, "pump", lambda deadline: 0)
+    pool.started_at = time.time()  # as start() does, without starting the driver
+    try:
+        for note in range(3):
+            pool._put(note)
+        assert pool.poll(0) == 1 and handled == [0]  # out of time: two notes left
+        assert multiprocessing.connection.wait([pool._wake_r], 0)
+        assert pool.poll(5) == 2 and handled == [0, 1, 2]
+        assert not multiprocessing.connection.wait([pool._wake_r], 0)  # nothing left: quiet
+    finally:
+        pool._listener.close()
+        for fd in (pool._wake_r, pool._wake_w):
+            os.close(fd)

@@ -343,7 +343,7 @@ def test_a_snapshot_writes_a_bounded_number_of_task_rows_and_goes_on_at_the_next
     count = 3 * TASK_ROWS_PER_CALL + 7
     tasks = [task(i) for i in range(count)]
     run = stub_run(tasks, {})
-    recorder = Recorder(tmp_path / "h.sqlite3", run)
+    recorder = Recorder(tmp_path / "h.sqlite3", run, task_rows=TASK_ROWS_PER_CALL)
     for i, t in enumerate(tasks):  # a fast pool: thousands ended since the last snapshot
         t.started, t.ended, t.pid, t.wid, t.outcome = 1000.0 + i, 1000.5 + i, 42, 1, "ok"
     written = []
@@ -361,3 +361,39 @@ def test_a_snapshot_writes_a_bounded_number_of_task_rows_and_goes_on_at_the_next
     run_id = recorder.finish(0)
     with HistoryStore(tmp_path / "h.sqlite3") as store:
         assert len(store.tasks(run_id)) == count
+
+
+def test_the_final_snapshot_rewrites_tasks_that_a_cut_snapshot_left_running(tmp_path):
+    from mpscope.core.recorder import TASK_ROWS_PER_CALL
+
+    tasks = [task(i) for i in range(2 * TASK_ROWS_PER_CALL)]
+    run = stub_run(tasks, {})
+    recorder = Recorder(tmp_path / "h.sqlite3", run, task_rows=TASK_ROWS_PER_CALL)
+    for i, t in enumerate(tasks):
+        t.started, t.pid, t.wid, t.outcome = 1000.0 + i, 42, 1, "running"
+    recorder.snapshot(now=1001.0)  # cut after TASK_ROWS_PER_CALL rows: it resumes midway
+    for t in tasks:
+        t.ended, t.outcome = t.started + 0.5, "ok"
+    run_id = recorder.finish(0)  # before the resuming call: the end starts at the first task
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        assert {row["outcome"] for row in store.tasks(run_id)} == {"ok"}
+        assert len(store.tasks(run_id)) == len(tasks)
+        assert store.progress_samples(run_id, wid=0)[-1]["done"] == len(tasks)
+
+
+def test_by_default_a_snapshot_writes_every_changed_task(tmp_path):
+    # The headless loop snapshots once a second: a cap would leave it behind a fast pool.
+    from mpscope.core.recorder import TASK_ROWS_PER_CALL
+
+    tasks = [task(i) for i in range(3 * TASK_ROWS_PER_CALL)]
+    run = stub_run(tasks, {})
+    recorder = Recorder(tmp_path / "h.sqlite3", run)
+    for i, t in enumerate(tasks):
+        t.started, t.ended, t.pid, t.wid, t.outcome = 1000.0 + i, 1000.5 + i, 42, 1, "ok"
+    written = []
+    real_put = recorder._put
+    recorder._put = lambda table, rows: (table == "tasks" and written.append(len(rows)),
+                                         real_put(table, rows))
+    recorder.snapshot(now=1001.0)
+    assert written == [len(tasks)]
+    recorder.finish(0)

@@ -36,7 +36,8 @@ ALWAYS_KEPT = frozenset({"state", "error"})
 MAX_TASKS = 1_000_000  # per run; the pool's own summary still counts every task
 # Task rows made per call (~4 µs each, on the owner's thread, the GUI's in the window): a
 # fast pool changes thousands of tasks between two snapshots. The rest waits for the next
-# call, which comes at the owner's next tick rather than SNAPSHOT_EVERY_S later.
+# call, which comes at the owner's next tick rather than SNAPSHOT_EVERY_S later, so only an
+# owner that calls snapshot() at every tick (the window) may pass it as `task_rows`.
 TASK_ROWS_PER_CALL = 500
 ROWS_PER_SAMPLE = 64  # with more live workers, each one is sampled every n-th time
 MAX_PENDING = 500_000  # rows kept for a retry while the database refuses writes
@@ -50,8 +51,10 @@ class Recorder:
     """Records one Run: cheap non-blocking calls on the owner's thread, writes on its own thread."""
 
     def __init__(self, store_path: str | Path, run: Any, *, keep_runs: int | None = KEEP_RUNS,
-                 keep_days: float | None = KEEP_DAYS, max_bytes: int | None = MAX_BYTES) -> None:
+                 keep_days: float | None = KEEP_DAYS, max_bytes: int | None = MAX_BYTES,
+                 task_rows: int | None = None) -> None:
         self.path = Path(store_path)
+        self._task_rows = task_rows  # task rows per snapshot, None: all (see TASK_ROWS_PER_CALL)
         self.run = run
         self.run_id: int | None = None
         self.error: str | None = None  # the last database problem, for the owner to show
@@ -157,10 +160,14 @@ class Recorder:
         margin = 16 + 2 * (getattr(getattr(pool, "config", None), "processes", 0) or 8)
         rows: list[tuple[Any, ...]] = []
         done_before, fresh = self._pool_done, 0
-        seq = self._task_low if self._task_resume is None else self._task_resume
+        # Everything (the final snapshot) starts over at _task_low: tasks before the resume
+        # point may have changed since the cut snapshot wrote them.
+        resume = None if everything else self._task_resume
+        seq = self._task_low if resume is None else resume
         self._task_resume = None
+        limit = None if everything else self._task_rows
         while seq < count and (everything or fresh < margin):
-            if len(rows) >= TASK_ROWS_PER_CALL and not everything:
+            if limit is not None and len(rows) >= limit:
                 self._task_resume = seq
                 break
             task = tasks[seq]
@@ -289,11 +296,13 @@ class Recorder:
             self.error = f"run history maintenance failed: {exc}"
 
 
-def attach(run: Any, store_path: str | Path | None = None, **retention: Any) -> Recorder:
-    """Record `run` (call before `run.start()`); subscribes to its events, samples are pushed."""
+def attach(run: Any, store_path: str | Path | None = None, **options: Any) -> Recorder:
+    """Record `run` (call before `run.start()`); subscribes to its events, samples are pushed.
+
+    `options`: Recorder's keywords (retention, `task_rows`)."""
     from mpscope.core.paths import history_path
 
-    recorder = Recorder(store_path or history_path(), run, **retention)
+    recorder = Recorder(store_path or history_path(), run, **options)
     run.engine.subscribe(recorder.on_event)
     return recorder
 

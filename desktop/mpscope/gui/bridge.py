@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from mpscope.core.config import RunConfig
-from mpscope.core.recorder import Recorder, attach
+from mpscope.core.recorder import TASK_ROWS_PER_CALL, Recorder, attach
 from mpscope.core.records import Event, WorkerRecord
 from mpscope.core.run import Run
 from mpscope.core.sampler import BackgroundSampler, Sample
@@ -123,8 +123,10 @@ class RunBridge(QObject):
         self.prepared = None
         self.run = run
         run.engine.subscribe(self._on_event)
-        # Every run is recorded; the recorder writes on its own thread, never this one.
-        self.recorder = attach(run) if self.record_history else None
+        # Every run is recorded; the recorder writes on its own thread, never this one. The
+        # drain tick snapshots every 10-50 ms, so each call may write only a share of the rows.
+        self.recorder = (attach(run, task_rows=TASK_ROWS_PER_CALL) if self.record_history
+                         else None)
         run.start()
         # Everything built so far (window, records, the pool's task plan) lives for the
         # whole run: freezing it keeps the collector's full passes short while it runs.
@@ -177,7 +179,7 @@ class RunBridge(QObject):
             return
         began = time.perf_counter()
         handled = run.poll(DRAIN_BUDGET_S)
-        backlog = time.perf_counter() - began >= DRAIN_BUDGET_S
+        backlog = run.backlog or time.perf_counter() - began >= DRAIN_BUDGET_S
         self._handled_since_sample += handled
         # A backlog drains in back-to-back ticks (the event loop still runs between
         # them); a quiet run backs off, so an idle window costs almost nothing.

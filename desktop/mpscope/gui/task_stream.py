@@ -73,11 +73,15 @@ class TaskStreamPlot(pg.PlotItem):
         """One row per pool process, top to bottom: (wid, label)."""
         mapping = {wid: i for i, (wid, _label) in enumerate(rows)}
         labels = [label for _wid, label in rows]
-        if mapping != self._rows or labels != self._labels:
-            self._rows, self._labels = mapping, labels
+        if labels != self._labels:
+            self._labels = labels
             self._update_ticks()
             self.setYRange(-0.6, max(1, len(rows)) - 0.4, padding=0)
-            self.table.clear()  # bars of a process not listed before were skipped: re-read
+        if mapping != self._rows:
+            # Bars know their process, not their row: move them, without re-reading tasks.
+            self._rows = self.table.rows = mapping
+            if self.table.tasks is not None:
+                self._draw(set(range(len(DRAWN))))
 
     def update_tasks(self, tasks: Sequence[Any], t0: float, now: float,
                      limit: int | None = None) -> None:
@@ -88,8 +92,8 @@ class TaskStreamPlot(pg.PlotItem):
         if t0 != self._t0:
             self._t0 = t0
             self.table.clear()
-        fresh = self.table.tasks is not tasks  # a new run, new rows or a new start time
-        changed = self.table.update(tasks, self._rows, t0, now, limit)
+        fresh = self.table.tasks is not tasks  # a new run or a new start time
+        changed = self.table.update(tasks, t0, now, limit)
         if fresh:
             changed = set(range(len(DRAWN)))  # redraw every outcome, emptying old ones
         self._draw(changed)

@@ -67,7 +67,8 @@ class TaskRecord:
     A plain class with slots rather than a dataclass with a `__setattr__` hook:
     a run's tasks are all made when it starts, on the GUI thread, and a Python
     call per attribute made 10,000 tasks cost 30 ms. Only `outcome` is a property,
-    so the run's tally follows every change of outcome, wherever it is made.
+    so the run's tally follows every change of outcome, wherever it is made; a task
+    made with a `tally` is counted in it from the start.
     """
 
     __slots__ = ("_outcome", "attempt", "count", "delivered", "ended", "error", "first_index",
@@ -96,11 +97,14 @@ class TaskRecord:
                  tally: Tally | None = None) -> None:
         self.task_id, self.first_index, self.count = task_id, first_index, count
         self.pid, self.wid, self.started, self.ended = pid, wid, started, ended
-        self._outcome = outcome  # counted by whoever passes `tally` (see make_tasks)
+        self._outcome = outcome
         self.attempt, self.error, self.traceback = attempt, error, traceback
         self.generation, self.delivered = generation, delivered
         self.history = [] if history is None else history
         self.tally = tally
+        if tally is not None:  # counted here, so no caller can forget; inlined: no call
+            tally.tasks[outcome] += 1
+            tally.items[outcome] += count
 
     @property
     def outcome(self) -> str:
@@ -145,14 +149,10 @@ class TaskRecord:
 
 def make_tasks(count: int, chunksize: int, tally: Tally | None = None) -> list[TaskRecord]:
     """Cut `count` items into consecutive tasks of `chunksize` (the last may be shorter)."""
-    tasks = [
+    return [
         TaskRecord(task_id, first, min(chunksize, count - first), tally=tally)
         for task_id, first in enumerate(range(0, count, chunksize))
     ]
-    if tally is not None:  # all pending: counted at once
-        tally.tasks["pending"] += len(tasks)
-        tally.items["pending"] += count
-    return tasks
 
 
 def chunk_of(task: TaskRecord, items: list[Any], star: bool) -> Chunk:

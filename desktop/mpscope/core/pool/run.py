@@ -93,6 +93,8 @@ class PoolRun:
                 break
             self.handler.handle(note)
             handled += 1
+        if not self._notes.empty():
+            self._wake()  # notes left for lack of time: the owner's wait must not sleep on them
         self._update_rate()
         self._maybe_close()
         return handled
@@ -201,6 +203,9 @@ class PoolRun:
         # a waiting caller until it next polls: no system call (and no GIL hand-over)
         # for each of thousands of notes a second.
         self._notes.put(note)
+        self._wake()
+
+    def _wake(self) -> None:
         if not self._woken:
             self._woken = True
             with contextlib.suppress(BlockingIOError, OSError):
