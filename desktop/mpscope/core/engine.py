@@ -34,6 +34,7 @@ from mpscope.core.child import WorkerSpec
 from mpscope.core.records import ErrorInfo, Event, WorkerRecord
 from mpscope.core.starter import START_LOCK, Starter, launch, warm_up_forkserver
 from mpscope.core.states import State, explain_exit
+from mpscope.core.text import Text
 
 _SIGNAL_SENT = {"terminate": "SIGTERM", "kill": "SIGKILL"}
 _STRENGTH = {None: 0, "stop": 1, "terminate": 2, "kill": 3}
@@ -153,7 +154,7 @@ class Engine:
         live.stop_flag.value = 1
         if record.state is State.RUNNING and record.pid:
             self._signal(live, signal.SIGINT)  # wakes the task now; it only acts on the flag
-        self._request(record, live, "stop", "stop requested")
+        self._request(record, live, "stop", Text("stop requested"))
 
     def terminate(self, wid: int) -> None:
         """Send SIGTERM; escalate to kill after the grace period."""
@@ -172,7 +173,7 @@ class Engine:
             return
         elif live is not None and live.requested not in ("kill", what):
             getattr(live.process, what)()  # Process.terminate / Process.kill
-            self._request(record, live, what, f"{_SIGNAL_SENT[what]} sent")
+            self._request(record, live, what, Text("{signal} sent", signal=_SIGNAL_SENT[what]))
 
     def _defer(self, wid: int, what: str) -> bool:
         """A worker still being started gets `what` once it has a pid; True if deferred."""
@@ -188,7 +189,8 @@ class Engine:
         if not record.state.is_final:
             raise ValueError(f"{record.name} is {record.state}; only an ended worker can restart")
         record.reset()
-        self.emit(wid, "state", f"{record.name}: restart #{record.restarts}")
+        self.emit(wid, "state", Text("{name}: restart #{count}", name=record.name,
+                                      count=record.restarts))
         self.start(wid)
 
     def stop_all(self) -> None:
@@ -292,7 +294,8 @@ class Engine:
         if launched is None:
             error = error or RuntimeError("no process")
             record.error = ErrorInfo(type(error).__name__, " ".join(str(error).split()), "")
-            self._end(record, State.FAILED, f"could not start: {record.error.message}")
+            self._end(record, State.FAILED,
+                      Text("could not start: {error}", error=record.error.message))
             return
         live = _Live(*launched)
         record.pid = live.process.pid
@@ -301,7 +304,8 @@ class Engine:
             self._watched[fd] = (record.wid, sentinel)
             self._poller.register(fd, select.POLLIN)
         try:
-            self.emit(record.wid, "state", f"{record.name}: starting (pid {record.pid})")
+            self.emit(record.wid, "state",
+                      Text("{name}: starting (pid {pid})", name=record.name, pid=record.pid))
         finally:
             if asked is not None:  # stop, terminate or kill was asked while it started
                 getattr(self, asked)(record.wid)
@@ -374,7 +378,8 @@ class Engine:
             if live.escalate_at is None or now < live.escalate_at:
                 continue
             if live.requested == "stop":
-                self.emit(wid, "state", f"{self.records[wid].name}: did not stop in time")
+                self.emit(wid, "state",
+                          Text("{name}: did not stop in time", name=self.records[wid].name))
                 self.terminate(wid)
             elif live.requested == "terminate":
                 self.kill(wid)
@@ -430,22 +435,23 @@ class Engine:
             self._end(record, State.FAILED, str(record.error))
         elif isinstance(final, m.Stopped):
             record.result = final.result
-            self._end(record, State.STOPPED, "stopped on request")
+            self._end(record, State.STOPPED, Text("stopped on request"))
         elif isinstance(final, m.Finished):
             record.result = final.result
             if record.total:
                 record.done = record.total
-            self._end(record, State.FINISHED, f"returned {_short(final.result)}")
+            self._end(record, State.FINISHED, Text("returned {value}", value=_short(final.result)))
         else:
             self._end(record, *_silent_death(exitcode, live.requested))
         if live.reader.truncated_bytes:
-            self.emit(record.wid, "info", f"{record.name}: discarded a half-written message "
-                      f"({live.reader.truncated_bytes} bytes) cut by its death")
+            self.emit(record.wid, "info", Text(
+                "{name}: discarded a half-written message ({size} bytes) cut by its death",
+                name=record.name, size=live.reader.truncated_bytes))
 
     def _end(self, record: WorkerRecord, state: State, detail: str) -> None:
         record.ended_at = time.time()
         if record.exitcode:
-            detail = f"{detail}; {explain_exit(record.exitcode)}"
+            detail = Text("{detail}; {exit}", detail=detail, exit=explain_exit(record.exitcode))
         record.detail = detail
         kind = "error" if state in (State.FAILED, State.LOST) else "state"
         self._set_state(record, state, detail, kind=kind,
@@ -454,19 +460,20 @@ class Engine:
     def _set_state(self, record: WorkerRecord, state: State, text: str, kind: str = "state",
                    extra: str | None = None) -> None:
         record.state = state
-        self.emit(record.wid, kind, f"{record.name}: {state} — {text}", extra)
+        self.emit(record.wid, kind, Text("{name}: {state} — {text}", name=record.name,
+                                         state=state, text=text), extra)
 
     def _cancel_pending(self, record: WorkerRecord) -> None:
         if record.wid in self._start_queue:
             self._start_queue.remove(record.wid)
-        self._end(record, State.STOPPED, "stopped before it started")
+        self._end(record, State.STOPPED, Text("stopped before it started"))
 
     def _request(self, record: WorkerRecord, live: _Live, what: str, text: str) -> None:
         live.requested = what
         live.escalate_at = time.monotonic() + self.grace_seconds
         if record.state is not State.STOPPING:
             record.state = State.STOPPING
-        self.emit(record.wid, "state", f"{record.name}: stopping — {text}")
+        self.emit(record.wid, "state", Text("{name}: stopping — {why}", name=record.name, why=text))
 
     @staticmethod
     def _signal(live: _Live, signum: int) -> None:
@@ -514,14 +521,15 @@ def _short(value: Any, width: int = 60) -> str:
 def _silent_death(exitcode: int | None, requested: str | None) -> tuple[State, str]:
     """How a worker ended that sent no final message."""
     if exitcode == -signal.SIGKILL:
-        who = "on request" if requested == "kill" else "from outside mpscope (the OOM killer?)"
-        return State.KILLED, f"killed {who}"
+        return State.KILLED, (Text("killed on request") if requested == "kill"
+                              else Text("killed from outside mpscope (the OOM killer?)"))
     if exitcode == -signal.SIGTERM:
-        who = "on request" if requested in ("terminate", "kill") else "from outside mpscope"
-        return State.TERMINATED, f"terminated {who}"
+        return State.TERMINATED, (Text("terminated on request")
+                                  if requested in ("terminate", "kill")
+                                  else Text("terminated from outside mpscope"))
     if requested == "stop" and exitcode == 0:
-        return State.STOPPED, "stopped on request"
-    return State.LOST, "died without a final message"
+        return State.STOPPED, Text("stopped on request")
+    return State.LOST, Text("died without a final message")
 
 
 def _raise_fd_limit() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 import signal
 
+from mpscope.core.text import Text
+
 
 class State(enum.StrEnum):
     """The life of one worker process, as the parent sees it."""
@@ -45,16 +47,32 @@ def signal_name(signum: int) -> str:
         return f"signal {signum}"
 
 
-def explain_exit(exitcode: int | None) -> str:
+def _signal_words() -> dict[int, Text]:
+    """What the common signals mean, in glibc's words, as translatable Text."""
+    return {
+        signal.SIGSEGV: Text("Segmentation fault"), signal.SIGKILL: Text("Killed"),
+        signal.SIGTERM: Text("Terminated"), signal.SIGINT: Text("Interrupt"),
+        signal.SIGABRT: Text("Aborted"), signal.SIGBUS: Text("Bus error"),
+        signal.SIGFPE: Text("Floating point exception"),
+        signal.SIGILL: Text("Illegal instruction"), signal.SIGHUP: Text("Hangup"),
+        signal.SIGPIPE: Text("Broken pipe"), signal.SIGQUIT: Text("Quit"),
+        signal.SIGXCPU: Text("CPU time limit exceeded"),
+    }
+
+
+def explain_exit(exitcode: int | None) -> Text:
     """Say in words what an exit code means: `-11` → 'signal SIGSEGV (Segmentation fault)'."""
     if exitcode is None:
-        return "still running"
+        return Text("still running")
     if exitcode == 0:
-        return "exited normally (code 0)"
+        return Text("exited normally (code 0)")
     if exitcode < 0:
-        description = signal.strsignal(-exitcode)
         name = signal_name(-exitcode)
-        return f"signal {name} ({description})" if description else f"signal {name}"
+        # The system's own words where mpscope has none (they stay English).
+        description = _signal_words().get(-exitcode) or signal.strsignal(-exitcode)
+        if description:
+            return Text("signal {name} ({description})", name=name, description=description)
+        return Text("signal {name}", name=name)
     if exitcode == EXIT_ORPHANED:
-        return f"exit code {exitcode}: the parent died, the worker ended itself"
-    return f"exit code {exitcode}"
+        return Text("exit code {code}: the parent died, the worker ended itself", code=exitcode)
+    return Text("exit code {code}", code=exitcode)

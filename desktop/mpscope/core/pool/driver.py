@@ -29,6 +29,7 @@ from mpscope.core.pool.messages import Chunk, DriverDone, GenerationEnded, PoolS
 from mpscope.core.pool.mp_backend import PoolGeneration
 from mpscope.core.pool.reference import serial_reference
 from mpscope.core.pool.tracker import describe
+from mpscope.core.text import Text
 
 if TYPE_CHECKING:
     from mpscope.core.config import PoolConfig
@@ -117,11 +118,11 @@ class Driver:
                 config.method, self.out,
             )
         except Exception as exc:  # noqa: BLE001 - e.g. out of processes or descriptors
-            text = f"could not start the pool: {describe(exc)}"
+            text = Text("could not start the pool: {error}", error=describe(exc))
             self.out(GenerationEnded(number, "failed", text))
             return
         self.generation = generation
-        note = "stopped" if self.cancel.is_set() else ""
+        note = Text("stopped") if self.cancel.is_set() else ""
         try:
             generation.submit(chunks)
             self.out(PoolStarted(number, len(chunks)))
@@ -131,14 +132,14 @@ class Driver:
                 self.out(GenerationEnded(number, "done"))
                 return
         except PoolBroken as exc:
-            note = f"the executor reported: {exc}"
+            note = Text("the executor reported: {error}", error=str(exc))
         except BaseException:
             self._abandon(generation)  # whatever went wrong, leave no process behind
             raise
         self._abandon(generation)
         self._await_exit_codes(generation)
         if self.cancel.is_set():
-            note = "stopped"
+            note = Text("stopped")
         self.out(GenerationEnded(number, "abandoned", note))
 
     def _collect(self, generation: Generation) -> bool:

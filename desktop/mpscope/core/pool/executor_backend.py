@@ -29,6 +29,7 @@ from mpscope.core.pool.book import RecordingContext, alive
 from mpscope.core.pool.messages import Cancelled, Chunk, Delivered, Notice, TaskError
 from mpscope.core.pool.plan import MAP_LIKE
 from mpscope.core.pool.tracker import describe, init_process, run_chunk
+from mpscope.core.text import Text
 
 STALL_SECONDS = 0.5  # no live process for this long while work remains: the executor stalled
 
@@ -104,8 +105,9 @@ class ExecutorGeneration(Generation):
             return
         self._idle_since = None
         left = sum(not future.done() for _, future in self._futures)
-        text = (f"pool: the executor started no process for {left} queued tasks after the "
-                "last one retired (max_tasks_per_child: CPython gh-115634); mpscope starts them")
+        text = Text("pool: the executor started no process for {count} queued tasks after the "
+                    "last one retired (max_tasks_per_child: CPython gh-115634); mpscope starts "
+                    "them", count=left)
         self.out(Notice(self.generation, "info", text))
         if not _spawn_missing(self.executor):
             raise PoolBroken("the executor stalled with no process left")

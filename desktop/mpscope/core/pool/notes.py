@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mpscope.core.pool import messages as pm
 from mpscope.core.pool.plan import MAP_LIKE, TaskRecord
+from mpscope.core.text import Text
 
 if TYPE_CHECKING:
     from mpscope.core.pool.run import PoolRun
@@ -48,8 +49,8 @@ class NoteHandler:
         if isinstance(note, pm.Delivered):
             self._delivered(note)
             if note.via == "salvaged":
-                self._emit("pool", f"pool: kept {len(note.parts)} results the abandoned pool had "
-                           "already handed to the parent")
+                self._emit("pool", Text("pool: kept {count} results the abandoned pool had "
+                                        "already handed to the parent", count=len(note.parts)))
         elif isinstance(note, pm.TaskError):
             self._error(note)
         elif isinstance(note, pm.Cancelled):
@@ -87,12 +88,12 @@ class NoteHandler:
                 task.outcome = "ok"
             results.extend((task.first_index + k, value) for k, value in enumerate(values))
             if note.via == "callback" and self.run.config.method == "apply_async":
-                self._emit("callback", f"callback: {self._call(task)} → {_short.repr(values[0])}",
-                           task.wid)
+                self._emit("callback", Text("callback: {call} → {value}", call=self._call(task),
+                                            value=_short.repr(values[0])), task.wid)
         if note.via == "callback" and self.run.config.method != "apply_async":
             count = sum(len(values) for _, values in note.parts)
-            self._emit("callback", f"callback: {self.run.config.method} delivered its list of "
-                       f"{count} results")
+            self._emit("callback", Text("callback: {method} delivered its list of {count} results",
+                                        method=self.run.config.method, count=count))
 
     def _error(self, note: pm.TaskError) -> None:
         task = self.run.tasks[note.task_id] if note.task_id is not None else None
@@ -102,30 +103,37 @@ class NoteHandler:
             task.delivered = True
             task.outcome = "failed"
             task.error = task.error or note.text
-        where = self._call(task) if task is not None else "a task"
+        where = self._call(task) if task is not None else Text("a task")
         detail = task.error if task is not None and task.error else note.text
         method = self.run.config.method
         if note.via == "error_callback":
-            self._emit("error_callback", f"error_callback: {where} raised {detail}",
+            self._emit("error_callback", Text("error_callback: {call} raised {error}",
+                                              call=where, error=detail),
                        task.wid if task else None)
             return
         stops = method in MAP_LIKE or (method == "imap" and self.run.config.backend == "executor")
         self.method_failed = self.method_failed or stops
-        after = ("; the method raises here and delivers nothing more" if stops
-                 else "; iteration goes on past it")
-        self._emit("error", f"{method}: {where} raised {detail}{after}",
-                   task.wid if task else None)
+        values = {"method": method, "call": where, "error": detail}
+        if stops:
+            text = Text("{method}: {call} raised {error}; the method raises here and delivers "
+                        "nothing more", **values)
+        else:
+            text = Text("{method}: {call} raised {error}; iteration goes on past it", **values)
+        self._emit("error", text, task.wid if task else None)
 
     def _started(self, note: pm.PoolStarted) -> None:
         config, run = self.run.config, self.run
         kind = "ProcessPoolExecutor" if config.backend == "executor" else "multiprocessing.Pool"
         if note.generation == 1:
-            self._emit("pool", f"pool: {kind}({config.processes}) {config.method} over "
-                       f"{run.items_total} items in {len(run.tasks)} tasks "
-                       f"(chunksize {run.chunksize}, start method {run.start_method})")
+            self._emit("pool", Text(
+                "pool: {kind}({processes}) {method} over {items} items in {tasks} tasks "
+                "(chunksize {chunksize}, start method {start_method})",
+                kind=kind, processes=config.processes, method=config.method,
+                items=run.items_total, tasks=len(run.tasks), chunksize=run.chunksize,
+                start_method=run.start_method))
         else:
-            self._emit("pool", f"pool: rebuilt as generation {note.generation} for "
-                       f"{note.tasks} tasks")
+            self._emit("pool", Text("pool: rebuilt as generation {generation} for {tasks} tasks",
+                                    generation=note.generation, tasks=note.tasks))
 
     def _ended(self, note: pm.GenerationEnded) -> None:
         run, generation = self.run, note.generation
@@ -135,16 +143,22 @@ class NoteHandler:
             for task in mine:
                 if task.outcome not in ("ok", "failed", "cancelled"):
                     task.outcome, task.error = "failed", note.note
-            self._emit("error", f"pool: {note.note}")
+            self._emit("error", Text("pool: {note}", note=note.note))
         elif run.tracker.cancelled:
             for task in run.tasks:
                 if task.outcome in ("pending", "running"):
-                    task.outcome, task.error, task.ended = "cancelled", "run stopped", time.time()
+                    task.outcome, task.error = "cancelled", Text("run stopped")
+                    task.ended = time.time()
         else:
             if note.how == "abandoned":
-                why = f" ({note.note})" if note.note else ""
-                self._emit("pool", f"pool: generation {generation} abandoned{why}: processes "
-                           "killed and reaped, nothing waits on it")
+                if note.note:
+                    text = Text("pool: generation {generation} abandoned ({why}): processes "
+                                "killed and reaped, nothing waits on it",
+                                generation=generation, why=note.note)
+                else:
+                    text = Text("pool: generation {generation} abandoned: processes killed and "
+                                "reaped, nothing waits on it", generation=generation)
+                self._emit("pool", text)
                 if self._give_up(mine):
                     run.finish_driver()
                     return
@@ -163,12 +177,12 @@ class NoteHandler:
         self._barren += 1
         if self._barren < BARREN_LIMIT:
             return False
-        text = (f"the pool broke {self._barren} times in a row before finishing any task; "
-                "not rebuilding it again")
+        text = Text("the pool broke {count} times in a row before finishing any task; "
+                    "not rebuilding it again", count=self._barren)
         for task in self.run.tasks:
             if not task.delivered and task.outcome != "cancelled":
                 task.outcome, task.error = "failed", text
-        self._emit("error", f"pool: {text}")
+        self._emit("error", Text("pool: {note}", note=text))
         return True
 
     def _settle(self, tasks: list[TaskRecord], abandoned: bool) -> None:
@@ -179,33 +193,39 @@ class NoteHandler:
                     continue  # nothing could deliver its result any more: it stays lost
                 if task.attempt >= 2:
                     task.outcome = "failed"
-                    task.error = f"lost twice, not retried again; last: {task.error}"
-                    self._emit("task", f"{task.label()} failed: {task.error}", task.wid)
+                    task.error = Text("lost twice, not retried again; last: {error}",
+                                      error=task.error)
+                    self._emit("task", Text("{task} failed: {error}", task=task.label(),
+                                            error=task.error), task.wid)
                     continue
                 task.archive("lost")
                 task.attempt += 1
                 self.retried += 1
-                self._emit("task", f"{task.label()}: retrying on a rebuilt pool (attempt 2)")
+                self._emit("task", Text("{task}: retrying on a rebuilt pool (attempt 2)",
+                                        task=task.label()))
             elif task.delivered or task.outcome == "cancelled":
                 continue
             elif self.method_failed:
                 if task.outcome in ("pending", "running"):
-                    task.outcome, task.error = "cancelled", "the method had already raised"
+                    task.outcome = "cancelled"
+                    task.error = Text("the method had already raised")
             elif abandoned:
                 if task.outcome != "pending":  # ran, but its result went down with the pool
                     task.archive("requeued" if task.outcome == "running" else task.outcome)
             elif task.outcome in ("pending", "running"):
-                task.outcome, task.error = "failed", "no result and no report from the pool"
+                task.outcome = "failed"
+                task.error = Text("no result and no report from the pool")
 
     def _driver_done(self, note: pm.DriverDone) -> None:
         if self.run.tracker.cancelled:  # stopped between two generations: never submitted
             for task in self.run.tasks:
                 if task.outcome in ("pending", "running"):
-                    task.outcome, task.error = "cancelled", "run stopped"
+                    task.outcome, task.error = "cancelled", Text("run stopped")
         if note.error:
             self.driver_error = note.error
             for task in self.run.tasks:
                 if task.outcome not in ("ok", "failed", "cancelled"):
-                    task.outcome, task.error = "failed", "the pool driver crashed"
-            self._emit("error", "pool: the driver thread crashed:\n" + note.error)
+                    task.outcome, task.error = "failed", Text("the pool driver crashed")
+            self._emit("error", Text("pool: the driver thread crashed:\n{traceback}",
+                                     traceback=note.error))
         self.run.driver_done()

@@ -13,6 +13,7 @@ import time
 from typing import Any, NamedTuple
 
 from mpscope.core.pool.messages import Chunk
+from mpscope.core.text import Text
 
 MAP_LIKE = ("map", "map_async", "starmap", "starmap_async")
 STAR = ("starmap", "starmap_async")
@@ -136,8 +137,9 @@ class TaskRecord:
     def label(self) -> str:
         """'task 3 (item 12)' or 'task 3 (items 12–15)'."""
         if self.count == 1:
-            return f"task {self.task_id} (item {self.first_index})"
-        return f"task {self.task_id} (items {self.first_index}–{self.first_index + self.count - 1})"
+            return Text("task {task} (item {item})", task=self.task_id, item=self.first_index)
+        return Text("task {task} (items {first}–{last})", task=self.task_id,
+                    first=self.first_index, last=self.first_index + self.count - 1)
 
     def archive(self, outcome: str) -> None:
         """Move the current attempt into the history and make the task pending again."""

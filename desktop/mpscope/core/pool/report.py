@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from mpscope.core.text import Text
+
 if TYPE_CHECKING:
     from mpscope.core.pool.run import PoolRun
 
@@ -99,15 +101,18 @@ def summary_line(run: PoolRun) -> str:
     """One line for the terminal table."""
     tally = counts(run)
     config = run.config
-    check = {True: "results match a serial run", False: "results DIFFER from a serial run",
-             None: "results not checked"}[results_ok(run)]
-    return (
-        f"pool: {config.backend} {config.method} ×{config.processes} "
-        f"(chunksize {run.chunksize}): {len(run.tasks)} tasks — {tally['done']} ok, "
-        f"{tally['failed']} failed, {tally['lost']} lost, {tally['retried']} retried, "
-        f"{tally['cancelled']} cancelled · {run.items_done:,}/{run.items_total:,} items in "
-        f"{duration(run):.2f} s · {len(pids(run))} pids · {check}"
-    )
+    check = {True: Text("results match a serial run"),
+             False: Text("results DIFFER from a serial run"),
+             None: Text("results not checked")}[results_ok(run)]
+    return Text(
+        "pool: {backend} {method} ×{processes} (chunksize {chunksize}): {tasks} tasks — "
+        "{done} ok, {failed} failed, {lost} lost, {retried} retried, {cancelled} cancelled · "
+        "{items_done:,}/{items_total:,} items in {seconds:.2f} s · {pids} pids · {check}",
+        backend=config.backend, method=config.method, processes=config.processes,
+        chunksize=run.chunksize, tasks=len(run.tasks), done=tally["done"],
+        failed=tally["failed"], lost=tally["lost"], retried=tally["retried"],
+        cancelled=tally["cancelled"], items_done=run.items_done, items_total=run.items_total,
+        seconds=duration(run), pids=len(pids(run)), check=check)
 
 
 def progress_text(run: PoolRun) -> str:

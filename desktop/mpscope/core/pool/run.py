@@ -24,6 +24,7 @@ from mpscope.core.pool.plan import (
     make_tasks,
 )
 from mpscope.core.pool.tracking import Tracker
+from mpscope.core.text import Text
 
 if TYPE_CHECKING:
     from mpscope.core.config import PoolConfig
@@ -74,7 +75,7 @@ class PoolRun:
         if self.tasks:
             self.handler.submit(1, self.tasks)
         else:
-            self.engine.emit(None, "pool", "pool: no items, nothing to run")
+            self.engine.emit(None, "pool", Text("pool: no items, nothing to run"))
             self._driver.finish()
 
     def poll(self, budget: float) -> int:
@@ -126,7 +127,7 @@ class PoolRun:
             return
         self.tracker.cancelled = True
         self._driver.cancel.set()
-        self.engine.emit(None, "pool", "pool: stopping — unfinished tasks are cancelled")
+        self.engine.emit(None, "pool", Text("pool: stopping — unfinished tasks are cancelled"))
 
     def kill(self) -> None:
         """SIGKILL every pool process now (and stop the pool)."""
@@ -143,7 +144,8 @@ class PoolRun:
         signum = signal.SIGKILL if how == "kill" else signal.SIGTERM
         self.tracker.requested[record.pid] = "kill" if how == "kill" else "terminate"
         if self._book.signal(record.pid, signum):
-            self.engine.emit(wid, "state", f"{record.name}: {signal.Signals(signum).name} sent")
+            self.engine.emit(wid, "state", Text("{name}: {signal} sent", name=record.name,
+                                                signal=signal.Signals(signum).name))
 
     # -- figures -----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

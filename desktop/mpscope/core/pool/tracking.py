@@ -26,6 +26,7 @@ from mpscope.core.pool.listener import Connection, Listener
 from mpscope.core.pool.plan import TaskRecord
 from mpscope.core.records import WorkerRecord
 from mpscope.core.states import State, explain_exit
+from mpscope.core.text import Text
 
 FRAMES_PER_PASS = 256  # per connection and pass: fairness between pool processes
 ACCEPT_EVERY = 20  # polls; otherwise accept only while a known process has not said Hello
@@ -90,10 +91,11 @@ class Tracker:
         if self.cancelled or generation in self.broken or self.book.killed_by_us(process.pid):
             return
         code = returncode(process)
-        how = explain_exit(code) if code is not None else "exit status unknown"
-        self.engine.emit(None, "error", f"pool: process pid {process.pid} ended before it could "
-                         f"be tracked ({how}): its start-up failed? "
-                         "The stdlib would start another forever; the pool is abandoned")
+        how = explain_exit(code) if code is not None else Text("exit status unknown")
+        self.engine.emit(None, "error", Text(
+            "pool: process pid {pid} ended before it could be tracked ({how}): its start-up "
+            "failed? The stdlib would start another forever; the pool is abandoned",
+            pid=process.pid, how=how))
         self.broken.add(generation)
         self.on_broken(generation)
 
@@ -128,8 +130,9 @@ class Tracker:
         self._spent[record.wid] = 0.0
         record.pid, record.state, record.running_at = hello.pid, State.RUNNING, hello.t
         record.started_at = _created(hello.pid, hello.t)
-        self.engine.emit(record.wid, "state", f"{record.name}: running (pid {hello.pid}, "
-                         f"pool generation {hello.generation})")
+        self.engine.emit(record.wid, "state", Text(
+            "{name}: running (pid {pid}, pool generation {generation})",
+            name=record.name, pid=hello.pid, generation=hello.generation))
 
     def _task(self, connection: Connection, task_id: int) -> TaskRecord | None:
         """The task a frame is about, unless the frame is stale (from an abandoned generation)."""
@@ -217,20 +220,21 @@ class Tracker:
         record = self.records.get(connection.wid or -1)
         for task in held:
             self._close_span(task.wid, task.started, time.time())
-        how = explain_exit(code) if code is not None else "exit status unknown"
+        how = explain_exit(code) if code is not None else Text("exit status unknown")
         if self.cancelled:
             for task in held:
-                task.outcome, task.error, task.ended = "cancelled", "run stopped", time.time()
-            self._end(record, code, _state(code, State.STOPPED), "stopped with the pool")
+                task.outcome, task.error = "cancelled", Text("run stopped")
+                task.ended = time.time()
+            self._end(record, code, _state(code, State.STOPPED), Text("stopped with the pool"))
         elif connection.bye and not held:
-            self._end(record, code, State.FINISHED, "retired: exited normally")
+            self._end(record, code, State.FINISHED, Text("retired: exited normally"))
         elif pid is not None and (pid in self.requested or not self._abandoning(connection)):
             self._primary(connection, record, held, code, how)
         else:
             for task in held:
                 task.archive("requeued")
-            self._end(record, code, _state(code, State.KILLED), "killed by mpscope: its pool "
-                      "was abandoned after another process died")
+            self._end(record, code, _state(code, State.KILLED), Text(
+                "killed by mpscope: its pool was abandoned after another process died"))
 
     def _abandoning(self, connection: Connection) -> bool:
         pid = connection.pid
@@ -240,18 +244,25 @@ class Tracker:
     def _primary(self, connection: Connection, record: WorkerRecord | None,
                  held: list[TaskRecord], code: int | None, how: str) -> None:
         pid = connection.pid
-        who = {"kill": "killed on request", "terminate": "terminated on request"}.get(
-            self.requested.get(pid or -1, ""), "died")
+        who = {"kill": Text("killed on request"), "terminate": Text("terminated on request")}.get(
+            self.requested.get(pid or -1, ""), Text("died"))
         for task in held:
             self.losses += 1
             task.outcome, task.ended = "lost", time.time()
-            task.error = f"lost: pool process pid {pid} {who} ({how})"
-            again = "it will be retried once" if task.attempt == 1 else "it was already retried"
-            self.engine.emit(task.wid, "task", f"{task.label()} lost: pool process pid {pid} "
-                             f"{who} ({how}); {again}")
+            task.error = Text("lost: pool process pid {pid} {who} ({how})", pid=pid, who=who,
+                              how=how)
+            again = (Text("it will be retried once") if task.attempt == 1
+                     else Text("it was already retried"))
+            self.engine.emit(task.wid, "task", Text(
+                "{task} lost: pool process pid {pid} {who} ({how}); {again}",
+                task=task.label(), pid=pid, who=who, how=how, again=again))
         state = _state(code, State.LOST)
-        held_text = ", ".join(t.label() for t in held) or "no task (it was idle)"
-        self._end(record, code, state, f"{who} ({how}) holding {held_text}", kind="error")
+        if held:
+            detail = Text("{who} ({how}) holding {tasks}", who=who, how=how,
+                          tasks=", ".join(t.label() for t in held))
+        else:
+            detail = Text("{who} ({how}) holding no task (it was idle)", who=who, how=how)
+        self._end(record, code, state, detail, kind="error")
         if connection.generation not in self.broken:
             self.broken.add(connection.generation)
             self.on_broken(connection.generation)
@@ -262,7 +273,8 @@ class Tracker:
             return
         record.exitcode, record.state, record.detail = code, state, detail
         record.ended_at, record.note = time.time(), None
-        self.engine.emit(record.wid, kind, f"{record.name}: {state} — {detail}")
+        self.engine.emit(record.wid, kind, Text("{name}: {state} — {text}", name=record.name,
+                                                state=state, text=detail))
 
 
 def _state(code: int | None, otherwise: State) -> State:
