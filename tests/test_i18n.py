@@ -143,3 +143,94 @@ def test_update_keeps_the_translation_of_a_string_that_moved_to_another_class(tm
     assert moved.translation == "冻结图表；仍会继续采样" and moved.kind == ""
     assert not any(context == "OldPanel" for context, _source, _comment in messages)
     assert todo and all(m.kind == "unfinished" for m in todo)  # the rest is still to do
+
+
+SLEEPER = """
+grace_seconds = 1.0
+[[workers]]
+task = "sleep_io"
+name = "sleeper"
+args = { seconds = 30.0, steps = 300 }
+"""
+
+
+def killed_run(qtbot):
+    """A real run whose one worker is killed; returns its events panel (to be cleaned up)."""
+    from mpscope.core import config as cfg
+    from mpscope.core.states import State
+    from mpscope.gui.bridge import RunBridge
+    from mpscope.gui.panels.events import EventsPanel
+
+    bridge = RunBridge(sample_ms=3_600_000)
+    panel = EventsPanel(bridge)
+    bridge.set_config(cfg.loads(SLEEPER))
+    bridge.start()
+    qtbot.waitUntil(lambda: any(r.state is State.RUNNING for r in bridge.records),
+                    timeout=30_000)
+    with qtbot.waitSignal(bridge.run_finished, timeout=30_000):
+        bridge.kill_all()
+    return panel
+
+
+def close_panel(panel) -> None:
+    panel.cleanup()
+    panel._bridge.shutdown()
+    panel.close()
+    panel.deleteLater()
+
+
+def shown_rows(panel) -> list[str]:
+    model = panel.model
+    return [model.data(model.index(row, 3)) for row in range(model.rowCount())]
+
+
+def test_a_killed_workers_events_are_in_chinese(chinese, qtbot):
+    from mpscope.gui.worker_cells import Column, WorkerCells
+
+    panel = killed_run(qtbot)
+    try:
+        rows = shown_rows(panel)
+        assert any(row.startswith("正在启动（pid ") for row in rows), rows
+        assert "正在停止 — 已发送 SIGKILL" in rows, rows
+        assert "已强制结束 — 已按请求强制结束；信号 SIGKILL（被强制结束）" in rows, rows
+        model = panel.model
+        row = rows.index("已强制结束 — 已按请求强制结束；信号 SIGKILL（被强制结束）")
+        panel.table.selectRow(row)
+        record = panel._bridge.records[0]
+        assert panel.detail.toPlainText() == f"{record.name}：" + rows[row]
+        english = model.event_at(row).text
+        assert english == f"{record.name}: killed — killed on request; signal SIGKILL (Killed)"
+        # The workers table says how it ended in Chinese too (state and exit tooltips).
+        cells = WorkerCells()
+        assert cells.tooltip(record, Column.STATE, planned=False, locked=True) == (
+            "已按请求强制结束；信号 SIGKILL（被强制结束）")
+        assert cells.tooltip(record, Column.EXIT, planned=False, locked=True) == (
+            "信号 SIGKILL（被强制结束）")
+        panel.search.setText("信号 SIGKILL")  # found by what the row shows
+        panel._search_timer.timeout.emit()
+        assert panel.model.rowCount() == 1
+    finally:
+        close_panel(panel)
+
+
+def test_the_same_run_stays_english_in_the_english_ui(qapp, qtbot):
+    assert i18n.install_translator(qapp, "en") == "en"
+    panel = killed_run(qtbot)
+    try:
+        rows = shown_rows(panel)
+        assert "killed — killed on request; signal SIGKILL (Killed)" in rows, rows
+        assert "stopping — SIGKILL sent" in rows, rows
+    finally:
+        close_panel(panel)
+
+
+def test_a_translation_that_does_not_fit_falls_back_to_english(chinese, monkeypatch):
+    from mpscope.core.states import State
+    from mpscope.core.text import Text
+
+    text = Text("{name}: {state} — {text}", name="w", state=State.KILLED,
+                text=Text("killed on request"))
+    assert i18n.translated(text) == "w：已强制结束 — 已按请求强制结束"
+    assert i18n.translated("user text {x}") == "user text {x}" and i18n.translated(None) == ""
+    monkeypatch.setattr(i18n, "translate", lambda _context, _source: "{nom} broken {")
+    assert i18n.translated(text) == "w: killed — killed on request"

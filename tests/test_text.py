@@ -1,4 +1,4 @@
-"""Core sentences (Text): English strings that pickle and store like any str."""
+"""Core sentences (Text): English strings that pickle, store and translate, and their check."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sqlite3
 
 from mpscope.core.states import State, explain_exit
 from mpscope.core.text import Text
+from test_i18n import load_script
 
 
 def test_a_text_is_its_english_sentence_and_keeps_its_template():
@@ -48,3 +49,20 @@ def test_exit_explanations_keep_their_english():
     assert explain_exit(70) == "exit code 70: the parent died, the worker ended itself"
     assert explain_exit(3) == "exit code 3"
 
+
+def test_the_core_texts_module_lists_every_template_and_refuses_a_built_one(tmp_path,
+                                                                            monkeypatch):
+    script = load_script()
+    texts, problems = script.core_texts()
+    assert not problems
+    assert ("{name}: starting (pid {pid})", "core/engine.py") in texts
+    assert script.CORE_TEXTS.read_text(encoding="utf-8") == script.core_texts_module(texts)
+    core = tmp_path / "core"
+    core.mkdir()
+    (core / "bad.py").write_text('from mpscope.core.text import Text\n'
+                                 'name = "x"\nText(f"{name} started")\nText("fine {x}", x=1)\n')
+    monkeypatch.setattr(script, "CORE", core)
+    monkeypatch.setattr(script, "PACKAGE", tmp_path)
+    found = "\n".join(script.core_text_problems())
+    assert "Text template is not a string literal: core/bad.py:3" in found
+    assert "core_texts.py does not list the core's Text templates" in found  # now stale

@@ -4,17 +4,17 @@
 <context>
     <name>AgoAxis</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/charts.py" line="159"/>
+        <location filename="../../desktop/mpscope/gui/charts.py" line="160"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/charts.py" line="161"/>
+        <location filename="../../desktop/mpscope/gui/charts.py" line="162"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/charts.py" line="162"/>
+        <location filename="../../desktop/mpscope/gui/charts.py" line="163"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
@@ -683,27 +683,27 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n.py" line="97"/>
+        <location filename="../../desktop/mpscope/gui/i18n.py" line="100"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n.py" line="101"/>
+        <location filename="../../desktop/mpscope/gui/i18n.py" line="104"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n.py" line="108"/>
+        <location filename="../../desktop/mpscope/gui/i18n.py" line="111"/>
         <source>Takes effect after a restart</source>
         <translation>重启后生效</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n.py" line="114"/>
+        <location filename="../../desktop/mpscope/gui/i18n.py" line="117"/>
         <source>The new language is used the next time mpscope starts.</source>
         <translation>新的语言将在下次启动 mpscope 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n.py" line="128"/>
+        <location filename="../../desktop/mpscope/gui/i18n.py" line="131"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -902,287 +902,287 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="79"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="80"/>
         <source>Launch</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="80"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="81"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="81"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="82"/>
         <source>Pool</source>
         <translation>进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="82"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="83"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="83"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="84"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="84"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="85"/>
         <source>Lessons</source>
         <translation>课程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="120"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="124"/>
         <source>Show or hide the {title} panel</source>
         <translation>显示或隐藏“{title}”面板</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="131"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="135"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="131"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="135"/>
         <source>Open a TOML run configuration</source>
         <translation>打开 TOML 运行配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="133"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="137"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="133"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="137"/>
         <source>Save the configuration</source>
         <translation>保存配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="135"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="139"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="136"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="140"/>
         <source>Save the configuration to a new file</source>
         <translation>将配置保存到新文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="138"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="142"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="139"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="143"/>
         <source>Close mpscope (asks first if workers run)</source>
         <translation>关闭 mpscope（若仍有工作进程在运行，会先询问）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="141"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="145"/>
         <source>&amp;Start</source>
         <translation>开始(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="141"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="145"/>
         <source>Start the run</source>
         <translation>开始运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="143"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="147"/>
         <source>S&amp;top all</source>
         <translation>全部停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="143"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="147"/>
         <source>Ask every worker to stop</source>
         <translation>请求所有工作进程停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="145"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="149"/>
         <source>&amp;Terminate all</source>
         <translation>全部终止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="146"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="150"/>
         <source>SIGTERM every process</source>
         <translation>向所有进程发送 SIGTERM</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="149"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="153"/>
         <source>&amp;Kill all</source>
         <translation>全部强制结束(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="149"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="153"/>
         <source>SIGKILL every process</source>
         <translation>向所有进程发送 SIGKILL</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="151"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="155"/>
         <source>&amp;Larger text</source>
         <translation>放大文字(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="151"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="155"/>
         <source>Larger text for a projector</source>
         <translation>放大文字，便于投影</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="153"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="157"/>
         <source>S&amp;maller text</source>
         <translation>缩小文字(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="153"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="157"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="155"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="159"/>
         <source>&amp;Normal text size</source>
         <translation>正常文字大小(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="155"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="159"/>
         <source>Text at its normal size</source>
         <translation>恢复正常文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="157"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="161"/>
         <source>&amp;Reset layout</source>
         <translation>重置布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="157"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="161"/>
         <source>Put every panel back</source>
         <translation>将所有面板放回原位</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="159"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="163"/>
         <source>&amp;About mpscope</source>
         <translation>关于 mpscope(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="159"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="163"/>
         <source>Version and purpose</source>
         <translation>版本与用途</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="161"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="165"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="162"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="166"/>
         <source>Guided lessons: every multiprocessing idea, live</source>
         <translation>引导式课程：每个多进程概念，现场演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="168"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="172"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="169"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="173"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="175"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="179"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="180"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="184"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="182"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="186"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="182"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="186"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="182"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="186"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="187"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="191"/>
         <source>Colours: {text}</source>
         <translation>配色：{text}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="193"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="197"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="194"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="198"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="206"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="210"/>
         <source>Run started</source>
         <translation>运行已开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="213"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="217"/>
         <source>all workers succeeded</source>
         <translation>所有工作进程均成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="214"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="218"/>
         <source>some workers failed, were stopped or were lost</source>
         <translation>部分工作进程失败、被停止或丢失</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="215"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="219"/>
         <source>Run ended: {verdict} (exit status {code})</source>
         <translation>运行结束：{verdict}（退出状态 {code}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="233"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="237"/>
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="235"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="239"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="237"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="241"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="239"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="243"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="241"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="245"/>
         <source>ended with failures</source>
         <translation>结束（有失败）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="262"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="266"/>
         <source>Text size {percent:.0f}%</source>
         <translation>文字大小 {percent:.0f}%</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="299"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="303"/>
         <source>About mpscope</source>
         <translation>关于 mpscope</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="300"/>
+        <location filename="../../desktop/mpscope/gui/main_window.py" line="304"/>
         <source>&lt;h3&gt;mpscope {version}&lt;/h3&gt;&lt;p&gt;A desktop task monitor for Python multiprocessing: launch workers and pools, watch every process, and stop, terminate, kill or restart any of them.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;mpscope {version}&lt;/h3&gt;&lt;p&gt;面向 Python multiprocessing 的桌面任务监视器：启动工作进程和进程池，观察每一个进程，并可停止、终止、强制结束或重启其中任意一个。&lt;/p&gt;</translation>
     </message>
@@ -2537,6 +2537,426 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <location filename="../../desktop/mpscope/gui/panels/workers.py" line="247"/>
         <source>error</source>
         <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="11"/>
+        <source>stop requested</source>
+        <translation>已请求停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="12"/>
+        <source>{signal} sent</source>
+        <translation>已发送 {signal}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="13"/>
+        <source>{name}: restart #{count}</source>
+        <translation>{name}：第 {count} 次重启</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="14"/>
+        <source>could not start: {error}</source>
+        <translation>无法启动：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="15"/>
+        <source>{name}: starting (pid {pid})</source>
+        <translation>{name}：正在启动（pid {pid}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="16"/>
+        <source>{name}: did not stop in time</source>
+        <translation>{name}：未能及时停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="17"/>
+        <source>stopped on request</source>
+        <translation>已按请求停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="18"/>
+        <source>returned {value}</source>
+        <translation>返回了 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="19"/>
+        <source>{name}: discarded a half-written message ({size} bytes) cut by its death</source>
+        <translation>{name}：丢弃了一条因进程退出而只写了一半的消息（{size} 字节）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="20"/>
+        <source>{detail}; {exit}</source>
+        <translation>{detail}；{exit}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="21"/>
+        <source>{name}: {state} — {text}</source>
+        <translation>{name}：{state} — {text}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="22"/>
+        <source>stopped before it started</source>
+        <translation>在启动前已停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="23"/>
+        <source>{name}: stopping — {why}</source>
+        <translation>{name}：正在停止 — {why}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="24"/>
+        <source>killed on request</source>
+        <translation>已按请求强制结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="25"/>
+        <source>killed from outside mpscope (the OOM killer?)</source>
+        <translation>被 mpscope 之外的程序强制结束（可能是 OOM killer？）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="26"/>
+        <source>terminated on request</source>
+        <translation>已按请求终止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="27"/>
+        <source>terminated from outside mpscope</source>
+        <translation>被 mpscope 之外的程序终止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="28"/>
+        <source>died without a final message</source>
+        <translation>意外退出，未发出最终消息</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="29"/>
+        <source>could not start the pool: {error}</source>
+        <translation>无法启动进程池：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="30"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="31"/>
+        <source>the executor reported: {error}</source>
+        <translation>执行器报告：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="32"/>
+        <source>pool: the executor started no process for {count} queued tasks after the last one retired (max_tasks_per_child: CPython gh-115634); mpscope starts them</source>
+        <translation>进程池：最后一个进程退役后，执行器没有为排队中的 {count} 个任务启动任何进程（max_tasks_per_child：CPython gh-115634）；由 mpscope 启动它们</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="33"/>
+        <source>pool: kept {count} results the abandoned pool had already handed to the parent</source>
+        <translation>进程池：保留了被放弃的进程池已交给父进程的 {count} 个结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="34"/>
+        <source>callback: {call} → {value}</source>
+        <translation>回调：{call} → {value}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="35"/>
+        <source>callback: {method} delivered its list of {count} results</source>
+        <translation>回调：{method} 交付了包含 {count} 个结果的列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="36"/>
+        <source>a task</source>
+        <translation>某个任务</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="37"/>
+        <source>error_callback: {call} raised {error}</source>
+        <translation>错误回调：{call} 抛出了 {error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="38"/>
+        <source>{method}: {call} raised {error}; the method raises here and delivers nothing more</source>
+        <translation>{method}：{call} 抛出了 {error}；该方法在此抛出异常，不再交付任何结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="39"/>
+        <source>{method}: {call} raised {error}; iteration goes on past it</source>
+        <translation>{method}：{call} 抛出了 {error}；迭代越过它继续进行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="40"/>
+        <source>pool: {kind}({processes}) {method} over {items} items in {tasks} tasks (chunksize {chunksize}, start method {start_method})</source>
+        <translation>进程池：{kind}({processes}) {method} 处理 {items} 个数据项，共 {tasks} 个任务（分块大小 {chunksize}，启动方式 {start_method}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="41"/>
+        <source>pool: rebuilt as generation {generation} for {tasks} tasks</source>
+        <translation>进程池：为 {tasks} 个任务重建为第 {generation} 代</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="42"/>
+        <source>pool: {note}</source>
+        <translation>进程池：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="43"/>
+        <source>run stopped</source>
+        <translation>运行已停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="44"/>
+        <source>pool: generation {generation} abandoned ({why}): processes killed and reaped, nothing waits on it</source>
+        <translation>进程池：第 {generation} 代已放弃（{why}）：进程已强制结束并回收，没有任何代码在等待它</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="45"/>
+        <source>pool: generation {generation} abandoned: processes killed and reaped, nothing waits on it</source>
+        <translation>进程池：第 {generation} 代已放弃：进程已强制结束并回收，没有任何代码在等待它</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="46"/>
+        <source>the pool broke {count} times in a row before finishing any task; not rebuilding it again</source>
+        <translation>进程池连续 {count} 次在完成任何任务之前崩溃；不再重建</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="47"/>
+        <source>lost twice, not retried again; last: {error}</source>
+        <translation>已丢失两次，不再重试；最后一次：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="48"/>
+        <source>{task} failed: {error}</source>
+        <translation>{task} 失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="49"/>
+        <source>{task}: retrying on a rebuilt pool (attempt 2)</source>
+        <translation>{task}：在重建的进程池上重试（第 2 次尝试）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="50"/>
+        <source>the method had already raised</source>
+        <translation>该方法已经抛出了异常</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="51"/>
+        <source>no result and no report from the pool</source>
+        <translation>进程池既没有返回结果，也没有报告</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="52"/>
+        <source>the pool driver crashed</source>
+        <translation>进程池驱动线程崩溃了</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="53"/>
+        <source>pool: the driver thread crashed:
+{traceback}</source>
+        <translation>进程池：驱动线程崩溃了：
+{traceback}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="54"/>
+        <source>task {task} (item {item})</source>
+        <translation>任务 {task}（数据项 {item}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="55"/>
+        <source>task {task} (items {first}–{last})</source>
+        <translation>任务 {task}（数据项 {first}–{last}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="56"/>
+        <source>results match a serial run</source>
+        <translation>结果与串行运行一致</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="57"/>
+        <source>results DIFFER from a serial run</source>
+        <translation>结果与串行运行不一致</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="58"/>
+        <source>results not checked</source>
+        <translation>结果未核对</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="59"/>
+        <source>pool: {backend} {method} ×{processes} (chunksize {chunksize}): {tasks} tasks — {done} ok, {failed} failed, {lost} lost, {retried} retried, {cancelled} cancelled · {items_done:,}/{items_total:,} items in {seconds:.2f} s · {pids} pids · {check}</source>
+        <translation>进程池：{backend} {method} ×{processes}（分块大小 {chunksize}）：{tasks} 个任务 — {done} 个成功，{failed} 个失败，{lost} 个丢失，{retried} 个重试，{cancelled} 个取消 · {items_done:,}/{items_total:,} 个数据项，用时 {seconds:.2f} 秒 · {pids} 个 pid · {check}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="60"/>
+        <source>pool: no items, nothing to run</source>
+        <translation>进程池：没有数据项，无需运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="61"/>
+        <source>pool: stopping — unfinished tasks are cancelled</source>
+        <translation>进程池：正在停止 — 未完成的任务将被取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="62"/>
+        <source>{name}: {signal} sent</source>
+        <translation>{name}：已发送 {signal}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="63"/>
+        <source>exit status unknown</source>
+        <translation>退出状态未知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="64"/>
+        <source>pool: process pid {pid} ended before it could be tracked ({how}): its start-up failed? The stdlib would start another forever; the pool is abandoned</source>
+        <translation>进程池：进程 pid {pid} 在被跟踪之前就结束了（{how}）：可能是启动失败？标准库会无休止地启动新进程；因此放弃该进程池</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="65"/>
+        <source>{name}: running (pid {pid}, pool generation {generation})</source>
+        <translation>{name}：运行中（pid {pid}，进程池第 {generation} 代）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="66"/>
+        <source>stopped with the pool</source>
+        <translation>随进程池一起停止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="67"/>
+        <source>retired: exited normally</source>
+        <translation>已退役：正常退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="68"/>
+        <source>killed by mpscope: its pool was abandoned after another process died</source>
+        <translation>被 mpscope 强制结束：另一个进程意外退出后，它所在的进程池被放弃</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="69"/>
+        <source>died</source>
+        <translation>意外退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="70"/>
+        <source>lost: pool process pid {pid} {who} ({how})</source>
+        <translation>丢失：进程池进程 pid {pid} {who}（{how}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="71"/>
+        <source>it will be retried once</source>
+        <translation>将重试一次</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="72"/>
+        <source>it was already retried</source>
+        <translation>已经重试过</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="73"/>
+        <source>{task} lost: pool process pid {pid} {who} ({how}); {again}</source>
+        <translation>{task} 丢失：进程池进程 pid {pid} {who}（{how}）；{again}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="74"/>
+        <source>{who} ({how}) holding {tasks}</source>
+        <translation>{who}（{how}），当时正在处理 {tasks}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="75"/>
+        <source>{who} ({how}) holding no task (it was idle)</source>
+        <translation>{who}（{how}），当时没有任务（处于空闲）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="76"/>
+        <source>Segmentation fault</source>
+        <translation>段错误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="77"/>
+        <source>Killed</source>
+        <translation>被强制结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="78"/>
+        <source>Terminated</source>
+        <translation>被终止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="79"/>
+        <source>Interrupt</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="80"/>
+        <source>Aborted</source>
+        <translation>异常中止</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="81"/>
+        <source>Bus error</source>
+        <translation>总线错误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="82"/>
+        <source>Floating point exception</source>
+        <translation>浮点异常</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="83"/>
+        <source>Illegal instruction</source>
+        <translation>非法指令</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="84"/>
+        <source>Hangup</source>
+        <translation>挂断</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="85"/>
+        <source>Broken pipe</source>
+        <translation>管道破裂</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="86"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="87"/>
+        <source>CPU time limit exceeded</source>
+        <translation>超出 CPU 时间限制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="88"/>
+        <source>still running</source>
+        <translation>仍在运行</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="89"/>
+        <source>exited normally (code 0)</source>
+        <translation>正常退出（退出码 0）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="90"/>
+        <source>signal {name} ({description})</source>
+        <translation>信号 {name}（{description}）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="91"/>
+        <source>signal {name}</source>
+        <translation>信号 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="92"/>
+        <source>exit code {code}: the parent died, the worker ended itself</source>
+        <translation>退出码 {code}：父进程已退出，工作进程自行结束</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/mpscope/gui/core_texts.py" line="93"/>
+        <source>exit code {code}</source>
+        <translation>退出码 {code}</translation>
     </message>
 </context>
 </TS>

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from mpscope.core.records import Event
+from mpscope.gui.i18n import translated
 from mpscope.gui.theme import is_dark
 
 MAX_EVENTS = 100_000  # about 30 MB of events at most; older ones are dropped in chunks
@@ -155,7 +156,9 @@ class EventsModel(QAbstractTableModel):
             return False
         if self._worker is not None and (event.wid or NO_WORKER) != self._worker:
             return False
-        return not self._text or self._text in event.text.casefold()
+        # Found by what the row shows and by the English (what the history keeps).
+        return not self._text or self._text in event.text.casefold() or (
+            self._text in translated(event.text).casefold())
 
     # -- Qt model ----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -178,7 +181,8 @@ class EventsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell_text(event, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:
-            return event.text if len(event.text) > 60 else None
+            text = translated(event.text)
+            return text if len(text) > 60 else None
         if role == Qt.ItemDataRole.ForegroundRole and (
             column == 2 or (column == 3 and event.kind in ERROR_KINDS)
         ):
@@ -201,10 +205,12 @@ class EventsModel(QAbstractTableModel):
         if column == 2:
             return self._words.get(event.kind, event.kind)
         # The engine starts texts with the worker's name; the worker column shows it already.
+        text = translated(event.text)
         name = self.names.get(event.wid) if event.wid is not None and self._strip else None
-        if name and event.text.startswith(name + ": "):
-            return event.text[len(name) + 2 :]
-        return event.text
+        for colon in (": ", "："):  # English, or a Chinese translation's full-width colon
+            if name and text.startswith(name + colon):
+                return text[len(name) + len(colon) :]
+        return text
 
     def rows_text(self, rows: Sequence[int]) -> str:
         """Rows as tab-separated lines (time, worker, kind, text), for the clipboard."""

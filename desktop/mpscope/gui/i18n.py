@@ -8,6 +8,7 @@ choosing another in View → Language takes effect after a restart.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -22,6 +23,8 @@ from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from mpscope.assets import resource_path
+from mpscope.core.states import State
+from mpscope.core.text import CONTEXT, Text
 
 SETTING = "language"
 SYSTEM = "system"
@@ -137,3 +140,27 @@ def in_language(code: str, context: str, text: str) -> str:
     if code != "en" and translator.load(f"mpscope_{code}", str(resource_path("translations"))):
         return translator.translate(context, text) or text
     return text
+
+
+# State names are translated where the workers table names them (WorkerCells.state_names).
+STATE_CONTEXT = "WorkerCells"
+
+
+def translated(text: Any) -> str:
+    """A core sentence (Text) in the installed language; any other text as it is.
+
+    The values are translated too when they are Text (or a State). A
+    translation whose {placeholders} do not fit gives the English sentence:
+    a view never raises over a catalogue.
+    """
+    if isinstance(text, State):
+        return translate(STATE_CONTEXT, text.value)
+    if not isinstance(text, Text) or not _installed:
+        return "" if text is None else str(text)  # English needs no lookup
+    template = translate(CONTEXT, text.template)
+    values = {key: translated(value) if isinstance(value, Text | State) else value
+              for key, value in text.values.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return str(text)

@@ -22,6 +22,7 @@ from mpscope.gui import theme
 from mpscope.gui.delegates import ChipDelegate
 from mpscope.gui.events_model import MAX_EVENTS, EventsModel, events_view
 from mpscope.gui.formatting import format_span, short_exit
+from mpscope.gui.i18n import translated
 from mpscope.gui.worker_cells import WorkerCells
 
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -102,7 +103,7 @@ class WorkersOutcomes(QSplitter):
                 self.table.setItem(row, column, item)
             items[2].setData(STATE_ROLE, state)
             if w["exitcode"] is not None:
-                items[3].setToolTip(explain_exit(w["exitcode"]))
+                items[3].setToolTip(translated(explain_exit(w["exitcode"])))
             if w["kind"] == "pool":
                 items[0].setForeground(theme.pool_color())
         self.table.resizeColumnsToContents()
@@ -114,9 +115,10 @@ class WorkersOutcomes(QSplitter):
             self.details.clear()
             return
         w = self.workers[row]
+        # The detail comes from the history as plain English; the exit is explained anew.
         lines = [f"{w['name']} ({w['kind']}), {w['task']}, pid {w['pid'] or '—'}",
                  f"{w['state']}: {w['detail'] or ''}".rstrip(": "),
-                 explain_exit(w["exitcode"]) if w["exitcode"] is not None else ""]
+                 translated(explain_exit(w["exitcode"])) if w["exitcode"] is not None else ""]
         if w["error_type"]:
             lines.append(f"{w['error_type']}: {w['error_message']}")
         self.details.setPlainText("\n".join(line for line in lines if line)
@@ -138,6 +140,8 @@ class EventLog(QSplitter):
         self.setStretchFactor(1, 1)
 
     def set_events(self, events: list[Event], names: dict[int, str], t0: float) -> None:
+        # Events read back from the history are plain English strings (SQLite keeps no
+        # template): they are shown as recorded, in English, whatever the UI language.
         self.model.capacity = max(MAX_EVENTS, len(events))  # a recorded run is shown whole
         self.model.clear(t0)
         self.model.set_names(names)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QCursor, QFont, QPalette
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from mpscope.gui.charts import Bars, chart_style, style_plot
+from mpscope.gui.i18n import translated
 from mpscope.gui.task_bars import BarTable
 from mpscope.gui.theme import is_dark
 
@@ -193,5 +194,6 @@ class TaskStreamPlot(pg.PlotItem):
             end = run.ended if run.ended is not None else time.time()
             lines.append(self.tr("Duration {0:.3f} s").format(end - run.started))
         if run is task and task.error:
-            lines.append(self.tr("Error: {0}").format(task.error.splitlines()[0][:200]))
+            error = translated(task.error)
+            lines.append(self.tr("Error: {0}").format(error.splitlines()[0][:200]))
         return "\n".join(lines)

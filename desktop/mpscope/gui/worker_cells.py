@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from mpscope.core.records import WorkerRecord
 from mpscope.core.states import State, explain_exit
 from mpscope.gui.formatting import progress_text, short_exit
+from mpscope.gui.i18n import translated
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -122,12 +123,12 @@ class WorkerCells(QObject):
             return self.tr("Daemon processes are ended when mpscope exits; "
                            "non-daemon ones are waited for. Click to change before start.")
         if column == Column.STATE:
-            text = r.detail or self.state_names[r.state]
+            text = translated(r.detail) or self.state_names[r.state]
             if planned:
                 text = self.tr("planned: starts when you press Start")
             return text
         if column == Column.EXIT:
-            return explain_exit(r.exitcode) if r.exitcode is not None else ""
+            return translated(explain_exit(r.exitcode)) if r.exitcode is not None else ""
         if column == Column.TASK:
             args = ", ".join(f"{k}={v!r}" for k, v in r.args.items())
             return f"{r.task}({args})"

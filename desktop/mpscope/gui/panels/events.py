@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from mpscope.core.records import Event
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.events_model import KINDS, MAX_EVENTS, NO_WORKER, EventsModel, events_view
+from mpscope.gui.i18n import translated
 
 NARROW_PX = 520
 SEARCH_DELAY_MS = 250  # re-filter 100,000 events once typing pauses, not on every key
@@ -221,7 +222,8 @@ class EventsPanel(QWidget):
         index = self.table.currentIndex()
         event = self.model.event_at(index.row()) if index.isValid() else None
         # A traceback when there is one; otherwise the whole text, for long log lines.
-        self.detail.setPlainText((event.detail or event.text) if event is not None else "")
+        self.detail.setPlainText((event.detail or translated(event.text)) if event is not None
+                                 else "")
         self.copy_button.setEnabled(bool(event is not None and event.detail))
 
     def copy_selected_rows(self) -> None:

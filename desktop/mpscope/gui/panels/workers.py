@@ -25,6 +25,7 @@ from mpscope.core.states import State, explain_exit
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.delegates import ProgressDelegate, StateDelegate
 from mpscope.gui.formatting import format_duration, progress_text
+from mpscope.gui.i18n import translated
 from mpscope.gui.icons import themed
 from mpscope.gui.worker_cells import SORT_ROLE, Column
 from mpscope.gui.workers_model import WorkersModel
@@ -234,8 +235,9 @@ class WorkersPanel(QWidget):
             (self.tr("group / index"), f"{r.group} / {r.index}"), (self.tr("task"), r.task),
             (self.tr("args"), repr(r.args)), (self.tr("pid"), r.pid or "—"),
             (self.tr("state"), self.model.state_name(r.state)),
-            (self.tr("detail"), r.detail or "—"), (self.tr("daemon"), r.daemon),
-            (self.tr("exit"), explain_exit(r.exitcode) if r.exitcode is not None else "—"),
+            (self.tr("detail"), translated(r.detail) or "—"), (self.tr("daemon"), r.daemon),
+            (self.tr("exit"),
+             translated(explain_exit(r.exitcode)) if r.exitcode is not None else "—"),
             (self.tr("progress"), progress_text(r) or "—"),
             (self.tr("done / total"), f"{r.done:g} / {total}"),
             (self.tr("elapsed"), format_duration(r.elapsed) if r.elapsed is not None else "—"),
