@@ -232,5 +232,11 @@ def test_a_translation_that_does_not_fit_falls_back_to_english(chinese, monkeypa
                 text=Text("killed on request"))
     assert i18n.translated(text) == "w：已强制结束 — 已按请求强制结束"
     assert i18n.translated("user text {x}") == "user text {x}" and i18n.translated(None) == ""
+    lost = Text("{task} lost: pool process pid {pid} {who} ({how}); {again}",
+                task=Text("task {task} (item {item})", task=3, item=12), pid=7,
+                who=Text("died"), how=Text("exit code {code}", code=3),
+                again=Text("it will be retried once"))
+    assert i18n.translated(lost) == (
+        "任务 3（数据项 12）丢失：进程池进程 pid 7 意外退出（退出码 3）；将重试一次")
     monkeypatch.setattr(i18n, "translate", lambda _context, _source: "{nom} broken {")
     assert i18n.translated(text) == "w: killed — killed on request"

@@ -308,7 +308,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>EventLog</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="133"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="135"/>
         <source>Select an error to see its traceback here.</source>
         <translation>选择一个错误，即可在此查看其回溯信息。</translation>
     </message>
@@ -316,68 +316,68 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>EventsModel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="65"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="66"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="65"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="66"/>
         <source>log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="65"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="66"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="66"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="67"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="66"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="67"/>
         <source>callback</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="67"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="68"/>
         <source>error callback</source>
         <translation>错误回调</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="67"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="68"/>
         <source>task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="68"/>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="199"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="69"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="203"/>
         <source>pool</source>
         <translation>进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="170"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="173"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="170"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="173"/>
         <source>Worker</source>
         <translation>工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="170"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="173"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="170"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="173"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events_model.py" line="199"/>
+        <location filename="../../desktop/mpscope/gui/events_model.py" line="203"/>
         <source>run</source>
         <translation>运行</translation>
     </message>
@@ -385,83 +385,83 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>EventsPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="68"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="69"/>
         <source>Show the events of one worker</source>
         <translation>只显示一个工作进程的事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="69"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="70"/>
         <source>All workers</source>
         <translation>所有工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="70"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="71"/>
         <source>Run and pool</source>
         <translation>运行与进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="73"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="74"/>
         <source>Show only some kinds of event</source>
         <translation>只显示部分类型的事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="83"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="84"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="84"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="85"/>
         <source>Everything</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="86"/>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="194"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="87"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="195"/>
         <source>All kinds</source>
         <translation>所有类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="87"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="88"/>
         <source>Search…</source>
         <translation>搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="98"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="99"/>
         <source>Copy rows</source>
         <translation>复制行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="108"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="109"/>
         <source>Select an error to see its traceback here.</source>
         <translation>选择一个错误，即可在此查看其回溯信息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="109"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="110"/>
         <source>Copy traceback</source>
         <translation>复制回溯</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="116"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="117"/>
         <source>Jump to latest</source>
         <translation>跳到最新</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="117"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="118"/>
         <source>Follow new events again</source>
         <translation>重新跟随新事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="175"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="176"/>
         <source>{0:,} events · {1:,} shown</source>
         <translation>{0:,} 个事件 · 显示 {1:,} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="177"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="178"/>
         <source>the last {0:,} kept</source>
         <translation>仅保留最近 {0:,} 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/events.py" line="195"/>
+        <location filename="../../desktop/mpscope/gui/panels/events.py" line="196"/>
         <source>{0} of {1} kinds</source>
         <translation>{0}/{1} 类</translation>
     </message>
@@ -2042,67 +2042,67 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>TaskStreamPlot</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="168"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="169"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="168"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="169"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="168"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="169"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="169"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="170"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="169"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="170"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="170"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="171"/>
         <source>requeued</source>
         <translation>已重新排队</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="170"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="171"/>
         <source>pending</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="173"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="174"/>
         <source>Task {0}, attempt {1}: {2}</source>
         <translation>任务 {0}，第 {1} 次尝试：{2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="175"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="176"/>
         <source>Item {0}</source>
         <translation>数据项 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="176"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="177"/>
         <source>Items {0}–{1} ({2} items)</source>
         <translation>数据项 {0}–{1}（共 {2} 项）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="177"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="178"/>
         <source>Pool process pid {0}</source>
         <translation>池进程 PID {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="181"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="182"/>
         <source>Duration {0:.3f} s</source>
         <translation>耗时 {0:.3f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/task_stream.py" line="183"/>
+        <location filename="../../desktop/mpscope/gui/task_stream.py" line="185"/>
         <source>Error: {0}</source>
         <translation>错误：{0}</translation>
     </message>
@@ -2110,187 +2110,187 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>WorkerCells</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="48"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="49"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="48"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="49"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="48"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="49"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="48"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="49"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="49"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="50"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="49"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="50"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="49"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="50"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="49"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="50"/>
         <source>Daemon</source>
         <translation>守护进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="50"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="51"/>
         <source>Exit</source>
         <translation>退出码</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="50"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="51"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="53"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="54"/>
         <source>Worker name: group name and index</source>
         <translation>工作进程名称：组名加序号</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="54"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="55"/>
         <source>Operating-system process id</source>
         <translation>操作系统进程号</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="55"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="56"/>
         <source>The function this process runs</source>
         <translation>此进程运行的函数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="56"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="57"/>
         <source>Where the process is in its life, as the parent sees it</source>
         <translation>从父进程看来，该进程处于生命周期的哪个阶段</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="57"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="58"/>
         <source>Progress reported by the task, its rate and the time left</source>
         <translation>任务报告的进度、速率和剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="58"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="59"/>
         <source>CPU use of this process (100% = one core)</source>
         <translation>此进程的 CPU 占用（100% = 一个核心）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="59"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="60"/>
         <source>Resident memory (RSS) of this process</source>
         <translation>此进程的常驻内存 (RSS)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="60"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="61"/>
         <source>Daemon processes end with mpscope; set before start() only</source>
         <translation>守护进程随 mpscope 一起结束；只能在 start() 之前设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="61"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="62"/>
         <source>Exit code, or the signal that ended the process</source>
         <translation>退出码，或结束该进程的信号</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="62"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="63"/>
         <source>The last log line, note or error from the task</source>
         <translation>任务最后输出的日志、备注或错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="65"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="66"/>
         <source>pending</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="65"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="66"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="66"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="67"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="66"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="67"/>
         <source>stopping</source>
         <translation>正在停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="67"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="68"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="67"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="68"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="68"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="69"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="68"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="69"/>
         <source>terminated</source>
         <translation>已终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="69"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="70"/>
         <source>killed</source>
         <translation>已强制结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="69"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="70"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="80"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="81"/>
         <source>{task} (pool)</source>
         <translation>{task}（池）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="117"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="118"/>
         <source>The pool starts and ends its own processes (multiprocessing.Pool makes them daemonic)</source>
         <translation>进程池自行启动和结束它的进程（multiprocessing.Pool 会把它们设为守护进程）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="120"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="121"/>
         <source>Locked: `daemon` must be set before start(); this process has already started</source>
         <translation>已锁定：`daemon` 必须在 start() 之前设置；此进程已经启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="122"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="123"/>
         <source>Daemon processes are ended when mpscope exits; non-daemon ones are waited for. Click to change before start.</source>
         <translation>mpscope 退出时会结束守护进程，并等待非守护进程运行完毕。启动前可单击更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="127"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="128"/>
         <source>planned: starts when you press Start</source>
         <translation>计划中：按“开始”后启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="137"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="138"/>
         <source>{name}: a pool process (double-click for details)</source>
         <translation>{name}：进程池进程（双击查看详情）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="139"/>
+        <location filename="../../desktop/mpscope/gui/worker_cells.py" line="140"/>
         <source>{name}: {value} (double-click for details)</source>
         <translation>{name}：{value}（双击查看详情）</translation>
     </message>
@@ -2306,57 +2306,57 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>WorkersOutcomes</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="58"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="59"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="58"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="59"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="58"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="59"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="58"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="59"/>
         <source>Exit</source>
         <translation>退出码</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="59"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="60"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="59"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="60"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="59"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="60"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="59"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="60"/>
         <source>Restarts</source>
         <translation>重启次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="60"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="61"/>
         <source>How it ended</source>
         <translation>结束方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="71"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="72"/>
         <source>Select a worker to see how it ended here.</source>
         <translation>选择一个工作进程，即可在此查看它是如何结束的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/run_tables.py" line="93"/>
+        <location filename="../../desktop/mpscope/gui/run_tables.py" line="94"/>
         <source>{task} (pool)</source>
         <translation>{task}（池）</translation>
     </message>
@@ -2364,177 +2364,177 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>WorkersPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="61"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="62"/>
         <source>Worker actions</source>
         <translation>工作进程操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="63"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="64"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="64"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="65"/>
         <source>Ask the selected processes to stop (the task sees StopRequested); terminate after the grace period</source>
         <translation>请求所选进程停止（任务会收到 StopRequested）；超过宽限时间后终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="66"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="67"/>
         <source>Terminate</source>
         <translation>终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="67"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="68"/>
         <source>Send SIGTERM to the selected processes (Process.terminate()); kill after the grace period</source>
         <translation>向所选进程发送 SIGTERM（Process.terminate()）；超过宽限时间后强制结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="69"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="70"/>
         <source>Kill</source>
         <translation>强制结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="70"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="71"/>
         <source>Send SIGKILL to the selected processes (Process.kill()): they cannot refuse</source>
         <translation>向所选进程发送 SIGKILL（Process.kill()）：进程无法拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="72"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="73"/>
         <source>Restart</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="73"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="74"/>
         <source>Run the selected ended workers again, same configuration</source>
         <translation>以相同配置再次运行所选的已结束工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="75"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="76"/>
         <source>Daemon</source>
         <translation>守护进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="76"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="77"/>
         <source>Toggle `daemon` on the selected workers (before start only)</source>
         <translation>切换所选工作进程的 `daemon` 设置（仅限启动前）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="77"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="78"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="78"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="79"/>
         <source>Show everything known about the selected process</source>
         <translation>显示所选进程的全部已知信息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="213"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="214"/>
         <source>Worker {name}</source>
         <translation>工作进程 {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="229"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="230"/>
         <source>{received} received, {sent} sent, {gaps} lost, {data} data</source>
         <translation>收到 {received} 条，发送 {sent} 条，丢失 {gaps} 条，数据 {data} 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="233"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="234"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="233"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="234"/>
         <source>kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="234"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="235"/>
         <source>group / index</source>
         <translation>组 / 序号</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="234"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="235"/>
         <source>task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="235"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="236"/>
         <source>args</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="235"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="236"/>
         <source>pid</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="236"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="237"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="237"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="238"/>
         <source>detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="237"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="238"/>
         <source>daemon</source>
         <translation>守护进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="238"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="239"/>
         <source>exit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="239"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="241"/>
         <source>progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="240"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="242"/>
         <source>done / total</source>
         <translation>完成 / 总数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="241"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="243"/>
         <source>elapsed</source>
         <translation>已用时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="242"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="244"/>
         <source>messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="243"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="245"/>
         <source>restarts</source>
         <translation>重启次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="243"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="245"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="244"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="246"/>
         <source>memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="245"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="247"/>
         <source>last message</source>
         <translation>最后一条消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="246"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="248"/>
         <source>result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="247"/>
+        <location filename="../../desktop/mpscope/gui/panels/workers.py" line="249"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
@@ -2729,7 +2729,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <location filename="../../desktop/mpscope/gui/core_texts.py" line="48"/>
         <source>{task} failed: {error}</source>
-        <translation>{task} 失败：{error}</translation>
+        <translation>{task}失败：{error}</translation>
     </message>
     <message>
         <location filename="../../desktop/mpscope/gui/core_texts.py" line="49"/>
@@ -2856,12 +2856,12 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <location filename="../../desktop/mpscope/gui/core_texts.py" line="73"/>
         <source>{task} lost: pool process pid {pid} {who} ({how}); {again}</source>
-        <translation>{task} 丢失：进程池进程 pid {pid} {who}（{how}）；{again}</translation>
+        <translation>{task}丢失：进程池进程 pid {pid} {who}（{how}）；{again}</translation>
     </message>
     <message>
         <location filename="../../desktop/mpscope/gui/core_texts.py" line="74"/>
-        <source>{who} ({how}) holding {tasks}</source>
-        <translation>{who}（{how}），当时正在处理 {tasks}</translation>
+        <source>{who} ({how}) holding {task}</source>
+        <translation>{who}（{how}），当时正在处理 {task}</translation>
     </message>
     <message>
         <location filename="../../desktop/mpscope/gui/core_texts.py" line="75"/>

@@ -71,7 +71,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "it will be retried once"),  # core/pool/tracking.py
     QT_TRANSLATE_NOOP("core", "it was already retried"),  # core/pool/tracking.py
     QT_TRANSLATE_NOOP("core", "{task} lost: pool process pid {pid} {who} ({how}); {again}"),  # core/pool/tracking.py
-    QT_TRANSLATE_NOOP("core", "{who} ({how}) holding {tasks}"),  # core/pool/tracking.py
+    QT_TRANSLATE_NOOP("core", "{who} ({how}) holding {task}"),  # core/pool/tracking.py
     QT_TRANSLATE_NOOP("core", "{who} ({how}) holding no task (it was idle)"),  # core/pool/tracking.py
     QT_TRANSLATE_NOOP("core", "Segmentation fault"),  # core/states.py
     QT_TRANSLATE_NOOP("core", "Killed"),  # core/states.py

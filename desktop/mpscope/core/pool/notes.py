@@ -75,7 +75,9 @@ class NoteHandler:
     def _call(self, task: TaskRecord) -> str:
         """'square(3)' — the call a one-item task made, for callback events."""
         item = self.run.items[task.first_index]
-        return f"{self.run.config.task}({_short.repr(item)})" if task.count == 1 else task.label()
+        if task.count == 1:
+            return f"{self.run.config.task}({_short.repr(item)})"
+        return task.label_text()
 
     def _delivered(self, note: pm.Delivered) -> None:
         tasks, results = self.run.tasks, self.run.results
@@ -195,14 +197,14 @@ class NoteHandler:
                     task.outcome = "failed"
                     task.error = Text("lost twice, not retried again; last: {error}",
                                       error=task.error)
-                    self._emit("task", Text("{task} failed: {error}", task=task.label(),
+                    self._emit("task", Text("{task} failed: {error}", task=task.label_text(),
                                             error=task.error), task.wid)
                     continue
                 task.archive("lost")
                 task.attempt += 1
                 self.retried += 1
                 self._emit("task", Text("{task}: retrying on a rebuilt pool (attempt 2)",
-                                        task=task.label()))
+                                        task=task.label_text()))
             elif task.delivered or task.outcome == "cancelled":
                 continue
             elif self.method_failed:

@@ -135,7 +135,13 @@ class TaskRecord:
         return range(self.first_index, self.first_index + self.count)
 
     def label(self) -> str:
-        """'task 3 (item 12)' or 'task 3 (items 12–15)'."""
+        """'task 3 (item 12)' or 'task 3 (items 12–15)' (plain: set at every task start)."""
+        if self.count == 1:
+            return f"task {self.task_id} (item {self.first_index})"
+        return f"task {self.task_id} (items {self.first_index}–{self.first_index + self.count - 1})"
+
+    def label_text(self) -> Text:
+        """The label as translatable Text, for the rare sentences that name a task."""
         if self.count == 1:
             return Text("task {task} (item {item})", task=self.task_id, item=self.first_index)
         return Text("task {task} (items {first}–{last})", task=self.task_id,

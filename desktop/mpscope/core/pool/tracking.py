@@ -255,11 +255,11 @@ class Tracker:
                      else Text("it was already retried"))
             self.engine.emit(task.wid, "task", Text(
                 "{task} lost: pool process pid {pid} {who} ({how}); {again}",
-                task=task.label(), pid=pid, who=who, how=how, again=again))
+                task=task.label_text(), pid=pid, who=who, how=how, again=again))
         state = _state(code, State.LOST)
-        if held:
-            detail = Text("{who} ({how}) holding {tasks}", who=who, how=how,
-                          tasks=", ".join(t.label() for t in held))
+        if held:  # one at most: a pool process runs one task at a time
+            detail = Text("{who} ({how}) holding {task}", who=who, how=how,
+                          task=held[0].label_text())
         else:
             detail = Text("{who} ({how}) holding no task (it was idle)", who=who, how=how)
         self._end(record, code, state, detail, kind="error")
