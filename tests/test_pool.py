@@ -18,6 +18,7 @@ from mpscope.core.config import PoolConfig, RunConfig
 from mpscope.core.engine import Engine
 from mpscope.core.pool import PoolRun
 from mpscope.core.pool.plan import Tally, TaskRecord, effective_chunksize, make_tasks
+from mpscope.core.pool.reference import serial_reference
 from mpscope.core.records import Event
 from mpscope.core.run import Run
 from mpscope.core.states import State
@@ -386,3 +387,13 @@ def test_notes_left_for_lack_of_time_wake_the_owner_at_once(monkeypatch):
         pool._listener.close()
         for fd in (pool._wake_r, pool._wake_w):
             os.close(fd)
+
+
+def test_a_serial_check_that_could_not_finish_in_time_is_not_started():
+    # 1,000 distinct items at 10 ms each: 10 s of serial work against a 2 s budget.
+    skipped = serial_reference("square", list(range(1000)), "map", item_seconds=0.01, budget=2.0)
+    assert skipped.outcomes is None and "about 10.0 s" in skipped.note
+    # Repeated items are computed once, so the same budget fits 100 distinct ones.
+    checked = serial_reference("square", list(range(100)) * 10, "map", item_seconds=0.01,
+                               budget=2.0)
+    assert checked.outcomes is not None and checked.outcomes[-1] == (True, 99 * 99)
