@@ -135,6 +135,21 @@ def test_a_message_flood_keeps_the_window_responsive(window, qtbot):
     assert max(lateness) < 0.25, f"event loop stalled {max(lateness) * 1000:.0f} ms"
 
 
+def test_a_hidden_window_is_not_watched_and_catches_up_when_shown(window, qtbot):
+    use_form(window, sleepers(30, count=1))
+    window.bridge.start()
+    qtbot.waitUntil(lambda: window.bridge.records[0].done > 0, timeout=WAIT_MS)
+    assert window.bridge.watched
+    window.hide()
+    assert not window.bridge.watched
+    # Still drained and recorded while nobody looks, only less often.
+    done = window.bridge.records[0].done
+    qtbot.waitUntil(lambda: window.bridge.records[0].done > done, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.bridge.refreshed, timeout=50):  # at once, not in a second
+        window.show()
+    assert window.bridge.watched
+
+
 def test_layout_and_form_persist(qtbot, settings, window):
     use_form(window, sleepers(2.0, count=3, name="kept"))
     window.docks["events"].hide()

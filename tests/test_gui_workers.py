@@ -58,6 +58,21 @@ def wait_running(panel: WorkersPanel, qtbot) -> None:
                     timeout=WAIT_MS)
 
 
+def test_a_report_repaints_the_cells_it_changed_not_the_row(panel, qtbot):
+    panel.bridge.set_config(sleepers(count=1, seconds=30))
+    panel.bridge.start()
+    wait_running(panel, qtbot)
+    qtbot.waitUntil(lambda: panel.bridge.records[0].done > 0, timeout=WAIT_MS)
+    spans = []
+    panel.model.dataChanged.connect(
+        lambda top, bottom, _roles=(): spans.append((top.column(), bottom.column())))
+    qtbot.waitUntil(lambda: len(spans) >= 5, timeout=WAIT_MS)
+    # Progress (and the sampled CPU and memory next to it) moved; name, pid, task and
+    # state did not, so those cells are not repainted.
+    assert all(first >= Column.PROGRESS for first, _last in spans), spans
+    assert any(last == Column.PROGRESS for _first, last in spans), spans
+
+
 def test_progress_arrives_without_model_resets(panel, qtbot):
     panel.bridge.set_config(sleepers(seconds=1.5))
     assert panel.model.rowCount() == 2 and panel.model.showing_plan

@@ -27,8 +27,14 @@ from mpscope.core.sampler import BackgroundSampler, Sample
 DRAIN_BUDGET_S = 0.010
 FAST_TICK_MS = 10
 SLOW_TICK_MS = 50
+BUSY_MESSAGES = 32  # a tick that handled this many is a flood: the next one comes soon
 REFRESH_MS = 100
 SAMPLE_MS = 1000
+# Nobody looks (window hidden or minimized): everything is still read and recorded,
+# only less often, so the app costs no more than htop.
+UNWATCHED_TICK_MS = 500
+UNWATCHED_REFRESH_MS = 1000
+UNWATCHED_SAMPLE_MS = 2000
 
 
 class RunBridge(QObject):
@@ -76,6 +82,7 @@ class RunBridge(QObject):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self._refresh)
+        self._sample_ms = sample_ms
         self._sample_timer = QTimer(self)
         self._sample_timer.setInterval(sample_ms)
         self._sample_timer.timeout.connect(self._sample)
@@ -165,11 +172,31 @@ class RunBridge(QObject):
             self._dirty = True
 
     def set_sample_interval(self, ms: int) -> None:
-        self._sample_timer.setInterval(ms)
+        self._sample_ms = ms
+        if self._watched:
+            self._sample_timer.setInterval(ms)
 
-    def set_sampling_active(self, active: bool) -> None:
-        """Window shown or hidden: when nobody looks, sample only while a run is recorded."""
-        self._watched = active
+    @property
+    def watched(self) -> bool:
+        """False while the window is hidden or minimized (see set_watched)."""
+        return self._watched
+
+    def set_watched(self, watched: bool) -> None:
+        """Window shown, or hidden or minimized: when nobody looks, wake up less often.
+
+        Messages, deaths and history are still handled, twice a second; views
+        refresh once a second; CPU is sampled every 2 s, and only while a run is
+        recorded. Shown again, the views catch up at once.
+        """
+        if watched == self._watched:
+            return
+        self._watched = watched
+        self._refresh_timer.setInterval(REFRESH_MS if watched else UNWATCHED_REFRESH_MS)
+        self._sample_timer.setInterval(
+            self._sample_ms if watched else max(self._sample_ms, UNWATCHED_SAMPLE_MS))
+        if watched:
+            self._dirty = True  # the views catch up now, not at the next tick
+            self._refresh()
 
     # -- the pump ----------------------------------------------------------------
     def _drain(self) -> None:
@@ -185,8 +212,10 @@ class RunBridge(QObject):
         # them); a quiet run backs off, so an idle window costs almost nothing.
         if backlog:
             self._drain_timer.setInterval(0)
-        else:
-            self._drain_timer.setInterval(FAST_TICK_MS if handled else SLOW_TICK_MS)
+        elif handled >= BUSY_MESSAGES:
+            self._drain_timer.setInterval(FAST_TICK_MS)
+        else:  # a trickle (a report now and then) does not need a tick every 10 ms
+            self._drain_timer.setInterval(SLOW_TICK_MS if self._watched else UNWATCHED_TICK_MS)
         if handled or self._pending_events:
             self._dirty = True
         if self.recorder is not None:

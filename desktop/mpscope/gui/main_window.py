@@ -7,7 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QHideEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -337,6 +344,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._update_watched()
         if not self._sized:
             self._sized = True
             if not self.restored_layout:
@@ -364,8 +372,15 @@ class MainWindow(QMainWindow):
             side = max(16, self.fontMetrics().height() + 4)
             self.toolbar.setIconSize(QSize(side, side))
         elif event.type() == QEvent.Type.WindowStateChange:
-            # Nobody looks at a minimized window: stop sampling CPU for it.
-            self.bridge.set_sampling_active(not self.isMinimized())
+            self._update_watched()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_watched()
+
+    def _update_watched(self) -> None:
+        # Nobody looks at a hidden or minimized window: the bridge wakes up less often.
+        self.bridge.set_watched(self.isVisible() and not self.isMinimized())
 
     # -- closing -----------------------------------------------------------------------
     def ask_close(self, daemons: int, others: int) -> str:

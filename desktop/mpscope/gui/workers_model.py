@@ -57,7 +57,8 @@ class WorkersModel(QAbstractTableModel):
         self._bridge = bridge
         self._rows: list[WorkerRecord] = []
         self._run: Any = None  # the Run shown; None while the plan is shown
-        self._seen: list[tuple[Any, ...] | None] = []  # each row's signature at the last refresh
+        # Each row's signature and drawn cells at the last refresh (None: not yet drawn).
+        self._seen: list[tuple[tuple[Any, ...], tuple[Any, ...]] | None] = []
         self.daemon_overrides: dict[str, bool] = {}  # planned worker name -> daemon
         self.cells = WorkerCells(self)
         role = Qt.ItemDataRole
@@ -146,21 +147,50 @@ class WorkersModel(QAbstractTableModel):
             self._rows = records
             self._seen += [None] * (len(records) - old)
             self.endInsertRows()
-        # Tell the view only about rows that changed, as contiguous ranges: finished
-        # or idle rows cost nothing, and the view repaints just what moved.
-        last = COLUMN_COUNT - 1
-        start = None
+        # Tell the view only about the cells that changed, one range per run of rows
+        # whose changed columns are alike: a sleeping worker's report repaints its
+        # progress and message cells, not its row (rows were most of an idle window's CPU).
+        first_row, runs = 0, None
         for row, record in enumerate(self._rows):
-            now = _signature(record)
-            changed = now != self._seen[row]
-            self._seen[row] = now
-            if changed and start is None:
-                start = row
-            elif not changed and start is not None:
-                self.dataChanged.emit(self.index(start, 0), self.index(row - 1, last))
-                start = None
-        if start is not None:
-            self.dataChanged.emit(self.index(start, 0), self.index(len(self._rows) - 1, last))
+            changed = self._changed_columns(row, record)
+            if changed != runs:
+                self._emit_changed(first_row, row - 1, runs)
+                first_row, runs = row, changed
+        self._emit_changed(first_row, len(self._rows) - 1, runs)
+
+    def _changed_columns(self, row: int, record: WorkerRecord) -> tuple[tuple[int, int], ...]:
+        """Runs of adjacent columns, (first, last), whose cells changed since the last refresh."""
+        signature = _signature(record)
+        seen = self._seen[row]
+        if seen is not None and signature == seen[0]:
+            return ()  # the cheap test: nothing this row shows has moved
+        cells = self._cells(record)
+        self._seen[row] = (signature, cells)
+        if seen is None:
+            return ((0, COLUMN_COUNT - 1),)
+        runs: list[tuple[int, int]] = []
+        for column, (old, new) in enumerate(zip(seen[1], cells, strict=True)):
+            if old == new:
+                continue
+            if runs and runs[-1][1] == column - 1:
+                runs[-1] = (runs[-1][0], column)
+            else:
+                runs.append((column, column))
+        return tuple(runs)
+
+    def _cells(self, record: WorkerRecord) -> tuple[Any, ...]:
+        """What each cell draws: its text, plus the bar, chip and lock that are not text."""
+        drawn: list[Any] = [self.cells.display(record, column) for column in range(COLUMN_COUNT)]
+        drawn[Column.PROGRESS] = (drawn[Column.PROGRESS], round(record.fraction or 0.0, 3))
+        drawn[Column.STATE] = (drawn[Column.STATE], record.state)
+        drawn[Column.DAEMON] = (record.daemon, self.daemon_locked(record))
+        return tuple(drawn)
+
+    def _emit_changed(self, first_row: int, last_row: int,
+                      runs: tuple[tuple[int, int], ...] | None) -> None:
+        for first_column, last_column in runs or ():
+            self.dataChanged.emit(self.index(first_row, first_column),
+                                  self.index(last_row, last_column))
 
     # -- the model interface -------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
