@@ -397,3 +397,15 @@ def test_a_serial_check_that_could_not_finish_in_time_is_not_started():
     checked = serial_reference("square", list(range(100)) * 10, "map", item_seconds=0.01,
                                budget=2.0)
     assert checked.outcomes is not None and checked.outcomes[-1] == (True, 99 * 99)
+
+
+def test_a_pool_process_imports_only_its_own_side():
+    # Every pool process imports the tracker at start-up: the parent's engine, driver and
+    # psutil would add tens of milliseconds to each start (and to row 1 of the benchmarks).
+    code = ("import sys, mpscope.core.pool.tracker; "
+            "print(sorted(m for m in sys.modules if m.startswith('mpscope') or m == 'psutil'))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True).stdout
+    assert "mpscope.core.engine" not in out and "mpscope.core.pool.run" not in out
+    assert "psutil" not in out and "mpscope.core.pool.tracker" in out

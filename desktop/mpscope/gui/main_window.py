@@ -407,5 +407,5 @@ def _import_run_modules() -> None:
     then, they would add tens of milliseconds to that click, on the GUI thread.
     """
     import mpscope.core.paths
-    import mpscope.core.pool
+    import mpscope.core.pool.run
     import mpscope.core.summary  # noqa: F401 - the recorder's summary at the run's end

@@ -48,7 +48,25 @@ cancelled. An executor stalled by CPython gh-115634 (`max_tasks_per_child`:
 no process replaces the last retired one) is reported, and topped up.
 """
 
-from mpscope.core.pool.plan import Span, TaskRecord
-from mpscope.core.pool.run import PoolRun
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mpscope.core.pool.plan import Span, TaskRecord
+    from mpscope.core.pool.run import PoolRun
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: each pool process imports mpscope.core.pool.tracker,
+    # and must not pay at start-up for the parent's side (engine, driver, psutil).
+    if name == "PoolRun":
+        from mpscope.core.pool.run import PoolRun
+
+        return PoolRun
+    if name in ("Span", "TaskRecord"):
+        from mpscope.core.pool import plan
+
+        return getattr(plan, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["PoolRun", "Span", "TaskRecord"]
