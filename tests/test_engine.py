@@ -290,3 +290,14 @@ def test_messages_left_by_a_cut_off_pass_arrive_without_waiting_for_more(engine)
 def test_python_executable_is_used_for_spawn():
     # A sanity check for the environment the other tests rely on.
     assert sys.executable
+
+
+def test_starting_is_true_until_every_queued_worker_has_a_process(engine):
+    e = engine()
+    records = [e.add_worker("task_helpers:plain_sleep", {"seconds": 30}, name=f"s{i}")
+               for i in range(3)]
+    assert not e.starting
+    e.start_all()
+    assert e.starting  # the window polls fast meanwhile: each start frees a slot for the next
+    run_until(e, lambda: all(r.pid for r in records))
+    assert not e.starting and e.busy

@@ -213,6 +213,12 @@ class Engine:
         return bool(self._start_queue or self._launching or self._live)
 
     @property
+    def starting(self) -> bool:
+        """True while starts are queued or under way: the owner should poll often, since
+        each worker's first message frees a start slot for the next one."""
+        return bool(self._start_queue or self._launching)
+
+    @property
     def backlog(self) -> bool:
         """True when a channel was cut off with messages left: poll again without waiting."""
         return bool(self._backlog)

@@ -66,6 +66,11 @@ class Run:
         """True when messages are already waiting to be read: poll again at once."""
         return self.engine.backlog
 
+    @property
+    def starting(self) -> bool:
+        """True while worker starts are queued or under way (see Engine.starting)."""
+        return self.engine.starting
+
     def wait_handles(self) -> list[Any]:
         handles = self.engine.wait_handles()
         if self.pool is not None:

@@ -212,7 +212,7 @@ class RunBridge(QObject):
         # them); a quiet run backs off, so an idle window costs almost nothing.
         if backlog:
             self._drain_timer.setInterval(0)
-        elif handled >= BUSY_MESSAGES:
+        elif handled >= BUSY_MESSAGES or run.starting:  # a Started frees a start slot
             self._drain_timer.setInterval(FAST_TICK_MS)
         else:  # a trickle (a report now and then) does not need a tick every 10 ms
             self._drain_timer.setInterval(SLOW_TICK_MS if self._watched else UNWATCHED_TICK_MS)
