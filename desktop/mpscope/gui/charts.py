@@ -238,13 +238,18 @@ def timeline_section(window_s: float) -> tuple[ChartLegend, QWidget, pg.PlotItem
     plot.grid_lines = [pg.InfiniteLine(pos=v, angle=0, movable=False) for v in (25, 50, 75)]
     for line in plot.grid_lines:
         plot.addItem(line, ignoreBounds=True)
+    return legend, legend_above(legend, widget), plot
+
+
+def legend_above(legend: QWidget, chart: QWidget) -> QWidget:
+    """A chart with its legend line on top, flush, the chart taking the height."""
     section = QWidget()
     column = QVBoxLayout(section)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
     column.addWidget(legend)
-    column.addWidget(widget, 1)
-    return legend, section, plot
+    column.addWidget(chart, 1)
+    return section
 
 
 def set_percent_range(plot: pg.PlotItem, top: float) -> None:

@@ -20,6 +20,7 @@ from mpscope.gui.charts import (
     chart_style,
     curve_pen,
     grid_pen,
+    legend_above,
     set_percent_range,
     style_plot,
 )
@@ -45,7 +46,28 @@ def _section(owner: QWidget) -> tuple[ChartLegend, pg.PlotWidget, pg.PlotItem]:
     return legend, widget, plot
 
 
-class RunCharts(QWidget):
+class _StyledChart(QWidget):
+    """A recorded-run chart that restyles itself with the palette, the font and the chart style."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        chart_style().changed.connect(self._apply_style)
+
+    def _apply_style(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._apply_style()
+
+    def cleanup(self) -> None:
+        """Stop following the chart style (the window is closing; calling twice is fine)."""
+        with contextlib.suppress(RuntimeError, TypeError):
+            chart_style().changed.disconnect(self._apply_style)
+
+
+class RunCharts(_StyledChart):
     """CPU per core (lines, or a heat map beyond 16 cores) over progress per worker, x-linked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -57,13 +79,7 @@ class RunCharts(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         for legend, widget in ((self.cpu_legend, cpu_widget),
                                (self.progress_legend, progress_widget)):
-            section = QWidget()
-            column = QVBoxLayout(section)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(0)
-            column.addWidget(legend)
-            column.addWidget(widget, 1)
-            splitter.addWidget(section)
+            splitter.addWidget(legend_above(legend, widget))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -72,7 +88,6 @@ class RunCharts(QWidget):
         self.progress_curves: dict[int, pg.PlotCurveItem] = {}
         self.image: pg.ImageItem | None = None
         self._avg: list[pg.PlotCurveItem] = []
-        chart_style().changed.connect(self._apply_style)
         self._apply_style()
 
     def plots(self) -> dict[str, pg.PlotItem]:
@@ -175,18 +190,8 @@ class RunCharts(QWidget):
             "Progress: no progress was recorded")
         self.progress_legend.set_entries(title, keys)
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
-            self._apply_style()
 
-    def cleanup(self) -> None:
-        """Stop following the chart style (the window is closing; calling twice is fine)."""
-        with contextlib.suppress(RuntimeError, TypeError):
-            chart_style().changed.disconnect(self._apply_style)
-
-
-class RunTaskStream(QWidget):
+class RunTaskStream(_StyledChart):
     """The recorded pool tasks as the live task stream drew them: a row per pool process."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -208,7 +213,6 @@ class RunTaskStream(QWidget):
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.details)
         self.data: RunData | None = None
-        chart_style().changed.connect(self._apply_style)
 
     def set_data(self, data: RunData) -> None:
         self.data = data
@@ -240,13 +244,3 @@ class RunTaskStream(QWidget):
             title = self.tr("Tasks (the first {0:,} of {1:,})").format(len(data.tasks),
                                                                        data.tasks_total)
         self.counts.set_entries(title, keys)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
-            self._apply_style()
-
-    def cleanup(self) -> None:
-        """Stop following the chart style (the window is closing; calling twice is fine)."""
-        with contextlib.suppress(RuntimeError, TypeError):
-            chart_style().changed.disconnect(self._apply_style)
