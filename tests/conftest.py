@@ -43,6 +43,24 @@ def _leftovers() -> list[psutil.Process]:
 
 
 @pytest.fixture
+def engine():
+    """Make engines (spawn, 5 s grace, 50 ms reports unless told); kill what they ran after."""
+    from mpscope.core.engine import Engine
+
+    engines: list[Engine] = []
+
+    def make(start_method: str = "spawn", grace: float = 5.0, **options) -> Engine:
+        made = Engine(start_method, grace_seconds=grace, report_interval=0.05, **options)
+        engines.append(made)
+        return made
+
+    yield make
+    for made in engines:
+        made.kill_all()
+        made.run_until_done(timeout=20)
+
+
+@pytest.fixture
 def show_panel(qtbot):
     """Make a panel on its own RunBridge, shown; afterwards end its run and clean both up."""
     made: list = []

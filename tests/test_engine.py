@@ -10,33 +10,10 @@ import time
 
 import pytest
 
-from mpscope.core.engine import Engine
 from mpscope.core.states import State
+from polling import run_until
 
 START_METHODS = ["spawn", "forkserver", "fork"]
-
-
-@pytest.fixture
-def engine():
-    engines: list[Engine] = []
-
-    def make(start_method: str = "spawn", grace: float = 5.0) -> Engine:
-        made = Engine(start_method, grace_seconds=grace, report_interval=0.05)
-        engines.append(made)
-        return made
-
-    yield make
-    for made in engines:
-        made.kill_all()
-        made.run_until_done(timeout=10)
-
-
-def run_until(engine: Engine, condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        engine.poll(0.02)
-        time.sleep(0.005)
 
 
 def test_workers_finish_with_results_and_complete_message_counts(engine):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import signal
 import threading
@@ -17,30 +18,13 @@ from mpscope.core.child import WorkerSpec
 from mpscope.core.engine import MAX_STARTING, Engine
 from mpscope.core.starter import START_LOCK, Starter, launch, sigint_shielded
 from mpscope.core.states import State
+from polling import run_until
 
 
 @pytest.fixture
-def threaded():
-    engines: list[Engine] = []
-
-    def make(start_method: str = "spawn") -> Engine:
-        made = Engine(start_method, grace_seconds=5.0, report_interval=0.05,
-                      threaded_starts=True)
-        engines.append(made)
-        return made
-
-    yield make
-    for made in engines:
-        made.kill_all()
-        made.run_until_done(timeout=20)
-
-
-def poll_until(engine: Engine, condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        engine.poll(0.02)
-        time.sleep(0.005)
+def threaded(engine):
+    """Engines that start their processes on a starter thread, as the window's does."""
+    return functools.partial(engine, threaded_starts=True)
 
 
 def wait_for_jobs(starter: Starter, count: int, timeout: float = 30.0) -> list:
@@ -137,7 +121,7 @@ def test_a_poll_reads_only_the_channels_with_something_to_say(threaded, monkeypa
     records = [e.add_worker("task_helpers:plain_sleep", {"seconds": 30}, name=f"w{i}")
                for i in range(16)]
     e.start_all()
-    poll_until(e, lambda: all(r.state is State.RUNNING for r in records))
+    run_until(e, lambda: all(r.state is State.RUNNING for r in records))
     reads = []
     original = channel.FrameReader.read
     monkeypatch.setattr(channel.FrameReader, "read",
@@ -209,7 +193,7 @@ def test_no_process_is_reaped_while_a_start_holds_the_start_lock(threaded):
     e = threaded("spawn")
     record = e.add_worker("sleep_io", {"seconds": 30}, name="victim")
     e.start_all()
-    poll_until(e, lambda: record.state is State.RUNNING)
+    run_until(e, lambda: record.state is State.RUNNING)
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -234,7 +218,7 @@ def test_no_process_is_reaped_while_a_start_holds_the_start_lock(threaded):
     finally:
         release.set()
         holder.join(10)
-    poll_until(e, lambda: record.state.is_final)
+    run_until(e, lambda: record.state.is_final)
     assert record.state is State.KILLED and record.exitcode == -signal.SIGKILL
 
 
@@ -252,7 +236,7 @@ def test_a_starter_thread_that_cannot_start_fails_the_worker(threaded, monkeypat
     e = threaded("spawn")
     record = e.add_worker("sleep_io", {"seconds": 0.1, "steps": 1}, name="w")
     e.start_all()
-    poll_until(e, lambda: record.state.is_final, timeout=10)
+    run_until(e, lambda: record.state.is_final, timeout=10)
     assert record.state is State.FAILED
     assert "could not start: can't start new thread" in record.detail
     assert not e.busy
@@ -297,7 +281,7 @@ def test_workers_that_never_say_started_hold_their_start_slot_for_a_while_only(
     records = [e.add_worker("sleep_io", {"seconds": 30}, name=f"w{i}")
                for i in range(MAX_STARTING + 1)]
     e.start_all()
-    poll_until(e, lambda: all(r.pid for r in records), timeout=20)
+    run_until(e, lambda: all(r.pid for r in records), timeout=20)
     assert all(r.state is State.STARTING for r in records)
 
 
