@@ -86,7 +86,7 @@ def shoot(out: Path, config: Path, at: float, dark: bool, font_scale: float = 1.
     sys.path.insert(0, str(ROOT / "desktop"))
     from PySide6.QtCore import QTimer
 
-    from mpscope.core.states import State
+    from mpscope.core.engine.states import State
     from mpscope.gui import theme
     from mpscope.gui.app import create_app
     from mpscope.gui.main_window import CLOSE_TERMINATE, MainWindow

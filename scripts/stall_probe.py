@@ -32,9 +32,9 @@ chunksize = 1
 
 def main() -> None:
     from mpscope.bench.qtloop import LatenessProbe, application, spin_until
-    from mpscope.core import engine, run
     from mpscope.core.config import loads
-    from mpscope.core.pool import run as pool_run
+    from mpscope.core.engine import engine, run
+    from mpscope.core.pool import pool_run
 
     worst: dict[str, float] = collections.defaultdict(float)
 

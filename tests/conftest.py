@@ -45,7 +45,7 @@ def _leftovers() -> list[psutil.Process]:
 @pytest.fixture
 def engine():
     """Make engines (spawn, 5 s grace, 50 ms reports unless told); kill what they ran after."""
-    from mpscope.core.engine import Engine
+    from mpscope.core.engine.engine import Engine
 
     engines: list[Engine] = []
 

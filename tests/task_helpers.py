@@ -48,7 +48,7 @@ def plain_sleep(seconds: float = 30.0) -> float:
 
 def slow_cleanup(path: str, reporter=None) -> None:
     """On a stop, take half a second to clean up, then write a marker file."""
-    from mpscope.core.reporter import StopRequested
+    from mpscope.core.worker.reporter import StopRequested
 
     try:
         while True:

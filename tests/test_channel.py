@@ -7,7 +7,7 @@ import pickle
 import select
 import time
 
-from mpscope.core.channel import HEADER, FrameReader, FrameWriter
+from mpscope.core.worker.channel import HEADER, FrameReader, FrameWriter
 
 
 def _pipe() -> tuple[FrameReader, int]:
@@ -65,7 +65,7 @@ def test_corrupt_frame_is_counted_and_skipped():
 
 def test_a_short_read_with_whole_frames_needs_no_second_system_call(monkeypatch):
     # Each system call lets busy threads take the GIL from the GUI thread.
-    from mpscope.core import channel
+    from mpscope.core.worker import channel
 
     reader, write_fd = _pipe()
     writer = FrameWriter(write_fd)

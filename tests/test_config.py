@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import pickle
 import subprocess
 import sys
@@ -303,7 +304,7 @@ def test_unknown_start_method_suggests() -> None:
 
 
 def test_start_method_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cfg.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     err = error('start_method = "fork"\n' + PI)
     assert str(err) == (
         'run.toml: line 1: start_method: "fork" is not available on this platform'
@@ -513,7 +514,7 @@ def test_pool_task_must_take_one_item(user_module: str) -> None:
 
 
 def test_executor_with_fork_and_maxtasksperchild(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cfg.multiprocessing, "get_all_start_methods", lambda: ["fork", "spawn"])
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["fork", "spawn"])
     err = error(
         'start_method = "fork"\n' + POOL + 'items = 3\nbackend = "executor"\nmaxtasksperchild = 2\n'
     )
@@ -525,7 +526,7 @@ def test_executor_with_fork_and_maxtasksperchild(monkeypatch: pytest.MonkeyPatch
 
 
 def test_executor_process_cap_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cfg.sys, "platform", "win32")
+    monkeypatch.setattr(sys, "platform", "win32")
     err = error(POOL + 'items = 3\nbackend = "executor"\nprocesses = 64\n')
     assert err.problem == 'the "executor" backend allows at most 61 processes on Windows, got 64'
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from mpscope.core.states import State
+from mpscope.core.engine.states import State
 from polling import run_until
 
 START_METHODS = ["spawn", "forkserver", "fork"]

@@ -8,11 +8,11 @@ import time
 import numpy as np
 import pytest
 
-from mpscope.core.records import WorkerRecord
-from mpscope.core.sampler import Sample
+from mpscope.core.engine.run_state import WorkerRecord
+from mpscope.core.engine.sampler import Sample
 from mpscope.gui.bridge import RunBridge
-from mpscope.gui.panels.cpu import MAX_LINE_CORES, TOP_PROCESSES, CpuPanel
-from mpscope.gui.ring import RingSet, TimeRing, sticky_top
+from mpscope.gui.cpu.panel import MAX_LINE_CORES, TOP_PROCESSES, CpuPanel
+from mpscope.gui.cpu.ring import RingSet, TimeRing, sticky_top
 
 T0 = 1_700_000_000.0
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from mpscope.core import config as cfg
-from mpscope.core.records import Event
-from mpscope.gui.events_model import NO_WORKER, EventsModel
-from mpscope.gui.panels.events import EventsPanel
+from mpscope.core.engine.run_state import Event
+from mpscope.gui.events.model import NO_WORKER, EventsModel
+from mpscope.gui.events.panel import EventsPanel
 
 WAIT_MS = 30_000
 T0 = 1_700_000_000.0

@@ -15,15 +15,15 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 
-from mpscope.core.paths import history_path
-from mpscope.core.states import State
-from mpscope.core.store import HistoryStore
+from mpscope.core.engine.states import State
+from mpscope.core.history.paths import history_path
+from mpscope.core.history.store import HistoryStore
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
-from mpscope.gui.history_jobs import describe_error
-from mpscope.gui.history_model import RunColumn, status_color
+from mpscope.gui.history.jobs import describe_error
+from mpscope.gui.history.panel import HistoryPanel
+from mpscope.gui.history.runs_model import RunColumn, status_color
 from mpscope.gui.main_window import MainWindow
-from mpscope.gui.panels.history import HistoryPanel
 
 WAIT_MS = 30_000
 
@@ -256,7 +256,7 @@ def test_the_history_dock_is_tabbed_with_events_and_toggled_from_the_view_menu(w
 
 
 def test_export_writes_into_a_folder_per_run(tmp_path):
-    from mpscope.gui.history_data import export_runs
+    from mpscope.gui.history.run_data import export_runs
 
     with HistoryStore(tmp_path / "h.sqlite3") as store, store.transaction():
         a = store.begin_run(title="a", status="finished")

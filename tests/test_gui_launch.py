@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from mpscope.core import config as cfg
 from mpscope.gui.bridge import RunBridge
-from mpscope.gui.panels.launch import LaunchPanel, inline_table, parse_toml_value
+from mpscope.gui.launch.panel import LaunchPanel, inline_table, parse_toml_value
 
 
 @pytest.fixture

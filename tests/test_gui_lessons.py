@@ -11,9 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from mpscope.core import config as cfg
 from mpscope.core import lessons
 from mpscope.core.lessons.scaling import amdahl_fit
-from mpscope.gui.code_view import CodeView
-from mpscope.gui.lesson_results import ResultsView, format_cell, share_widths
-from mpscope.gui.panels.lessons import LessonsPanel, split_text
+from mpscope.gui.lessons.panel import LessonsPanel, split_text
+from mpscope.gui.lessons.results import ResultsView, format_cell, share_widths
+from mpscope.gui.widgets.code_view import CodeView
 
 WAIT_MS = 60_000
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import QPointF
 
 from mpscope.core import config as cfg
 from mpscope.core.pool import Span, TaskRecord
-from mpscope.gui.panels.pool import PoolPanel
-from mpscope.gui.task_stream import TaskStreamPlot
+from mpscope.gui.pool.panel import PoolPanel
+from mpscope.gui.pool.task_stream import TaskStreamPlot
 
 WAIT_MS = 30_000
 
@@ -159,8 +159,8 @@ class CountingTasks(list):
 
 
 def test_an_update_reads_the_tasks_in_flight_not_every_pending_one():
-    from mpscope.gui.task_bars import BarTable
-    from mpscope.gui.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
+    from mpscope.gui.pool.task_bars import BarTable
+    from mpscope.gui.pool.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
 
     t0 = 1_700_000_000.0
     tasks = CountingTasks(TaskRecord(i, i, 1) for i in range(10_000))
@@ -180,8 +180,8 @@ def test_an_update_reads_the_tasks_in_flight_not_every_pending_one():
 
 
 def test_a_limited_update_leaves_the_rest_for_the_next_one():
-    from mpscope.gui.task_bars import BarTable
-    from mpscope.gui.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
+    from mpscope.gui.pool.task_bars import BarTable
+    from mpscope.gui.pool.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
 
     t0 = 1_700_000_000.0
     tasks = synthetic_tasks(5_000, 2, t0)
@@ -197,8 +197,8 @@ def test_a_limited_update_leaves_the_rest_for_the_next_one():
 
 
 def test_a_limited_update_keeps_the_running_bars_of_the_tasks_it_left_unread():
-    from mpscope.gui.task_bars import BarTable
-    from mpscope.gui.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
+    from mpscope.gui.pool.task_bars import BarTable
+    from mpscope.gui.pool.task_stream import DRAWN, FINAL, SPAN_OUTCOMES
 
     t0 = 1_700_000_000.0
     tasks = synthetic_tasks(2_002, 2, t0)

@@ -14,11 +14,11 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from mpscope.core.states import State
+from mpscope.core.engine.states import State
 from mpscope.gui import main_window as mw
 from mpscope.gui.app import display_problem, run_app
 from mpscope.gui.main_window import MainWindow
-from mpscope.gui.workers_model import Column
+from mpscope.gui.workers.model import Column
 
 WAIT_MS = 30_000
 DESKTOP = str(Path(__file__).resolve().parents[1] / "desktop")

@@ -6,17 +6,17 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mpscope.core import config as cfg
-from mpscope.core.records import ErrorInfo, WorkerRecord
-from mpscope.core.states import State
+from mpscope.core.engine.run_state import ErrorInfo, WorkerRecord
+from mpscope.core.engine.states import State
 from mpscope.gui.bridge import RunBridge
-from mpscope.gui.panels.workers import WorkersPanel
-from mpscope.gui.workers_model import (
+from mpscope.gui.workers.model import (
     Column,
     WorkersModel,
     format_duration,
     format_rate,
     progress_text,
 )
+from mpscope.gui.workers.panel import WorkersPanel
 
 WAIT_MS = 20_000
 CHECK = Qt.ItemDataRole.CheckStateRole
@@ -170,7 +170,7 @@ def test_pool_processes_appear_as_rows(panel, qtbot):
 
 
 def test_a_refresh_repaints_only_the_rows_that_changed(qtbot):
-    from mpscope.core.run import Run
+    from mpscope.core.engine.run import Run
 
     bridge = RunBridge()
     model = WorkersModel(bridge)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mpscope.core.store import HistoryStore
+from mpscope.core.history.store import HistoryStore
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_ENV = dict(os.environ,

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from mpscope.gui import i18n
+from mpscope.gui.i18n import language as i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,7 @@ def test_the_main_window_speaks_chinese(chinese, settings):
 
 
 def test_state_names_are_translated_in_the_window_only(chinese):
-    from mpscope.core.states import State
+    from mpscope.core.engine.states import State
 
     assert State.RUNNING.value == "running"  # the core keeps its English values
     assert QCoreApplication.translate("TaskStreamPlot", "running") == "运行中"
@@ -157,9 +157,9 @@ args = { seconds = 30.0, steps = 300 }
 def killed_run(qtbot):
     """A real run whose one worker is killed; returns its events panel (to be cleaned up)."""
     from mpscope.core import config as cfg
-    from mpscope.core.states import State
+    from mpscope.core.engine.states import State
     from mpscope.gui.bridge import RunBridge
-    from mpscope.gui.panels.events import EventsPanel
+    from mpscope.gui.events.panel import EventsPanel
 
     bridge = RunBridge(sample_ms=3_600_000)
     panel = EventsPanel(bridge)
@@ -185,7 +185,7 @@ def shown_rows(panel) -> list[str]:
 
 
 def test_a_killed_workers_events_are_in_chinese(chinese, qtbot):
-    from mpscope.gui.worker_cells import Column, WorkerCells
+    from mpscope.gui.workers.cells import Column, WorkerCells
 
     panel = killed_run(qtbot)
     try:
@@ -225,7 +225,7 @@ def test_the_same_run_stays_english_in_the_english_ui(qapp, qtbot):
 
 
 def test_a_translation_that_does_not_fit_falls_back_to_english(chinese, monkeypatch):
-    from mpscope.core.states import State
+    from mpscope.core.engine.states import State
     from mpscope.core.text import Text
 
     text = Text("{name}: {state} — {text}", name="w", state=State.KILLED,

@@ -16,11 +16,11 @@ import pytest
 from mpscope.assets import resource_path
 from mpscope.core import lessons
 from mpscope.core.config import loads
-from mpscope.core.engine import Engine
+from mpscope.core.engine.engine import Engine
+from mpscope.core.engine.run import Run
+from mpscope.core.engine.run_state import WorkerRecord
+from mpscope.core.engine.states import State
 from mpscope.core.lessons.scaling import amdahl_fit
-from mpscope.core.records import WorkerRecord
-from mpscope.core.run import Run
-from mpscope.core.states import State
 
 LESSONS = lessons.lessons()
 RUNS = [(lesson.id, name, toml) for lesson in LESSONS

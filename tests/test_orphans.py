@@ -18,7 +18,7 @@ import pytest
 PARENT = textwrap.dedent(
     """
     import json, sys, time
-    from mpscope.core.engine import Engine
+    from mpscope.core.engine.engine import Engine
 
     if __name__ == "__main__":
         engine = Engine(sys.argv[1])

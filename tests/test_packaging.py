@@ -84,7 +84,7 @@ def test_wheel_holds_every_resource_and_module(wheel: Path):
     for kind in ("icons/mpscope.svg", "translations/mpscope_zh_CN.qm",
                  "lessons/en/process_basics.md", "lessons/zh_CN/process_basics.md"):
         assert f"mpscope/resources/{kind}" in names
-    assert "mpscope/core/example.toml" in names
+    assert "mpscope/core/config/example.toml" in names
     modules = {p.relative_to(ROOT / "desktop").as_posix()
                for p in (ROOT / "desktop" / "mpscope").rglob("*.py")}
     assert not modules - names, f"modules missing from the wheel: {sorted(modules - names)}"

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 
 from mpscope.core.config import PoolConfig, RunConfig
-from mpscope.core.engine import Engine
+from mpscope.core.engine.engine import Engine
+from mpscope.core.engine.run import Run
+from mpscope.core.engine.run_state import Event
+from mpscope.core.engine.states import State
+from mpscope.core.engine.summary import build_summary
 from mpscope.core.pool import PoolRun
 from mpscope.core.pool.plan import Tally, TaskRecord, effective_chunksize, make_tasks
 from mpscope.core.pool.reference import serial_reference
-from mpscope.core.records import Event
-from mpscope.core.run import Run
-from mpscope.core.states import State
-from mpscope.core.summary import build_summary
 
 METHODS = ("map", "map_async", "imap", "imap_unordered", "apply_async", "starmap", "starmap_async")
 BACKENDS = ("multiprocessing", "executor")
@@ -93,7 +93,7 @@ def test_tasks_cover_every_item_once() -> None:
 
 
 def test_pool_modules_never_import_qt() -> None:
-    code = ("import sys, mpscope.core.pool, mpscope.core.pool.tracker; "
+    code = ("import sys, mpscope.core.pool, mpscope.core.pool.child_tracker; "
             "print(any(m.split('.')[0] in ('PySide6', 'pyqtgraph') for m in sys.modules))")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
@@ -139,7 +139,7 @@ def test_method_delivers_like_the_stdlib(method: str, backend: str) -> None:
 
 
 def test_spawned_pool_processes_never_import_qt() -> None:
-    items = ["PySide6", "pyqtgraph", "mpscope.core.pool.tracker"]
+    items = ["PySide6", "pyqtgraph", "mpscope.core.pool.child_tracker"]
     h = Harness(config("sys:modules.__contains__", items, "map", processes=1), "spawn").run()
     assert sorted(h.pool.results) == [(0, False), (1, False), (2, True)]
     assert h.pool.summary()["results_ok"] is None  # not a deterministic built-in
@@ -336,7 +336,7 @@ def test_run_summary_has_the_pool_object() -> None:
 def test_start_up_crash_loop_gives_up_instead_of_respawning_forever(monkeypatch) -> None:
     # Under fork the pool processes inherit this patch: each dies in its initializer,
     # before it can say Hello — the stdlib alone would replace them forever.
-    from mpscope.core.pool import tracker
+    from mpscope.core.pool import child_tracker as tracker
 
     monkeypatch.setattr(tracker, "start_orphan_watchdog", lambda: os._exit(5))
     h = Harness(config("square", 4, "map")).run()
@@ -402,10 +402,10 @@ def test_a_serial_check_that_could_not_finish_in_time_is_not_started():
 def test_a_pool_process_imports_only_its_own_side():
     # Every pool process imports the tracker at start-up: the parent's engine, driver and
     # psutil would add tens of milliseconds to each start (and to row 1 of the benchmarks).
-    code = ("import sys, mpscope.core.pool.tracker; "
+    code = ("import sys, mpscope.core.pool.child_tracker; "
             "print(sorted(m for m in sys.modules if m.startswith('mpscope') or m == 'psutil'))")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, check=True).stdout
-    assert "mpscope.core.engine" not in out and "mpscope.core.pool.run" not in out
-    assert "psutil" not in out and "mpscope.core.pool.tracker" in out
+    assert "mpscope.core.engine.engine" not in out and "mpscope.core.pool.pool_run" not in out
+    assert "psutil" not in out and "mpscope.core.pool.child_tracker" in out

@@ -9,10 +9,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from mpscope.core.sampler import Sample
-from mpscope.gui.charts import axis_font, chart_style
+from mpscope.core.engine.sampler import Sample
 from mpscope.gui.main_window import MainWindow
 from mpscope.gui.presenter import PRESENTER_SCALE, PresenterMode
+from mpscope.gui.widgets.charts import axis_font, chart_style
 
 
 @pytest.fixture

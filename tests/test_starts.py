@@ -12,12 +12,12 @@ import psutil
 import pytest
 
 import task_helpers
-from mpscope.core import engine as engine_module
-from mpscope.core import messages as m
-from mpscope.core.child import WorkerSpec
-from mpscope.core.engine import MAX_STARTING, Engine
-from mpscope.core.starter import START_LOCK, Starter, launch, sigint_shielded
-from mpscope.core.states import State
+from mpscope.core.engine import engine as engine_module
+from mpscope.core.engine.engine import MAX_STARTING, Engine
+from mpscope.core.engine.starter import START_LOCK, Starter, launch, sigint_shielded
+from mpscope.core.engine.states import State
+from mpscope.core.worker import messages as m
+from mpscope.core.worker.bootstrap import WorkerSpec
 from polling import run_until
 
 
@@ -115,7 +115,7 @@ def test_a_kill_asked_while_the_start_is_in_flight_lands_once_it_has_a_pid(threa
 
 
 def test_a_poll_reads_only_the_channels_with_something_to_say(threaded, monkeypatch):
-    from mpscope.core import channel
+    from mpscope.core.worker import channel
 
     e = threaded("forkserver")
     records = [e.add_worker("task_helpers:plain_sleep", {"seconds": 30}, name=f"w{i}")

@@ -15,13 +15,13 @@ import psutil
 import pytest
 
 from mpscope.core import config as cfg
-from mpscope.core.export import UnknownRun, compare, export_csv, export_json, import_json
-from mpscope.core.recorder import Recorder, apply_retention, attach, downsample
-from mpscope.core.records import Event, WorkerRecord
-from mpscope.core.run import Run
-from mpscope.core.sampler import Sample, Sampler
-from mpscope.core.states import State
-from mpscope.core.store import CHILD_TABLES, COLUMNS, HistoryError, HistoryStore
+from mpscope.core.engine.run import Run
+from mpscope.core.engine.run_state import Event, WorkerRecord
+from mpscope.core.engine.sampler import Sample, Sampler
+from mpscope.core.engine.states import State
+from mpscope.core.history.export import UnknownRun, compare, export_csv, export_json, import_json
+from mpscope.core.history.history_writer import Recorder, apply_retention, attach, downsample
+from mpscope.core.history.store import CHILD_TABLES, COLUMNS, HistoryError, HistoryStore
 
 RUN_TOML = """
 title = "recorded"
@@ -326,7 +326,7 @@ def test_bytes_per_hour_of_a_typical_run(tmp_path, capsys):
     ("linux", {"MPSCOPE_DATA_DIR": "/mine", "XDG_DATA_HOME": "/xdg"}, "/mine"),
 ])
 def test_the_data_directory_follows_the_platform(monkeypatch, platform, env, expected):
-    from mpscope.core import paths
+    from mpscope.core.history import paths
 
     for name in ("MPSCOPE_DATA_DIR", "XDG_DATA_HOME", "LOCALAPPDATA"):
         monkeypatch.delenv(name, raising=False)
@@ -338,7 +338,7 @@ def test_the_data_directory_follows_the_platform(monkeypatch, platform, env, exp
 
 
 def test_a_snapshot_writes_a_bounded_number_of_task_rows_and_goes_on_at_the_next_call(tmp_path):
-    from mpscope.core.recorder import TASK_ROWS_PER_CALL
+    from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL
 
     count = 3 * TASK_ROWS_PER_CALL + 7
     tasks = [task(i) for i in range(count)]
@@ -364,7 +364,7 @@ def test_a_snapshot_writes_a_bounded_number_of_task_rows_and_goes_on_at_the_next
 
 
 def test_the_final_snapshot_rewrites_tasks_that_a_cut_snapshot_left_running(tmp_path):
-    from mpscope.core.recorder import TASK_ROWS_PER_CALL
+    from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL
 
     tasks = [task(i) for i in range(2 * TASK_ROWS_PER_CALL)]
     run = stub_run(tasks, {})
@@ -383,7 +383,7 @@ def test_the_final_snapshot_rewrites_tasks_that_a_cut_snapshot_left_running(tmp_
 
 def test_by_default_a_snapshot_writes_every_changed_task(tmp_path):
     # The headless loop snapshots once a second: a cap would leave it behind a fast pool.
-    from mpscope.core.recorder import TASK_ROWS_PER_CALL
+    from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL
 
     tasks = [task(i) for i in range(3 * TASK_ROWS_PER_CALL)]
     run = stub_run(tasks, {})

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from mpscope.core import messages as m
 from mpscope.core import tasks
-from mpscope.core.reporter import Reporter, StopRequested
 from mpscope.core.tasks import builtin, pool
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker import messages as m
+from mpscope.core.worker.reporter import Reporter, StopRequested
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 SPAWN = multiprocessing.get_context("spawn")
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and exit codes")

@@ -8,7 +8,7 @@ import pickle
 import signal
 import sqlite3
 
-from mpscope.core.states import State, explain_exit
+from mpscope.core.engine.states import State, explain_exit
 from mpscope.core.text import Text
 from test_i18n import load_script
 
@@ -55,7 +55,7 @@ def test_the_core_texts_module_lists_every_template_and_refuses_a_built_one(tmp_
     script = load_script()
     texts, problems = script.core_texts()
     assert not problems
-    assert ("{name}: starting (pid {pid})", "core/engine.py") in texts
+    assert ("{name}: starting (pid {pid})", "core/engine/engine.py") in texts
     assert script.CORE_TEXTS.read_text(encoding="utf-8") == script.core_texts_module(texts)
     core = tmp_path / "core"
     core.mkdir()

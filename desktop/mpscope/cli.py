@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from mpscope.core.store import HistoryStore
+    from mpscope.core.history.store import HistoryStore
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("run", "check", "example", "history", "export")
@@ -68,13 +68,13 @@ def _command(argv: list[str]) -> int:
         method = config.start_method
         print(f"{options.config}: ok ({groups} worker(s){pool}, start method {method})")
         return EXIT_OK
-    from mpscope.core.headless import HeadlessRunner
+    from mpscope.core.console.headless import HeadlessRunner
 
     return HeadlessRunner(config, record=not options.no_history).execute(options.summary_json)
 
 
 def _history(options: argparse.Namespace) -> int:
-    from mpscope.core.export import format_runs
+    from mpscope.core.history.export import format_runs
 
     store, path = _open_history()
     if options.path:
@@ -91,7 +91,7 @@ def _history(options: argparse.Namespace) -> int:
 
 
 def _export(options: argparse.Namespace) -> int:
-    from mpscope.core.export import UnknownRun, export_csv, export_json
+    from mpscope.core.history.export import UnknownRun, export_csv, export_json
 
     store, path = _open_history(quiet=True)
     if store is None:
@@ -116,8 +116,8 @@ def _export(options: argparse.Namespace) -> int:
 
 def _open_history(quiet: bool = False) -> tuple[HistoryStore | None, Path]:
     """(store, path); store is None when there is no history yet or it cannot be opened."""
-    from mpscope.core.paths import history_path
-    from mpscope.core.store import HistoryError, HistoryStore
+    from mpscope.core.history.paths import history_path
+    from mpscope.core.history.store import HistoryError, HistoryStore
 
     path = history_path()
     if not path.exists():  # reading must not create a database

@@ -9,7 +9,7 @@ import time
 from mpscope.bench.qtloop import LatenessProbe, application, spin_until
 from mpscope.bench.table import Absolute, Row
 from mpscope.core.config import loads
-from mpscope.core.run import Run
+from mpscope.core.engine.run import Run
 
 WRITERS = 8
 MESSAGES = 60_000

@@ -8,7 +8,7 @@ import time
 
 from mpscope.bench.table import Row, alternate
 from mpscope.core.config import loads
-from mpscope.core.run import Run
+from mpscope.core.engine.run import Run
 from mpscope.core.tasks.builtin import count_primes
 
 ITEMS = 2000
@@ -37,7 +37,7 @@ def with_mpscope(start_method: str) -> float:
     run = Run(loads(_config(start_method)))
     started = time.perf_counter()
     run.start()
-    while True:  # the loop of `mpscope run` (core/headless.py)
+    while True:  # the loop of `mpscope run` (core/console/headless.py)
         run.poll(0.05)
         if not run.busy:
             break  # not one more wait: with nothing left to wait on it would sleep 0.1 s

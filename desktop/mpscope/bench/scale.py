@@ -9,7 +9,7 @@ import time
 from mpscope.bench.qtloop import LatenessProbe, application, spin_until
 from mpscope.bench.table import Absolute, Row
 from mpscope.core.config import loads
-from mpscope.core.sampler import Sample
+from mpscope.core.engine.sampler import Sample
 
 WORKERS = 256
 POOL_ITEMS = 10_000
@@ -55,7 +55,7 @@ def frame_ms(cores: int, frames: int = 60) -> float:
     from PySide6.QtWidgets import QApplication
 
     from mpscope.gui.bridge import RunBridge
-    from mpscope.gui.panels.cpu import CpuPanel
+    from mpscope.gui.cpu.panel import CpuPanel
 
     application()
     bridge = RunBridge(sample_ms=3_600_000)

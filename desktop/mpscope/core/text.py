@@ -4,7 +4,7 @@ The core never imports Qt, so it cannot translate. Instead it says
 `Text("{name}: starting (pid {pid})", name=..., pid=...)`: the str value is
 the English sentence (headless output, JSON, SQLite and every caller that
 wants text keep working), and the window translates `template` (context
-"core") and fills in `values` (see mpscope.gui.i18n.translated).
+"core") and fills in `values` (see mpscope.gui.i18n.language.translated).
 
 Templates must be string literals: `scripts/i18n.py update` collects them for
 the translators. Names, pids, user text and exception messages go in values,

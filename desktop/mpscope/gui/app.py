@@ -46,8 +46,8 @@ def configure_settings() -> None:
 def create_app() -> QApplication:
     """The QApplication (reused when one exists, as under pytest-qt), named and iconed."""
     from mpscope import __version__
-    from mpscope.gui.i18n import install_translator
-    from mpscope.gui.icons import app_icon
+    from mpscope.gui.i18n.language import install_translator
+    from mpscope.gui.widgets.icons import app_icon
 
     configure_settings()
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -103,7 +103,7 @@ def run_app(options: Any) -> int:
 
 def _on_run_finished(window: Any, options: Any) -> None:
     if options.summary_json and window.bridge.run is not None:
-        from mpscope.core.summary import build_summary, write_summary
+        from mpscope.core.engine.summary import build_summary, write_summary
 
         write_summary(options.summary_json, build_summary(window.bridge.run))
     if options.quit_when_done:

@@ -19,10 +19,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from mpscope.core.config import RunConfig
-from mpscope.core.recorder import TASK_ROWS_PER_CALL, Recorder, attach
-from mpscope.core.records import Event, WorkerRecord
-from mpscope.core.run import Run
-from mpscope.core.sampler import BackgroundSampler, Sample
+from mpscope.core.engine.run import Run
+from mpscope.core.engine.run_state import Event, WorkerRecord
+from mpscope.core.engine.sampler import BackgroundSampler, Sample
+from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL, Recorder, attach
 
 DRAIN_BUDGET_S = 0.010
 FAST_TICK_MS = 10

@@ -25,20 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from mpscope import __version__
-from mpscope.core.states import State
+from mpscope.core.engine.states import State
 from mpscope.gui import theme
-from mpscope.gui.actions import Key, fill, make_action
 from mpscope.gui.bridge import RunBridge
-from mpscope.gui.i18n import language_menu
-from mpscope.gui.icons import app_icon, retint
-from mpscope.gui.lazy_dock import LazyDock
-from mpscope.gui.panels.cpu import CpuPanel
-from mpscope.gui.panels.events import EventsPanel
-from mpscope.gui.panels.launch import LaunchPanel
-from mpscope.gui.panels.pool import PoolPanel
-from mpscope.gui.panels.workers import WorkersPanel
+from mpscope.gui.cpu.panel import CpuPanel
+from mpscope.gui.events.panel import EventsPanel
+from mpscope.gui.i18n.language import language_menu
+from mpscope.gui.launch.panel import LaunchPanel
+from mpscope.gui.pool.panel import PoolPanel
 from mpscope.gui.presenter import PresenterMode
 from mpscope.gui.status_bar import RunStatusBar
+from mpscope.gui.widgets.actions import Key, fill, make_action
+from mpscope.gui.widgets.icons import app_icon, retint
+from mpscope.gui.widgets.lazy_dock import LazyDock
 from mpscope.gui.window_state import (
     CLOSE_CANCEL,
     CLOSE_TERMINATE,
@@ -49,10 +48,11 @@ from mpscope.gui.window_state import (
     restore_settings,
     save_settings,
 )
+from mpscope.gui.workers.panel import WorkersPanel
 
 if TYPE_CHECKING:
-    from mpscope.gui.panels.history import HistoryPanel
-    from mpscope.gui.panels.lessons import LessonsPanel
+    from mpscope.gui.history.panel import HistoryPanel
+    from mpscope.gui.lessons.panel import LessonsPanel
 
 __all__ = ["CLOSE_CANCEL", "CLOSE_TERMINATE", "CLOSE_WAIT", "MainWindow"]
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -141,14 +141,14 @@ class MainWindow(QMainWindow):
 
     # -- panels built on first use ----------------------------------------------------
     def _build_history(self) -> QWidget:
-        from mpscope.gui.panels.history import HistoryPanel
+        from mpscope.gui.history.panel import HistoryPanel
 
         panel = HistoryPanel(self.bridge, self)
         panel.message.connect(self._show_message)
         return panel
 
     def _build_lessons(self) -> QWidget:
-        from mpscope.gui.panels.lessons import LessonsPanel
+        from mpscope.gui.lessons.panel import LessonsPanel
 
         panel = LessonsPanel(self.bridge, self)
         panel.show_panel.connect(self.raise_panel)
@@ -406,6 +406,3 @@ def _import_run_modules() -> None:
     The pool engine and the history paths are needed only when a run starts; imported
     then, they would add tens of milliseconds to that click, on the GUI thread.
     """
-    import mpscope.core.paths
-    import mpscope.core.pool.run
-    import mpscope.core.summary  # noqa: F401 - the recorder's summary at the run's end

@@ -6,8 +6,8 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-from mpscope.gui.charts import chart_style
 from mpscope.gui.theme import FontScaler
+from mpscope.gui.widgets.charts import chart_style
 
 PRESENTER_SCALE = 1.6
 SHORTCUT = "Ctrl+Shift+P"

@@ -7,10 +7,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from mpscope.core.states import State
+from mpscope.core.engine.states import State
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
-from mpscope.gui.workers_model import WorkersModel
+from mpscope.gui.workers.model import WorkersModel
 
 MESSAGE_MS = 8000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from mpscope.core.states import State
+from mpscope.core.engine.states import State
 
 THEMES = ("system", "light", "dark")
 FONT_SCALE_RANGE = (0.8, 2.5)

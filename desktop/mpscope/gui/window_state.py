@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from mpscope.core.states import State
+from mpscope.core.engine.states import State
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
 

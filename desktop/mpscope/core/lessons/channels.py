@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 from mpscope.core.lessons._common import context, end_all, table
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 
 def producer(channel: Any, messages: int, batch: int) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from mpscope.core.lessons._common import context, run_python, table
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 KINDS = {"daemon": True, "non-daemon": False}
 

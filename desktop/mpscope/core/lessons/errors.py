@@ -8,8 +8,8 @@ from typing import Any
 
 from mpscope.core.lessons._common import context, table
 from mpscope.core.lessons.pools import fails_on_3
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 
 def pool_exceptions(

@@ -11,8 +11,8 @@ from typing import Any
 import psutil
 
 from mpscope.core.lessons._common import caution, context, cpu_busy_before, median, table, warm_up
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 
 def burn(iterations: int) -> int:

@@ -8,8 +8,8 @@ import time
 from typing import Any
 
 from mpscope.core.lessons._common import context, table, warm_up
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 UNIT_SECONDS = 0.04
 

@@ -9,8 +9,8 @@ from typing import Any
 import psutil
 
 from mpscope.core.lessons._common import context, end_all, table
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 
 def process_tree(

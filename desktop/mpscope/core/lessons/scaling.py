@@ -8,8 +8,8 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from mpscope.core.lessons._common import caution, context, cpu_busy_before, end_all, median, table
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 IO_TASKS = 48  # divisible by 1, 2, 3, 4, 6, 8, 12, 16, 24: even shares for most counts
 

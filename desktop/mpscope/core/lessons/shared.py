@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from mpscope.core.lessons._common import context, end_all, table
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 
 def add_without_lock(counter: Any, slot: int, increments: int, barrier: Any) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mpscope.core.lessons._common import context, end_all, median, run_python, table
-from mpscope.core.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
 
 NO_GUARD = """\
 import multiprocessing

@@ -9,8 +9,8 @@ import time
 from typing import Any
 
 from mpscope.core.lessons._common import context, end_all, table
-from mpscope.core.reporter import NULL_REPORTER, Reporter
-from mpscope.core.watchdog import start_orphan_watchdog
+from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
+from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 
 def queue_writer(shared: Any, wid: int, messages: int) -> None:
@@ -61,7 +61,7 @@ def shared_queue_trial(ctx: Any, writers: int, messages: int, stall_timeout: flo
 
 def engine_trial(method: str, writers: int, messages: int, stall_timeout: float) -> bool:
     """The same with mpscope's Engine: each worker has its own channel; True if the others stall."""
-    from mpscope.core.engine import Engine  # the engine that runs these lessons, nested
+    from mpscope.core.engine.engine import Engine  # the engine that runs these lessons, nested
 
     engine = Engine(method, grace_seconds=stall_timeout, report_interval=0.05)
     records = [engine.add_worker("stream", {"messages": messages}, name=f"writer-{wid}")

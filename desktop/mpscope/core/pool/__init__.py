@@ -52,14 +52,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mpscope.core.pool.plan import Span, TaskRecord
-    from mpscope.core.pool.run import PoolRun
+    from mpscope.core.pool.pool_run import PoolRun
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use: each pool process imports mpscope.core.pool.tracker,
+    # Imported on first use: each pool process imports mpscope.core.pool.child_tracker,
     # and must not pay at start-up for the parent's side (engine, driver, psutil).
     if name == "PoolRun":
-        from mpscope.core.pool.run import PoolRun
+        from mpscope.core.pool.pool_run import PoolRun
 
         return PoolRun
     if name in ("Span", "TaskRecord"):

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from mpscope.core.pool.backend import Generation, Outbox, PoolBroken
 from mpscope.core.pool.book import ProcessBook, alive, returncode
+from mpscope.core.pool.child_tracker import describe
 from mpscope.core.pool.executor_backend import ExecutorGeneration
 from mpscope.core.pool.messages import Chunk, DriverDone, GenerationEnded, PoolStarted
 from mpscope.core.pool.mp_backend import PoolGeneration
 from mpscope.core.pool.reference import serial_reference
-from mpscope.core.pool.tracker import describe
 from mpscope.core.text import Text
 
 if TYPE_CHECKING:

@@ -26,9 +26,9 @@ from typing import Any, cast
 
 from mpscope.core.pool.backend import YIELD_EVERY, Generation, Outbox, PoolBroken, bounded
 from mpscope.core.pool.book import RecordingContext, alive
+from mpscope.core.pool.child_tracker import describe, init_process, run_chunk
 from mpscope.core.pool.messages import Cancelled, Chunk, Delivered, Notice, TaskError
 from mpscope.core.pool.plan import MAP_LIKE
-from mpscope.core.pool.tracker import describe, init_process, run_chunk
 from mpscope.core.text import Text
 
 STALL_SECONDS = 0.5  # no live process for this long while work remains: the executor stalled

@@ -22,9 +22,9 @@ from typing import Any
 
 from mpscope.core.pool.backend import BATCH_PAUSE, YIELD_EVERY, Generation, Outbox, bounded
 from mpscope.core.pool.book import RecordingContext
+from mpscope.core.pool.child_tracker import describe, init_process, run_chunk
 from mpscope.core.pool.messages import Chunk, Delivered, TaskError
 from mpscope.core.pool.plan import MAP_LIKE
-from mpscope.core.pool.tracker import describe, init_process, run_chunk
 
 
 class PoolGeneration(Generation):

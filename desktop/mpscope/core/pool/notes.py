@@ -17,7 +17,7 @@ from mpscope.core.pool.plan import MAP_LIKE, TaskRecord
 from mpscope.core.text import Text
 
 if TYPE_CHECKING:
-    from mpscope.core.pool.run import PoolRun
+    from mpscope.core.pool.pool_run import PoolRun
 
 BARREN_LIMIT = 3  # abandoned generations in a row that finished nothing: stop rebuilding
 

@@ -1,0 +1,1 @@
+"""What mpscope does in a terminal: the headless runner and its printing."""

@@ -1,0 +1,151 @@
+"""`mpscope run`: run a configuration in the terminal, printing state changes and progress.
+
+The run is recorded in the run history (see recorder.py) unless asked not to;
+a history that cannot be opened costs a warning, never the run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.connection
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from mpscope.core.config import RunConfig
+from mpscope.core.engine.run import Run
+from mpscope.core.engine.run_state import Event
+from mpscope.core.engine.sampler import Sampler
+from mpscope.core.engine.summary import build_summary, format_table, write_summary
+from mpscope.core.history.history_writer import Recorder, attach
+
+PROGRESS_EVERY = 1.0
+SAMPLE_EVERY = 1.0  # CPU samples for the history, as often as the window takes them
+PROGRESS_WORKERS_SHOWN = 8
+# Events that can come by the thousand are printed up to a cap, then only counted
+# (the progress line says how many were not shown; the history keeps them all).
+PRINT_CAPS = {"callback": 10, "error_callback": 50, "log": 1000}
+
+
+class HeadlessRunner:
+    """Drives a Run from the terminal until it ends; Ctrl-C stops it, twice kills it."""
+
+    def __init__(self, config: RunConfig, out: TextIO = sys.stdout,
+                 history: Path | None = None, record: bool = True) -> None:
+        self.run = Run(config)
+        self.out = out
+        self._interrupts = 0
+        self._printed: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
+        self._unprinted: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
+        self.run.engine.subscribe(self._print_event)
+        self.recorder = self._record(history) if record else None
+
+    def execute(self, summary_path: str | None = None) -> int:
+        previous = signal.signal(signal.SIGINT, self._on_sigint)
+        try:
+            self.run.start()
+            self._loop()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        self.out.write("\n" + format_table(self.run) + "\n")
+        code = self.run.exit_code()
+        if summary_path:
+            write_summary(summary_path, build_summary(self.run))
+        self.out.write(f"\n{_verdict(code)} in {self.run.duration:.1f}s (exit status {code})\n")
+        if self.recorder is not None:
+            self._finish_recording(self.recorder, code)
+        self.out.flush()
+        return code
+
+    def _loop(self) -> None:
+        run = self.run
+        sampler = Sampler() if self.recorder is not None else None
+        next_progress = next_sample = time.monotonic() + PROGRESS_EVERY
+        while True:
+            run.poll(budget=0.05)
+            if not run.busy:
+                break
+            now = time.monotonic()
+            if now >= next_progress:
+                self._print_progress()
+                next_progress = now + PROGRESS_EVERY
+            if sampler is not None and self.recorder is not None and now >= next_sample:
+                records = run.engine.records.values()
+                pids = [r.pid for r in records if r.pid and r.state.is_alive]
+                self.recorder.on_sample(sampler.sample(pids))
+                next_sample = now + SAMPLE_EVERY
+            if not run.backlog:  # messages already read from a pipe do not wake wait()
+                multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
+
+    def _record(self, path: Path | None) -> Recorder | None:
+        """Start recording; on any problem say so on stderr and run unrecorded."""
+        try:
+            recorder = attach(self.run, path)
+        except (OSError, RuntimeError) as exc:  # e.g. no home directory to put the data in
+            print(f"mpscope: warning: run history unavailable ({exc}); not recording",
+                  file=sys.stderr)
+            return None
+        if not recorder.wait_ready() and recorder.error:
+            print(f"mpscope: warning: {recorder.error}; not recording", file=sys.stderr)
+            return None
+        return recorder
+
+    def _finish_recording(self, recorder: Recorder, code: int) -> None:
+        run_id = recorder.finish(code)
+        if recorder.error:
+            print(f"mpscope: warning: {recorder.error}", file=sys.stderr)
+        if run_id is None:
+            return
+        if recorder.join(0):
+            self.out.write(f"recorded as run #{run_id} in {recorder.path}\n")
+        else:
+            print(f"mpscope: warning: run #{run_id} was not completely written to "
+                  f"{recorder.path} in time", file=sys.stderr)
+
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        self._interrupts += 1
+        self.run.interrupted = True
+        if self._interrupts == 1:
+            self._say("interrupted: stopping every worker (Ctrl-C again to kill them now)")
+            self.run.stop()
+        else:
+            self._say("killing every worker")
+            self.run.kill()
+
+    def _print_event(self, event: Event) -> None:
+        kind = event.kind
+        if kind in PRINT_CAPS:
+            if self._printed[kind] >= PRINT_CAPS[kind]:
+                self._unprinted[kind] += 1
+                return
+            self._printed[kind] += 1
+        self._say(f"log {event.text}" if kind == "log" else event.text)
+
+    def _print_progress(self) -> None:
+        parts = []
+        records = [r for r in self.run.engine.records.values() if r.kind == "worker"]
+        known = [r.fraction for r in records if r.fraction is not None]
+        if known:
+            parts.append(f"workers {100 * sum(known) / len(records):.0f}%")
+        for record in records[:PROGRESS_WORKERS_SHOWN]:
+            if record.state.is_alive:
+                share = f"{100 * record.fraction:.0f}%" if record.fraction is not None else "…"
+                parts.append(f"{record.name} {share}")
+        if len(records) > PROGRESS_WORKERS_SHOWN:
+            parts.append(f"(+{len(records) - PROGRESS_WORKERS_SHOWN} more)")
+        if self.run.pool is not None:
+            parts.append(self.run.pool.progress_text())
+        unprinted = [f"{n:,} {kind.replace('_', ' ')}s" for kind, n in self._unprinted.items() if n]
+        if unprinted:
+            parts.append("not shown: " + ", ".join(unprinted))
+        if parts:
+            self._say("progress " + " | ".join(parts))
+
+    def _say(self, text: str) -> None:
+        self.out.write(f"[{self.run.duration:7.2f}s] {text}\n")
+        self.out.flush()
+
+
+def _verdict(code: int) -> str:
+    return {0: "everything succeeded", 130: "interrupted"}.get(code, "run ended with failures")

@@ -1,0 +1,1 @@
+"""The parent's engine: starts workers, reads their channels, owns the run's state."""

@@ -1,0 +1,1 @@
+"""The CPU panel and the numpy rings behind its charts."""

@@ -1,0 +1,1 @@
+"""The events panel and its model."""

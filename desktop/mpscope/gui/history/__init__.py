@@ -1,0 +1,1 @@
+"""The History panel, a recorded run's window and the compare view."""

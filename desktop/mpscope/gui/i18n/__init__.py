@@ -1,0 +1,1 @@
+"""Translations: the language menu and the core's sentences marked for lupdate."""

@@ -1,0 +1,1 @@
+"""The launch panel and the pieces of its form."""

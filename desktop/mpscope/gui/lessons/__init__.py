@@ -1,0 +1,1 @@
+"""The Lessons panel and the results it shows."""

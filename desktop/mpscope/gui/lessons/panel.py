@@ -1,0 +1,299 @@
+"""The Lessons panel: pick a lesson, read it, see its code, run it and read what it found."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QMargins, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mpscope.core import config, lessons
+from mpscope.core.engine.states import State
+from mpscope.core.lessons import Lesson
+from mpscope.gui.bridge import RunBridge
+from mpscope.gui.i18n import language as i18n
+from mpscope.gui.lessons.results import ResultsView
+from mpscope.gui.widgets.code_view import CodeView
+
+NOTICE_SECTION = 2  # "## What to notice" is the third section of every lesson text
+# The panels a lesson's "What to watch" names, spotted in its English text.
+PANEL_MARKS = {"workers": "**Workers panel", "cpu": "**CPU panel", "pool": "**Pool task stream"}
+
+
+def split_text(markdown: str) -> tuple[str, str, str, str]:
+    """A lesson text as (title, body without title and notice, notice heading, notice section)."""
+    lines = markdown.strip().splitlines()
+    title = lines.pop(0).lstrip("#").strip() if lines and lines[0].startswith("# ") else ""
+    starts = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    if len(starts) <= NOTICE_SECTION:
+        return title, "\n".join(lines).strip(), "", ""
+    at = starts[NOTICE_SECTION]
+    end = next((i for i in starts if i > at), len(lines))
+    body = "\n".join(lines[:at] + lines[end:]).strip()
+    return title, body, lines[at][3:].strip(), "\n".join(lines[at + 1:end]).strip()
+
+
+class LessonsPanel(QWidget):
+    """The eleven classroom lessons: text, exact code, a Run button and the run's results.
+
+    Signals:
+        show_panel(str): show the "workers", "pool" or "cpu" panel (the window raises its dock).
+    """
+
+    show_panel = Signal(str)
+
+    def __init__(self, bridge: RunBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        chosen = i18n.chosen_language()  # the interface's language, as i18n installed it
+        self._language = i18n.system_language() if chosen == i18n.SYSTEM else chosen
+        self._lessons = lessons.lessons()
+        self.lesson: Lesson = self._lessons[0]
+        self._starting: tuple[str, str] | None = None  # (lesson id, variant) while start() runs
+        self._own: tuple[Any, str, str] | None = None  # (run, lesson id, variant) of our run
+        self._started = 0.0
+        self._results: dict[str, tuple[str, list[tuple[str, dict]], str]] = {}  # by lesson id
+        self._sized = False
+        self._ticker = QTimer(self, interval=500)
+        self._ticker.timeout.connect(self._update_controls)  # the "Running… 3 s" line
+        self._build_ui()
+        bridge.run_started.connect(self._on_run_started)
+        bridge.run_finished.connect(self._on_run_finished)
+        self._fill_list()
+        self.lesson_list.setCurrentRow(0)
+
+    def _build_ui(self) -> None:
+        self.title_label = QLabel(wordWrap=True)
+        self.variant_label = QLabel(self.tr("Variant:"))
+        self.variant_combo = QComboBox(toolTip=self.tr("Each variant runs the lesson another way"))
+        self.variant_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.run_button = QPushButton(self.tr("▶  Run lesson"),
+                                      toolTip=self.tr("Start this lesson's run (Ctrl+Return)"))
+        self.run_button.clicked.connect(self.run_lesson)
+        self.shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, self.run_lesson,
+                                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.status_label = QLabel(wordWrap=True)
+        self.lesson_list = QListWidget(wordWrap=True, spacing=2, toolTip=self.tr("Choose a lesson"))
+        self.lesson_list.currentRowChanged.connect(self._on_row_changed)
+        self.explanation = QTextBrowser(openExternalLinks=True)
+        self.explanation.document().setDocumentMargin(10)
+        self.code_view = CodeView()
+        self.notice_heading = QLabel()
+        self.notice_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.MarkdownText)
+        self.watch_label = QLabel(wordWrap=True)
+        self.watch_label.linkActivated.connect(self.show_panel)
+        self.results_heading = QLabel(contentsMargins=QMargins(0, 8, 0, 0))
+        self.results = ResultsView()
+        self.results.show_panel.connect(self.show_panel)
+        lower = QWidget()
+        column = QVBoxLayout(lower)
+        column.setContentsMargins(10, 6, 10, 10)
+        for widget in (self.notice_heading, self.notice_label, self.watch_label,
+                       self.results_heading):
+            column.addWidget(widget)
+        column.addWidget(self.results, 1)
+        self.lower_scroll = QScrollArea(widgetResizable=True, widget=lower)
+        self.left = _splitter(Qt.Orientation.Vertical, self.lesson_list, self.explanation, 0)
+        self.right = _splitter(Qt.Orientation.Vertical, self.code_view, self.lower_scroll, 1)
+        self.splitter = _splitter(Qt.Orientation.Horizontal, self.left, self.right, 2)
+        header = QHBoxLayout()
+        header.addWidget(self.title_label, 1)
+        for widget in (self.variant_label, self.variant_combo, self.run_button):
+            header.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.addLayout(header)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.splitter, 1)
+
+    def _fit_list(self) -> None:
+        """Give the lesson list the height of all its titles (at most half the column)."""
+        view = self.lesson_list
+        view.doItemsLayout()
+        rows = sum(view.visualItemRect(view.item(i)).height() for i in range(view.count()))
+        total = sum(self.left.sizes())
+        top = min(total // 2, rows + 2 * view.spacing() * view.count() + 2 * view.frameWidth())
+        self.left.setSizes([top, total - top])
+
+    # -- language and lessons ----------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        """Show titles and texts in `language` ("en", "zh_CN"; English when it has none)."""
+        self._language = language
+        self._fill_list()
+        self._show_lesson()
+        if self._sized:
+            self._fit_list()
+
+    def _fill_list(self) -> None:
+        row = max(0, self.lesson_list.currentRow())
+        with QSignalBlocker(self.lesson_list):
+            self.lesson_list.clear()
+            self.lesson_list.addItems([split_text(lessons.text(lesson.id, self._language))[0]
+                                       or lesson.title for lesson in self._lessons])
+            self.lesson_list.setCurrentRow(row)
+
+    def select(self, lesson_id: str) -> None:
+        """Show the lesson with this id."""
+        self.lesson_list.setCurrentRow([lesson.id for lesson in self._lessons].index(lesson_id))
+
+    def _on_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._lessons):
+            self.lesson = self._lessons[row]
+            self._show_lesson()
+
+    def _show_lesson(self) -> None:
+        lesson = self.lesson
+        title, body, notice_title, notice = split_text(lessons.text(lesson.id, self._language))
+        self.title_label.setText(_heading(title or lesson.title, "x-large"))
+        self.explanation.setMarkdown(body)
+        self.code_view.set_code(lesson.code)
+        self.notice_heading.setText(_heading(notice_title or self.tr("What to notice")))
+        self.notice_label.setText(notice or "\n".join(f"- {p}" for p in lesson.notice.splitlines()))
+        self.watch_label.setText(self._watch_links(lesson))
+        self.watch_label.setHidden(not self.watch_label.text())
+        self.variant_combo.clear()
+        self.variant_combo.addItems(list(lesson.variants))
+        for widget in (self.variant_label, self.variant_combo):
+            widget.setVisible(bool(lesson.variants))
+        self._show_results()
+
+    def _show_results(self) -> None:
+        """The results of the shown lesson's last run (the code and text keep their scrolling)."""
+        lesson = self.lesson
+        variant, results, summary = self._results.get(lesson.id, ("", [], ""))
+        self.results_heading.setText(_heading(self.tr("Results of “{variant}”").format(
+            variant=variant) if variant else self.tr("Results")))
+        if summary:
+            self.results.set_results(lesson.result_kind, results, summary)
+        elif self._own is not None and self._own[1] == lesson.id:
+            self.results.clear(self.tr("The results appear here when the run ends."))
+        else:
+            self.results.clear(self.tr("Run the lesson to see its results here."))
+        self._update_controls()
+
+    def _watch_links(self, lesson: Lesson) -> str:
+        """Links to the panels the lesson's "What to watch" names (clicked: `show_panel`)."""
+        english = lessons.text(lesson.id, "en")
+        names = {"workers": self.tr("Workers panel"), "cpu": self.tr("CPU panel"),
+                 "pool": self.tr("Pool panel")}
+        links = [f'<a href="{panel}">{names[panel]}</a>' for panel, mark in PANEL_MARKS.items()
+                 if mark in english or lesson.result_kind == panel]
+        return self.tr("Watch it in: {panels}").format(panels=" · ".join(links)) if links else ""
+
+    # -- running -----------------------------------------------------------------------
+    def run_lesson(self) -> None:
+        """Launch the shown lesson's chosen variant (configs are checked by test_lessons.py)."""
+        if self._bridge.running:  # one run at a time: the user stops the other first
+            return
+        lesson = self.lesson
+        variant = self.variant_combo.currentText() if lesson.variants else ""
+        run_config = config.loads(lesson.variants.get(variant, lesson.config_toml), lesson.id)
+        self._starting = (lesson.id, variant)
+        try:
+            self._bridge.set_config(run_config)
+            self._bridge.start()  # emits run_started, which claims the run as ours
+        finally:
+            self._starting = None
+        self._update_controls()
+
+    def _on_run_started(self) -> None:
+        if self._starting is not None:
+            self._own = (self._bridge.run, *self._starting)
+            self._started = time.monotonic()
+            self._results.pop(self._own[1], None)
+            self._ticker.start()
+            if self._own[1] == self.lesson.id:
+                self._show_results()
+        self._update_controls()
+
+    def _on_run_finished(self, _code: int) -> None:
+        own = self._own
+        if own is not None and own[0] is self._bridge.run:
+            self._own = None
+            self._ticker.stop()
+            records = self._bridge.records
+            results = [(r.name, r.result) for r in records
+                       if isinstance(r.result, dict) and r.result.get("columns")]
+            self._results[own[1]] = (own[2], results, self._summary(records))
+            if own[1] == self.lesson.id:
+                self._show_results()
+                QTimer.singleShot(0, lambda: self.lower_scroll.ensureWidgetVisible(
+                    self.results_heading, 0, 0))  # once laid out
+        self._update_controls()
+
+    def _summary(self, records: list[Any]) -> str:
+        seconds = time.monotonic() - self._started
+        workers = [r for r in records if r.kind == "worker"]
+        if not workers:
+            return self.tr("The run ended after {seconds:.1f} s.").format(seconds=seconds)
+        ok = sum(r.state is State.FINISHED for r in workers)
+        return self.tr("The run ended after {seconds:.1f} s: {ok} of {total} workers finished, "
+                       "{other} failed, were stopped or crashed.").format(
+            seconds=seconds, ok=ok, total=len(workers), other=len(workers) - ok)
+
+    def _update_controls(self) -> None:
+        """Run is enabled while no run goes; the status line says what is going on."""
+        running = self._bridge.running
+        self.run_button.setEnabled(not running)
+        if self._own is not None and running:
+            workers = [r for r in self._bridge.records if r.kind == "worker"]
+            seconds = int(time.monotonic() - self._started)
+            text = self.tr("Running… {seconds} s · {ended} of {total} workers ended").format(
+                seconds=seconds, ended=sum(r.state.is_final for r in workers),
+                total=len(workers)) if workers else self.tr("Running… {seconds} s").format(
+                seconds=seconds)
+        elif running:
+            text = self.tr("Another run is going: stop it first (Run → Stop all), then run "
+                           "this lesson.")
+        else:
+            text = self.tr("Press Run (Ctrl+Return) to start this lesson, then watch the "
+                           "panels it points to.")
+        self.status_label.setText(text)
+
+    # -- Qt ----------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # first show: text 38 % of the width; code and results half each
+            self._sized = True
+            width, height = self.splitter.width(), self.right.height()
+            self.splitter.setSizes([round(width * 0.38), round(width * 0.62)])
+            self.right.setSizes([round(height * 0.48), round(height * 0.52)])
+            self._fit_list()
+
+    def cleanup(self) -> None:
+        """Stop listening to the bridge (the panel is being closed)."""
+        self._ticker.stop()
+        for signal, slot in ((self._bridge.run_started, self._on_run_started),
+                             (self._bridge.run_finished, self._on_run_finished)):
+            with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+                signal.disconnect(slot)
+
+
+def _heading(text: str, size: str = "large") -> str:
+    """Bold rich text a step or two larger than the label's font (so it follows presenter mode)."""
+    return f'<span style="font-size:{size}; font-weight:600">{escape(text)}</span>'
+
+
+def _splitter(orientation: Qt.Orientation, first: QWidget, second: QWidget,
+              first_stretch: int) -> QSplitter:
+    """A splitter of two panes that cannot be collapsed; the second stretches more."""
+    splitter = QSplitter(orientation, childrenCollapsible=False)
+    for widget, stretch in ((first, first_stretch), (second, 3)):
+        splitter.addWidget(widget)
+        splitter.setStretchFactor(splitter.count() - 1, stretch)
+    return splitter

@@ -1,0 +1,1 @@
+"""The pool panel: progress, the task stream and its bars."""

@@ -1,0 +1,1 @@
+"""Widgets and helpers every panel shares: charts, delegates, icons, actions, formatting."""

@@ -1,0 +1,1 @@
+"""The workers panel: its table model, cells and the panel itself."""

@@ -1,0 +1,267 @@
+"""The workers panel: the live table of processes, their controls, and a details view."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+from PySide6.QtCore import QModelIndex, QPoint, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QMenu,
+    QPlainTextEdit,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mpscope.core.engine.run_state import WorkerRecord
+from mpscope.core.engine.states import State, explain_exit
+from mpscope.gui.bridge import RunBridge
+from mpscope.gui.i18n.language import translated
+from mpscope.gui.widgets.delegates import ProgressDelegate, StateDelegate
+from mpscope.gui.widgets.formatting import format_duration, progress_text
+from mpscope.gui.widgets.icons import themed
+from mpscope.gui.workers.cells import SORT_ROLE, Column
+from mpscope.gui.workers.model import WorkersModel
+
+RESORT_S = 1.0
+
+# Sample cell texts that size the columns (the font may be scaled for a projector).
+_WIDTH_SAMPLES = {
+    Column.NAME: "monte_carlo_pi-10", Column.PID: "4194304", Column.TASK: "monte_carlo_pi",
+    Column.STATE: "  terminated ↻2  ", Column.PROGRESS: "100% · 12.3M/s · ETA 12:34   ",
+    Column.CPU: "100%", Column.RSS: "1,024 MiB", Column.DAEMON: "Daemon  ",
+    Column.EXIT: "SIGKILL",
+}
+
+
+class WorkersPanel(QWidget):
+    """A QTableView over WorkersModel with Stop/Terminate/Kill/Restart/daemon actions."""
+
+    def __init__(self, bridge: RunBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.model = WorkersModel(bridge, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        # Re-sorting 256 rows on every refresh would cost more than drawing them: sorted
+        # views re-sort once a second instead (clicking a header still sorts at once).
+        self.proxy.setDynamicSortFilter(False)
+        self._sorted_at = 0.0
+        self.view = QTableView(self)
+        self.view.setObjectName("workersTable")
+        self._setup_view()
+        self.actions_by_name: dict[str, QAction] = {}
+        self.toolbar = QToolBar(self.tr("Worker actions"), self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._add_action("stop", "stop", self.tr("Stop"), "S", State.STOPPING,
+                         self.tr("Ask the selected processes to stop (the task sees "
+                                 "StopRequested); terminate after the grace period"))
+        self._add_action("terminate", "terminate", self.tr("Terminate"), "T", State.TERMINATED,
+                         self.tr("Send SIGTERM to the selected processes "
+                                 "(Process.terminate()); kill after the grace period"))
+        self._add_action("kill", "kill", self.tr("Kill"), "K", State.KILLED,
+                         self.tr("Send SIGKILL to the selected processes (Process.kill()): "
+                                 "they cannot refuse"))
+        self._add_action("restart", "restart", self.tr("Restart"), "R", State.RUNNING,
+                         self.tr("Run the selected ended workers again, same configuration"))
+        self.toolbar.addSeparator()
+        self._add_action("daemon", "daemon", self.tr("Daemon"), "D", None,
+                         self.tr("Toggle `daemon` on the selected workers (before start only)"))
+        self._add_action("details", "details", self.tr("Details…"), "Return", None,
+                         self.tr("Show everything known about the selected process"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.view)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
+        self.view.doubleClicked.connect(self._on_double_clicked)
+        bridge.refreshed.connect(self._update_actions)
+        bridge.refreshed.connect(self._resort)
+        self.model.modelReset.connect(self._update_actions)
+        self.resize_columns()
+        self._update_actions()
+
+    def _setup_view(self) -> None:
+        view = self.view
+        view.setModel(self.proxy)
+        view.setItemDelegateForColumn(Column.STATE, StateDelegate(view))
+        view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
+        view.verticalHeader().hide()
+        # Fixed row heights and no ResizeToContents: both would re-measure 256 rows per refresh.
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.setToolTip("")
+
+    def _add_action(self, name: str, icon_name: str, text: str, key: str, accent: State | None,
+                    tip: str) -> None:
+        action = QAction(text, self)
+        themed(action, icon_name, accent)
+        action.setShortcut(QKeySequence(key))
+        # Single-letter keys only act while the table has focus, never while typing in a form.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{tip} ({QKeySequence(key).toString(QKeySequence.NativeText)})")
+        action.triggered.connect(lambda _checked=False, n=name: self.trigger(n))
+        self.addAction(action)
+        self.toolbar.addAction(action)
+        self.actions_by_name[name] = action
+
+    def resize_columns(self) -> None:
+        """Size columns for their widest usual text in the current (possibly scaled) font."""
+        metrics = self.view.fontMetrics()
+        for column, sample in _WIDTH_SAMPLES.items():
+            self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 18)
+        self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
+        # Icons grow with the text, so a projected lock or toolbar icon stays legible.
+        side = metrics.height() + 6
+        self.toolbar.setIconSize(QSize(side, side))
+        self.view.setIconSize(QSize(side - 8, side - 8))
+
+    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self.resize_columns()
+
+    # -- selection and actions ---------------------------------------------------
+    def selected_records(self) -> list[WorkerRecord]:
+        rows = self.view.selectionModel().selectedRows()
+        return [self.model.record(self.proxy.mapToSource(i).row()) for i in rows]
+
+    def select_row(self, source_row: int) -> None:
+        """Select one row by its position in the model (tests, keyboard users)."""
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        self.view.selectRow(index.row())
+        self.view.setFocus()
+
+    def trigger(self, name: str) -> None:
+        """Apply stop, terminate, kill, restart, daemon or details to the selected rows."""
+        records = self.selected_records()
+        if name == "details":
+            if records:
+                self.show_details(records[0])
+            return
+        if name == "daemon":
+            for record in records:
+                self.model.set_daemon(self.model.row_of(record), not record.daemon)
+            return
+        if self.model.showing_plan:
+            return
+        for record in records:
+            if name == "restart" and not (record.state.is_final and record.kind == "worker"):
+                continue
+            if name != "restart" and record.state.is_final:
+                continue
+            self.bridge.control(name, record.wid)
+        self._update_actions()
+
+    def _resort(self) -> None:
+        header = self.view.horizontalHeader()
+        now = time.monotonic()
+        if header.sortIndicatorSection() >= 0 and now - self._sorted_at >= RESORT_S:
+            self._sorted_at = now
+            self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        records = self.selected_records()
+        live = not self.model.showing_plan
+        can_signal = live and any(not r.state.is_final for r in records)
+        self.actions_by_name["stop"].setEnabled(can_signal)
+        self.actions_by_name["terminate"].setEnabled(can_signal)
+        self.actions_by_name["kill"].setEnabled(can_signal)
+        self.actions_by_name["restart"].setEnabled(
+            live and any(r.state.is_final and r.kind == "worker" for r in records))
+        self.actions_by_name["daemon"].setEnabled(
+            any(r.kind == "worker" and not self.model.daemon_locked(r) for r in records))
+        self.actions_by_name["details"].setEnabled(bool(records))
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for name in ("stop", "terminate", "kill", "restart", None, "daemon", "details"):
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self.actions_by_name[name])
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.column() != Column.DAEMON:
+            self.show_details(self.model.record(self.proxy.mapToSource(index).row()))
+
+    def show_details(self, record: WorkerRecord) -> QDialog:
+        """A non-modal window with the full record, including an error's traceback."""
+        dialog = QDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowTitle(self.tr("Worker {name}").format(name=record.name))
+        text = QPlainTextEdit(self.details_text(record), dialog)
+        text.setReadOnly(True)
+        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.close)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        dialog.resize(640, 480)
+        dialog.show()
+        return dialog
+
+    def details_text(self, r: WorkerRecord) -> str:
+        """Every field of a record as aligned `label: value` lines, the traceback last."""
+        sent = "?" if r.sent is None else r.sent
+        messages = self.tr("{received} received, {sent} sent, {gaps} lost, {data} data").format(
+            received=r.received, sent=sent, gaps=r.seq_gaps, data=r.data_messages)
+        total = "?" if r.total is None else f"{r.total:g}"
+        rows = [
+            (self.tr("name"), r.name), (self.tr("kind"), r.kind),
+            (self.tr("group / index"), f"{r.group} / {r.index}"), (self.tr("task"), r.task),
+            (self.tr("args"), repr(r.args)), (self.tr("pid"), r.pid or "—"),
+            (self.tr("state"), self.model.state_name(r.state)),
+            (self.tr("detail"), translated(r.detail) or "—"), (self.tr("daemon"), r.daemon),
+            (self.tr("exit"),
+             translated(explain_exit(r.exitcode)) if r.exitcode is not None else "—"),
+            (self.tr("progress"), progress_text(r) or "—"),
+            (self.tr("done / total"), f"{r.done:g} / {total}"),
+            (self.tr("elapsed"), format_duration(r.elapsed) if r.elapsed is not None else "—"),
+            (self.tr("messages"), messages),
+            (self.tr("restarts"), r.restarts), (self.tr("CPU"), f"{r.cpu_percent:.0f}%"),
+            (self.tr("memory"), f"{r.rss / 2**20:,.1f} MiB"),
+            (self.tr("last message"), r.last_message or "—"),
+            (self.tr("result"), repr(r.result)[:2000]),
+            (self.tr("error"), str(r.error) if r.error else "—"),
+        ]
+        # Chinese characters take two columns of a monospace font: pad by columns, not length.
+        width = max(_columns(label) for label, _ in rows)
+        lines = [f"{' ' * (width - _columns(label))}{label}: {value}" for label, value in rows]
+        if r.error and r.error.traceback:
+            lines += ["", r.error.traceback.rstrip()]
+        return "\n".join(lines)
+
+    def cleanup(self) -> None:
+        """Stop listening to the bridge (the window is closing)."""
+        self.bridge.refreshed.disconnect(self._update_actions)
+        self.bridge.refreshed.disconnect(self._resort)
+        self.model.cleanup()
+
+
+def _columns(text: str) -> int:
+    """Columns `text` takes in a monospace font (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
