@@ -15,7 +15,7 @@ its source, and on a .qm that does not match the .ts.
 The Qt-free core cannot call tr(): it says Text("template", **values)
 (mpscope.core.text) and the window translates the template in the "core"
 context. `update` collects every such template by AST into
-desktop/mpscope/gui/core_texts.py (QT_TRANSLATE_NOOP lines lupdate reads);
+desktop/mpscope/gui/i18n/core_texts.py (QT_TRANSLATE_NOOP lines lupdate reads);
 `check` fails when that file is stale or a template is not a literal.
 """
 
@@ -93,7 +93,7 @@ def sources() -> list[str]:
 
 def lupdate(ts: Path, no_obsolete: bool = True) -> None:
     """Run lupdate over the sources into `ts` (created or merged, translations kept)."""
-    args = [tool("lupdate"), *sources(), "-ts", str(ts), "-silent",
+    args = [tool("lupdate"), *sources(), "-ts", str(ts), "-silent", "-locations", "none",
             "-source-language", "en", "-target-language", LANGUAGE]
     if no_obsolete:
         args.append("-no-obsolete")

@@ -4,17 +4,14 @@
 <context>
     <name>AgoAxis</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/widgets/charts.py" line="160"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/widgets/charts.py" line="162"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/widgets/charts.py" line="163"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
@@ -22,17 +19,14 @@
 <context>
     <name>CloseGuard</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/window_state.py" line="94"/>
         <source>Workers are still running</source>
         <translation>仍有工作进程在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/window_state.py" line="95"/>
         <source>{n} process(es) are still running.</source>
         <translation>仍有 {n} 个进程在运行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/window_state.py" line="98"/>
         <source>As in Python: daemon processes ({daemons}, pool processes included) end with mpscope; the other {others} are waited for until they finish.
 
 Wait: end the daemons, let the others finish, then close.
@@ -43,27 +37,22 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 全部终止：立即向所有进程发送 SIGTERM，然后关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/window_state.py" line="103"/>
         <source>Wait for workers</source>
         <translation>等待工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/window_state.py" line="104"/>
         <source>Terminate all</source>
         <translation>全部终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/window_state.py" line="105"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/window_state.py" line="128"/>
         <source>Terminating every process, then closing…</source>
         <translation>正在终止所有进程，随后关闭…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/window_state.py" line="135"/>
         <source>Waiting for the non-daemon workers to finish, then closing (close again to choose otherwise)…</source>
         <translation>正在等待非守护工作进程结束，随后关闭（再次关闭可另作选择）…</translation>
     </message>
@@ -71,23 +60,18 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>CodeView</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/widgets/code_view.py" line="178"/>
         <source>The code this lesson runs</source>
         <translation>本课运行的代码</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/widgets/code_view.py" line="179"/>
-        <location filename="../../desktop/mpscope/gui/widgets/code_view.py" line="183"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/widgets/code_view.py" line="180"/>
         <source>Copy the whole code to the clipboard</source>
         <translation>将全部代码复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/widgets/code_view.py" line="205"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -95,133 +79,106 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="46"/>
         <source>Run #{a} and run #{b} compared — mpscope</source>
         <translation>运行 #{a} 与运行 #{b} 的比较 — mpscope</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="52"/>
         <source>Comparing run #{a} and run #{b}…</source>
         <translation>正在比较运行 #{a} 和运行 #{b}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="56"/>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="57"/>
         <source>Run #{0}</source>
         <translation>运行 #{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="65"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="65"/>
         <source>Close the comparison</source>
         <translation>关闭比较</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="88"/>
         <source>These runs cannot be compared: {reason}</source>
         <translation>无法比较这些运行：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="94"/>
         <source>items/s</source>
         <translation>项/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="95"/>
         <source>progress units/s</source>
         <translation>进度单位/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="97"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="98"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="99"/>
         <source>Exit status</source>
         <translation>退出状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="101"/>
         <source>Duration</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="102"/>
         <source>Throughput ({unit})</source>
         <translation>吞吐量（{unit}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="104"/>
         <source>Workers finished</source>
         <translation>完成的工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="105"/>
         <source>Worker outcomes</source>
         <translation>工作进程结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="106"/>
         <source>Worker time, mean</source>
         <translation>工作进程用时（平均）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="108"/>
         <source>Worker time, longest</source>
         <translation>工作进程用时（最长）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="110"/>
         <source>Pool tasks</source>
         <translation>进程池任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="111"/>
         <source>Pool items done</source>
         <translation>进程池已完成数据项</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="112"/>
         <source>Mean CPU per core</source>
         <translation>每个核心的平均 CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="130"/>
         <source>No speedup: a run has no recorded duration.</source>
         <translation>无法计算加速比：有一次运行没有记录时长。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="132"/>
         <source>Run #{b} was &lt;b&gt;{x:.2f}× faster&lt;/b&gt; than run #{a} (speedup {x:.2f}).</source>
         <translation>运行 #{b} 比运行 #{a} &lt;b&gt;快 {x:.2f} 倍&lt;/b&gt;（加速比 {x:.2f}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="135"/>
         <source>Run #{b} was &lt;b&gt;{x:.2f}× slower&lt;/b&gt; than run #{a} (speedup {s:.2f}).</source>
         <translation>运行 #{b} 比运行 #{a} &lt;b&gt;慢 {x:.2f} 倍&lt;/b&gt;（加速比 {s:.2f}）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="139"/>
         <source>Throughput ratio B/A: {r:.2f}.</source>
         <translation>吞吐量之比 B/A：{r:.2f}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="140"/>
         <source>Same configuration.</source>
         <translation>配置相同。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/compare_view.py" line="141"/>
         <source>&lt;b&gt;Different configurations&lt;/b&gt;: compare with care.</source>
         <translation>&lt;b&gt;配置不同&lt;/b&gt;：比较时请注意。</translation>
     </message>
@@ -229,79 +186,62 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>CpuPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="77"/>
         <source>1 min</source>
         <translation>1 分钟</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="77"/>
         <source>5 min</source>
         <translation>5 分钟</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="77"/>
         <source>15 min</source>
         <translation>15 分钟</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="80"/>
         <source>Show the last {0}</source>
         <translation>显示最近 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="84"/>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="272"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="85"/>
         <source>Freeze the charts; samples are still collected</source>
         <translation>冻结图表；仍会继续采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="164"/>
         <source>CPU per core: {0} cores, a row each</source>
         <translation>每个核心的 CPU：共 {0} 个核心，每行一个</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="166"/>
         <source>core {0}</source>
         <translation>核心 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="168"/>
         <source>CPU per core (%)</source>
         <translation>每个核心的 CPU (%)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="169"/>
         <source>average</source>
         <translation>平均</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="94"/>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="221"/>
         <source>{0} cores · average {1:.0f} %</source>
         <translation>{0} 个核心 · 平均 {1:.0f} %</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="229"/>
         <source>pid {0}</source>
         <translation>PID {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="233"/>
         <source>CPU per process (%)</source>
         <translation>每个进程的 CPU (%)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="234"/>
         <source>mpscope itself</source>
         <translation>mpscope 自身</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/cpu/panel.py" line="272"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
@@ -309,7 +249,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>EventLog</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="135"/>
         <source>Select an error to see its traceback here.</source>
         <translation>选择一个错误，即可在此查看其回溯信息。</translation>
     </message>
@@ -317,68 +256,54 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>EventsModel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="66"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="66"/>
         <source>log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="66"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="67"/>
         <source>info</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="67"/>
         <source>callback</source>
         <translation>回调</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="68"/>
         <source>error callback</source>
         <translation>错误回调</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="68"/>
         <source>task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="69"/>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="203"/>
         <source>pool</source>
         <translation>进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="173"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="173"/>
         <source>Worker</source>
         <translation>工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="173"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="173"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/model.py" line="203"/>
         <source>run</source>
         <translation>运行</translation>
     </message>
@@ -386,83 +311,66 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>EventsPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="69"/>
         <source>Show the events of one worker</source>
         <translation>只显示一个工作进程的事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="70"/>
         <source>All workers</source>
         <translation>所有工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="71"/>
         <source>Run and pool</source>
         <translation>运行与进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="74"/>
         <source>Show only some kinds of event</source>
         <translation>只显示部分类型的事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="84"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="85"/>
         <source>Everything</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="87"/>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="195"/>
         <source>All kinds</source>
         <translation>所有类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="88"/>
         <source>Search…</source>
         <translation>搜索…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="99"/>
         <source>Copy rows</source>
         <translation>复制行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="109"/>
         <source>Select an error to see its traceback here.</source>
         <translation>选择一个错误，即可在此查看其回溯信息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="110"/>
         <source>Copy traceback</source>
         <translation>复制回溯</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="117"/>
         <source>Jump to latest</source>
         <translation>跳到最新</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="118"/>
         <source>Follow new events again</source>
         <translation>重新跟随新事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="176"/>
         <source>{0:,} events · {1:,} shown</source>
         <translation>{0:,} 个事件 · 显示 {1:,} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="178"/>
         <source>the last {0:,} kept</source>
         <translation>仅保留最近 {0:,} 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/events/panel.py" line="196"/>
         <source>{0} of {1} kinds</source>
         <translation>{0}/{1} 类</translation>
     </message>
@@ -470,72 +378,58 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>GroupEditor</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="173"/>
         <source>daemon</source>
         <translation>守护进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="178"/>
         <source>A built-in task, or your own as package.module:function</source>
         <translation>内置任务，或你自己的任务（写作 package.module:function）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="179"/>
         <source>How many processes run this task</source>
         <translation>运行此任务的进程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="180"/>
         <source>Daemon processes end with mpscope and cannot have children; must be chosen before start()</source>
         <translation>守护进程随 mpscope 一起结束，且不能创建子进程；必须在 start() 之前设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="182"/>
         <source>default: the task&apos;s name</source>
         <translation>默认：任务名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="183"/>
         <source>A label for the group, unique in the run</source>
         <translation>该组的名称，在本次运行中唯一</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="185"/>
         <source>Keyword arguments as TOML: key = value, …</source>
         <translation>关键字参数，TOML 格式：key = value, …</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="186"/>
         <source>Remove this group</source>
         <translation>删除此组</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="192"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="193"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="194"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="195"/>
         <source>Arguments</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="205"/>
         <source>Worker group {n}</source>
         <translation>工作进程组 {n}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="225"/>
         <source>not key = value pairs in TOML: {reason}</source>
         <translation>不是 TOML 格式的 key = value 键值对：{reason}</translation>
     </message>
@@ -543,12 +437,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>HistoryJobs</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/jobs.py" line="21"/>
         <source>the database is locked by another program (still busy after 5 s)</source>
         <translation>数据库被另一个程序锁定（5 秒后仍然忙）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/jobs.py" line="24"/>
         <source>the database file is damaged ({reason})</source>
         <translation>数据库文件已损坏（{reason}）</translation>
     </message>
@@ -556,127 +448,102 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="78"/>
         <source>History actions</source>
         <translation>历史操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="97"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="98"/>
         <source>Show the selected run&apos;s charts, workers and events as they were</source>
         <translation>按当时的样子显示所选运行的图表、工作进程和事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="100"/>
         <source>Compare</source>
         <translation>比较</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="101"/>
         <source>Compare the two selected runs: durations, throughput, speedup</source>
         <translation>比较所选的两次运行：时长、吞吐量、加速比</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="104"/>
         <source>Write the selected runs as JSON into a folder</source>
         <translation>将所选运行以 JSON 格式写入文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="103"/>
         <source>Export JSON…</source>
         <translation>导出 JSON…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="106"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="107"/>
         <source>Write the selected runs as CSV files into a folder</source>
         <translation>将所选运行以 CSV 文件写入文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="109"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="110"/>
         <source>Delete the selected runs from the history (asks first)</source>
         <translation>从历史中删除所选运行（会先询问）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="112"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="112"/>
         <source>Read the run history again</source>
         <translation>重新读取运行历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="124"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="126"/>
         <source>Write the selected runs as JSON or CSV into a folder</source>
         <translation>将所选运行以 JSON 或 CSV 格式写入文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="179"/>
         <source>{n} matching run(s)</source>
         <translation>{n} 个匹配的运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="180"/>
         <source>{n} run(s) recorded</source>
         <translation>已记录 {n} 个运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="187"/>
         <source>The run history cannot be read: {reason}. Fix or move the file, then Refresh (Ctrl+R).</source>
         <translation>无法读取运行历史：{reason}。请修复或移走该文件，然后刷新 (Ctrl+R)。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="242"/>
         <source>Export the selected runs into…</source>
         <translation>将所选运行导出到…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="246"/>
         <source>Wrote {n} file(s) into {folder}</source>
         <translation>已将 {n} 个文件写入 {folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="249"/>
         <source>Export failed: {reason}</source>
         <translation>导出失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="255"/>
         <source>Delete runs</source>
         <translation>删除运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="256"/>
         <source>Delete {names} from the run history? This cannot be undone.</source>
         <translation>要从运行历史中删除 {names} 吗？此操作无法撤销。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="272"/>
         <source>Not deleted (still being recorded): {names}</source>
         <translation>未删除（仍在记录中）：{names}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/panel.py" line="273"/>
         <source>Deleted {n} run(s)</source>
         <translation>已删除 {n} 个运行</translation>
     </message>
@@ -684,27 +551,22 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/language.py" line="100"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/language.py" line="104"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/language.py" line="111"/>
         <source>Takes effect after a restart</source>
         <translation>重启后生效</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/language.py" line="117"/>
         <source>The new language is used the next time mpscope starts.</source>
         <translation>新的语言将在下次启动 mpscope 时生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/language.py" line="131"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -712,87 +574,70 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>LaunchPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="77"/>
         <source>Add worker group</source>
         <translation>添加工作进程组</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="79"/>
         <source>Add a [[workers]] group</source>
         <translation>添加一个 [[workers]] 组</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="92"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="93"/>
         <source>Save…</source>
         <translation>保存…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="94"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="95"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="101"/>
         <source>Open a TOML configuration (Ctrl+O)</source>
         <translation>打开 TOML 配置 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="102"/>
         <source>Save this configuration (Ctrl+S)</source>
         <translation>保存此配置 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="103"/>
         <source>Start the run (F5)</source>
         <translation>开始运行 (F5)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="104"/>
         <source>Stop every worker (Shift+F5)</source>
         <translation>停止所有工作进程 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="239"/>
         <source>Cannot open {path}: {error}</source>
         <translation>无法打开 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="248"/>
         <source>{problem} (shown as corrected in the form)</source>
         <translation>{problem}（表单中显示的是更正后的值）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="270"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="274"/>
         <source>Open a run configuration</source>
         <translation>打开运行配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="276"/>
         <source>TOML files (*.toml);;All files (*)</source>
         <translation>TOML 文件 (*.toml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="281"/>
         <source>Save the run configuration</source>
         <translation>保存运行配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/panel.py" line="283"/>
         <source>TOML files (*.toml)</source>
         <translation>TOML 文件 (*.toml)</translation>
     </message>
@@ -800,102 +645,82 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>LessonsPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="82"/>
         <source>Variant:</source>
         <translation>变体：</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="83"/>
         <source>Each variant runs the lesson another way</source>
         <translation>每个变体用不同的方式运行本课</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="85"/>
         <source>▶  Run lesson</source>
         <translation>▶  运行本课</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="86"/>
         <source>Start this lesson&apos;s run (Ctrl+Return)</source>
         <translation>开始运行本课 (Ctrl+Return)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="91"/>
         <source>Choose a lesson</source>
         <translation>选择一课</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="165"/>
         <source>What to notice</source>
         <translation>注意观察</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="179"/>
         <source>Results of “{variant}”</source>
         <translation>“{variant}”的结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="180"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="184"/>
         <source>The results appear here when the run ends.</source>
         <translation>运行结束后，结果会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="186"/>
         <source>Run the lesson to see its results here.</source>
         <translation>运行本课后即可在此查看结果。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="192"/>
         <source>Workers panel</source>
         <translation>工作进程面板</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="192"/>
         <source>CPU panel</source>
         <translation>CPU 面板</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="193"/>
         <source>Pool panel</source>
         <translation>进程池面板</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="196"/>
         <source>Watch it in: {panels}</source>
         <translation>请在以下面板中观察：{panels}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="243"/>
         <source>The run ended after {seconds:.1f} s.</source>
         <translation>运行在 {seconds:.1f} 秒后结束。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="245"/>
         <source>The run ended after {seconds:.1f} s: {ok} of {total} workers finished, {other} failed, were stopped or crashed.</source>
         <translation>运行在 {seconds:.1f} 秒后结束：{total} 个工作进程中 {ok} 个完成，{other} 个失败、被停止或崩溃。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="256"/>
         <source>Running… {seconds} s · {ended} of {total} workers ended</source>
         <translation>运行中… {seconds} 秒 · {total} 个工作进程中已有 {ended} 个结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="258"/>
         <source>Running… {seconds} s</source>
         <translation>运行中… {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="261"/>
         <source>Another run is going: stop it first (Run → Stop all), then run this lesson.</source>
         <translation>另一个运行正在进行：请先停止它（运行 → 全部停止），再运行本课。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/panel.py" line="264"/>
         <source>Press Run (Ctrl+Return) to start this lesson, then watch the panels it points to.</source>
         <translation>按“运行”(Ctrl+Return) 开始本课，然后观察它提示的面板。</translation>
     </message>
@@ -903,287 +728,230 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="92"/>
         <source>Launch</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="93"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="94"/>
         <source>Pool</source>
         <translation>进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="95"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="96"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="97"/>
         <source>Lessons</source>
         <translation>课程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="139"/>
         <source>Show or hide the {title} panel</source>
         <translation>显示或隐藏“{title}”面板</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="185"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="185"/>
         <source>Open a TOML run configuration</source>
         <translation>打开 TOML 运行配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="187"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="187"/>
         <source>Save the configuration</source>
         <translation>保存配置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="189"/>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="190"/>
         <source>Save the configuration to a new file</source>
         <translation>将配置保存到新文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="192"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="193"/>
         <source>Close mpscope (asks first if workers run)</source>
         <translation>关闭 mpscope（若仍有工作进程在运行，会先询问）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="195"/>
         <source>&amp;Start</source>
         <translation>开始(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="195"/>
         <source>Start the run</source>
         <translation>开始运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="197"/>
         <source>S&amp;top all</source>
         <translation>全部停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="197"/>
         <source>Ask every worker to stop</source>
         <translation>请求所有工作进程停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="199"/>
         <source>&amp;Terminate all</source>
         <translation>全部终止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="200"/>
         <source>SIGTERM every process</source>
         <translation>向所有进程发送 SIGTERM</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="203"/>
         <source>&amp;Kill all</source>
         <translation>全部强制结束(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="203"/>
         <source>SIGKILL every process</source>
         <translation>向所有进程发送 SIGKILL</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="205"/>
         <source>&amp;Larger text</source>
         <translation>放大文字(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="205"/>
         <source>Larger text for a projector</source>
         <translation>放大文字，便于投影</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="207"/>
         <source>S&amp;maller text</source>
         <translation>缩小文字(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="207"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="209"/>
         <source>&amp;Normal text size</source>
         <translation>正常文字大小(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="209"/>
         <source>Text at its normal size</source>
         <translation>恢复正常文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="211"/>
         <source>&amp;Reset layout</source>
         <translation>重置布局(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="211"/>
         <source>Put every panel back</source>
         <translation>将所有面板放回原位</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="213"/>
         <source>&amp;About mpscope</source>
         <translation>关于 mpscope(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="213"/>
         <source>Version and purpose</source>
         <translation>版本与用途</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="215"/>
         <source>&amp;Lessons</source>
         <translation>课程(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="216"/>
         <source>Guided lessons: every multiprocessing idea, live</source>
         <translation>引导式课程：每个多进程概念，现场演示</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="222"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="223"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="229"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="234"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="236"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="236"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="236"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="241"/>
         <source>Colours: {text}</source>
         <translation>配色：{text}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="247"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="248"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="260"/>
         <source>Run started</source>
         <translation>运行已开始</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="267"/>
         <source>all workers succeeded</source>
         <translation>所有工作进程均成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="268"/>
         <source>some workers failed, were stopped or were lost</source>
         <translation>部分工作进程失败、被停止或丢失</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="269"/>
         <source>Run ended: {verdict} (exit status {code})</source>
         <translation>运行结束：{verdict}（退出状态 {code}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="287"/>
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="289"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="291"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="293"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="295"/>
         <source>ended with failures</source>
         <translation>结束（有失败）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="316"/>
         <source>Text size {percent:.0f}%</source>
         <translation>文字大小 {percent:.0f}%</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="361"/>
         <source>About mpscope</source>
         <translation>关于 mpscope</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/main_window.py" line="362"/>
         <source>&lt;h3&gt;mpscope {version}&lt;/h3&gt;&lt;p&gt;A desktop task monitor for Python multiprocessing: launch workers and pools, watch every process, and stop, terminate, kill or restart any of them.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;mpscope {version}&lt;/h3&gt;&lt;p&gt;面向 Python multiprocessing 的桌面任务监视器：启动工作进程和进程池，观察每一个进程，并可停止、终止、强制结束或重启其中任意一个。&lt;/p&gt;</translation>
     </message>
@@ -1191,102 +959,82 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>PoolEditor</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="234"/>
         <source>Pool</source>
         <translation>进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="237"/>
         <source>Map one task over items with a process pool</source>
         <translation>用进程池把一个任务映射到多个数据项上</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="239"/>
         <source>N, or [item, item, …]</source>
         <translation>N，或 [item, item, …]</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="244"/>
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="246"/>
         <source>unlimited</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="251"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="251"/>
         <source>Called with one item</source>
         <translation>每次调用传入一个数据项</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="252"/>
         <source>Items</source>
         <translation>数据项</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="253"/>
         <source>An integer N means range(N); or a TOML array of items</source>
         <translation>整数 N 表示 range(N)；也可以是数据项组成的 TOML 数组</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="254"/>
         <source>Processes</source>
         <translation>进程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="254"/>
         <source>Pool size</source>
         <translation>进程池大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="255"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="255"/>
         <source>The Pool method to call</source>
         <translation>要调用的 Pool 方法</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="256"/>
         <source>Chunk size</source>
         <translation>分块大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="257"/>
         <source>Items sent to a process at a time</source>
         <translation>每次发给一个进程的数据项数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="258"/>
         <source>Tasks per child</source>
         <translation>每个子进程的任务数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="259"/>
         <source>Replace each pool process after this many tasks</source>
         <translation>每个池进程完成这么多任务后换成新进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="260"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="261"/>
         <source>multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor</source>
         <translation>使用 multiprocessing.Pool 或 concurrent.futures.ProcessPoolExecutor</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="293"/>
         <source>not a TOML value: {reason}</source>
         <translation>不是有效的 TOML 值：{reason}</translation>
     </message>
@@ -1294,112 +1042,90 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>PoolPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="161"/>
         <source>seconds since the start</source>
         <translation>自开始以来的秒数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="162"/>
         <source>seconds</source>
         <translation>秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="165"/>
         <source>Time per process</source>
         <translation>每个进程的时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="167"/>
         <source>start-up</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="167"/>
         <source>waiting</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="168"/>
         <source>working</source>
         <translation>工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="192"/>
         <source>The pool starts with the run: press Start.</source>
         <translation>进程池随运行一起启动：请按“开始”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="194"/>
         <source>This run has no pool — add a [pool] table or enable the pool in the Launch panel.</source>
         <translation>本次运行没有进程池——请添加 [pool] 表，或在“启动”面板中启用进程池。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="208"/>
         <source>Point at a bar to see its task; click to keep it here.</source>
         <translation>指向色条可查看其任务；单击可把信息保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="274"/>
         <source>%p % · {0:,} of {1:,} items</source>
         <translation>%p % · {0:,} / {1:,} 个数据项</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="275"/>
         <source>{0:,.1f} items/s</source>
         <translation>{0:,.1f} 项/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="278"/>
         <source>{0} · {1} · chunksize {2} · {3} processes</source>
         <translation>{0} · {1} · 分块大小 {2} · {3} 个进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="286"/>
         <source>pending {0}</source>
         <translation>等待中 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="287"/>
         <source>running {0}</source>
         <translation>运行中 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="288"/>
         <source>done {0}</source>
         <translation>已完成 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="289"/>
         <source>failed {0}</source>
         <translation>失败 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="290"/>
         <source>lost {0}</source>
         <translation>丢失 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="291"/>
         <source>retried {0}</source>
         <translation>重试 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="292"/>
         <source>cancelled {0}</source>
         <translation>已取消 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="294"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="299"/>
         <source>{0:,} callbacks · {1:,} error callbacks</source>
         <translation>{0:,} 次回调 · {1:,} 次错误回调</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/panel.py" line="301"/>
         <source>the last {0:,} kept</source>
         <translation>仅保留最近 {0:,} 条</translation>
     </message>
@@ -1407,22 +1133,18 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>PresenterMode</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/presenter.py" line="39"/>
         <source>&amp;Presenter mode</source>
         <translation>演示模式(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/presenter.py" line="42"/>
         <source>Large text and thick chart lines for a projector ({key})</source>
         <translation>大号文字和粗线条图表，适合投影 ({key})</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/presenter.py" line="74"/>
         <source>Presenter mode on: large text, thick lines</source>
         <translation>演示模式已开启：大号文字、粗线条</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/presenter.py" line="75"/>
         <source>Presenter mode off</source>
         <translation>演示模式已关闭</translation>
     </message>
@@ -1430,52 +1152,42 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>ResultsView</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="239"/>
         <source>&lt;b&gt;{title}&lt;/b&gt; &amp;nbsp;(worker &lt;code&gt;{worker}&lt;/code&gt;)</source>
         <translation>&lt;b&gt;{title}&lt;/b&gt; &amp;nbsp;（工作进程 &lt;code&gt;{worker}&lt;/code&gt;）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="256"/>
         <source>&lt;b&gt;In short:&lt;/b&gt; {verdict}</source>
         <translation>&lt;b&gt;简而言之：&lt;/b&gt;{verdict}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="258"/>
         <source>This run returned no result table.</source>
         <translation>本次运行没有返回结果表。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="267"/>
         <source>processes</source>
         <translation>进程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="268"/>
         <source>efficiency, {workload}</source>
         <translation>效率，{workload}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="275"/>
         <source>This lesson is read in the Workers panel: each worker&apos;s state, exit code and explanation.</source>
         <translation>本课的结果在“工作进程”面板中查看：每个工作进程的状态、退出码和说明。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="277"/>
         <source>This lesson is read in the Pool task stream: the order results arrive in, the chunks and the callbacks.</source>
         <translation>本课的结果在“进程池”任务流中查看：结果到达的顺序、分块和回调。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="279"/>
         <source>Show the Workers panel</source>
         <translation>显示“工作进程”面板</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="280"/>
         <source>Show the Pool panel</source>
         <translation>显示“进程池”面板</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="281"/>
         <source>Bring that panel to the front</source>
         <translation>将该面板置于前面</translation>
     </message>
@@ -1483,53 +1195,42 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>RunCharts</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="142"/>
         <source>seconds since the start</source>
         <translation>自开始以来的秒数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="159"/>
         <source>CPU per core: no samples were recorded</source>
         <translation>每个核心的 CPU：没有记录到采样</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="164"/>
         <source>CPU per core: {0} cores, a row each</source>
         <translation>每个核心的 CPU：共 {0} 个核心，每行一个</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="165"/>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="170"/>
         <source>average</source>
         <translation>平均</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="167"/>
         <source>core {0}</source>
         <translation>核心 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="169"/>
         <source>CPU per core (%)</source>
         <translation>每个核心的 CPU (%)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="179"/>
         <source>pool items</source>
         <translation>进程池数据项</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="188"/>
         <source>{0} more</source>
         <translation>另外 {0} 个</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="189"/>
         <source>Progress (% done)</source>
         <translation>进度（完成 %）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="190"/>
         <source>Progress: no progress was recorded</source>
         <translation>进度：没有记录到进度</translation>
     </message>
@@ -1537,47 +1238,38 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>RunEditor</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="129"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="130"/>
         <source>optional: shown in the window title</source>
         <translation>可选：显示在窗口标题中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="134"/>
         <source>How Python starts each process: spawn (a fresh interpreter), forkserver or fork</source>
         <translation>Python 启动每个进程的方式：spawn（全新的解释器）、forkserver 或 fork</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="137"/>
         <source>Stop → terminate → kill: seconds between the steps</source>
         <translation>停止 → 终止 → 强制结束：各步骤之间间隔的秒数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="140"/>
         <source>How often workers report progress</source>
         <translation>工作进程报告进度的频率</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="142"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="143"/>
         <source>Start method</source>
         <translation>启动方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="144"/>
         <source>Grace period</source>
         <translation>宽限时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/launch/form.py" line="145"/>
         <source>Report every</source>
         <translation>报告间隔</translation>
     </message>
@@ -1585,42 +1277,34 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>RunFilter</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="253"/>
         <source>Search titles, tasks, #id…</source>
         <translation>搜索标题、任务、#编号…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="255"/>
         <source>Show the runs whose title or configuration contains this text, or the run with this number</source>
         <translation>显示标题或配置中包含此文字的运行，或编号为此数字的运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="258"/>
         <source>Show only runs with this status</source>
         <translation>只显示此状态的运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="259"/>
         <source>All runs</source>
         <translation>所有运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="259"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="260"/>
         <source>Interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="261"/>
         <source>Running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="266"/>
         <source>Reading the run history…</source>
         <translation>正在读取运行历史…</translation>
     </message>
@@ -1628,32 +1312,26 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>RunStatusBar</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/status_bar.py" line="30"/>
         <source>Workers and pool processes by state</source>
         <translation>按状态统计的工作进程和进程池进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/status_bar.py" line="32"/>
         <source>Messages received from workers per second</source>
         <translation>每秒从工作进程收到的消息数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/status_bar.py" line="34"/>
         <source>mpscope&apos;s own CPU use and memory (RSS)</source>
         <translation>mpscope 自身的 CPU 占用和内存 (RSS)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/status_bar.py" line="51"/>
         <source>{n} worker(s) planned</source>
         <translation>计划 {n} 个工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/status_bar.py" line="64"/>
         <source>{rate:,.0f} msg/s</source>
         <translation>{rate:,.0f} 条消息/秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/status_bar.py" line="67"/>
         <source>mpscope: CPU {cpu:.0f}% · {rss:,.0f} MiB</source>
         <translation>mpscope：CPU {cpu:.0f}% · {rss:,.0f} MiB</translation>
     </message>
@@ -1661,52 +1339,42 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>RunTaskStream</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="207"/>
         <source>Point at a bar to see its task; click to keep it here.</source>
         <translation>指向色条可查看其任务；单击可把信息保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="228"/>
         <source>seconds since the start</source>
         <translation>自开始以来的秒数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="233"/>
         <source>done {0:,}</source>
         <translation>已完成 {0:,}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="233"/>
         <source>failed {0:,}</source>
         <translation>失败 {0:,}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="234"/>
         <source>lost {0:,}</source>
         <translation>丢失 {0:,}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="234"/>
         <source>cancelled {0:,}</source>
         <translation>已取消 {0:,}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="235"/>
         <source>running at the end {0:,}</source>
         <translation>结束时仍在运行 {0:,}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="241"/>
         <source>retried {0:,}</source>
         <translation>重试 {0:,}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="242"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_charts.py" line="244"/>
         <source>Tasks (the first {0:,} of {1:,})</source>
         <translation>任务（{1:,} 个中的前 {0:,} 个）</translation>
     </message>
@@ -1714,162 +1382,130 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>RunView</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="85"/>
         <source>Run #{id} — mpscope</source>
         <translation>运行 #{id} — mpscope</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="95"/>
         <source>Charts</source>
         <translation>图表</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="96"/>
         <source>Task stream</source>
         <translation>任务流</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="97"/>
         <source>Workers</source>
         <translation>工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="98"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="111"/>
         <source>Reading run #{id}…</source>
         <translation>正在读取运行 #{id}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="130"/>
         <source>Export JSON…</source>
         <translation>导出 JSON…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="131"/>
         <source>Write the whole run as run.json into a folder you choose</source>
         <translation>将整个运行写成 run.json，保存到你选择的文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="133"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="134"/>
         <source>Write the run as CSV files (one per table) into a folder you choose</source>
         <translation>将运行写成 CSV 文件（每个表一个），保存到你选择的文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="136"/>
         <source>Charts as PNG…</source>
         <translation>图表另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="137"/>
         <source>Save the charts as PNG images into a folder you choose</source>
         <translation>将图表以 PNG 图片保存到你选择的文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="139"/>
         <source>Charts as SVG…</source>
         <translation>图表另存为 SVG…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="140"/>
         <source>Save the charts as SVG drawings (for slides and papers) into a folder</source>
         <translation>将图表以 SVG 矢量图（适合幻灯片和论文）保存到文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="142"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="142"/>
         <source>Close this run&apos;s window</source>
         <translation>关闭此运行的窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="160"/>
         <source>This run had no pool</source>
         <translation>本次运行没有进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="162"/>
         <source>Run #{id}: {title} — mpscope</source>
         <translation>运行 #{id}：{title} — mpscope</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="173"/>
         <source>Run #{id} cannot be shown: {reason}</source>
         <translation>无法显示运行 #{id}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="181"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="181"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="182"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="187"/>
         <source>exit {code}</source>
         <translation>退出码 {code}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="193"/>
         <source>started {when}</source>
         <translation>开始于 {when}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="195"/>
         <source>{n} processes</source>
         <translation>{n} 个进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="196"/>
         <source>{n:,} pool tasks</source>
         <translation>{n:,} 个进程池任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="205"/>
         <source>Export run #{id} into…</source>
         <translation>将运行 #{id} 导出到…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="214"/>
         <source>Wrote {n} file(s) into {folder}</source>
         <translation>已将 {n} 个文件写入 {folder}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="218"/>
         <source>Export failed: {reason}</source>
         <translation>导出失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="229"/>
         <source>Save the charts of run #{id} into…</source>
         <translation>将运行 #{id} 的图表保存到…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="245"/>
         <source>Saving the charts failed: {reason}</source>
         <translation>保存图表失败：{reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_view.py" line="247"/>
         <source>Saved {n} chart(s) into {folder}</source>
         <translation>已将 {n} 张图表保存到 {folder}</translation>
     </message>
@@ -1877,127 +1513,102 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>RunsModel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="79"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="80"/>
         <source>Started</source>
         <translation>开始时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="79"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="79"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="80"/>
         <source>Exit</source>
         <translation>退出码</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="79"/>
         <source>Duration</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="80"/>
         <source>Workers</source>
         <translation>工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="81"/>
         <source>Pool tasks</source>
         <translation>进程池任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="83"/>
         <source>Run number (never reused)</source>
         <translation>运行编号（不会重复使用）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="88"/>
         <source>When the run started (local time)</source>
         <translation>运行开始的时间（本地时间）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="83"/>
         <source>The run&apos;s title, or what it ran</source>
         <translation>运行的标题，或它运行的内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="84"/>
         <source>finished: its end was recorded; interrupted: mpscope died during it; running: being recorded now</source>
         <translation>已完成：已记录其结束；已中断：运行期间 mpscope 意外退出；运行中：正在记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="87"/>
         <source>Exit status: 0 all succeeded, 1 something failed, 130 stopped with Ctrl-C</source>
         <translation>退出状态：0 全部成功，1 有失败，130 被 Ctrl-C 停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="86"/>
         <source>From start to end (to the last heartbeat if interrupted)</source>
         <translation>从开始到结束（若中断，则到最后一次心跳）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="89"/>
         <source>Worker processes (pool processes not counted)</source>
         <translation>工作进程（不计进程池的进程）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="90"/>
         <source>Pool tasks recorded</source>
         <translation>记录的进程池任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="92"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="92"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="93"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="169"/>
         <source>No exit status: the run has not ended, or mpscope died during it</source>
         <translation>没有退出状态：运行尚未结束，或运行期间 mpscope 意外退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="170"/>
         <source>0: every worker and pool task succeeded</source>
         <translation>0：所有工作进程和进程池任务均成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="171"/>
         <source>130: stopped with Ctrl-C</source>
         <translation>130：被 Ctrl-C 停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="172"/>
         <source>{code}: something failed, was stopped or was lost</source>
         <translation>{code}：有任务失败、被停止或丢失</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="175"/>
         <source>mpscope died during this run (killed, crashed or power cut); everything up to its last heartbeat is kept</source>
         <translation>本次运行期间 mpscope 意外退出（被强制结束、崩溃或断电）；最后一次心跳之前的所有内容都已保留</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/runs_model.py" line="177"/>
         <source>Run #{id}, {method} — double-click or Enter to open it</source>
         <translation>运行 #{id}，{method} — 双击或按 Enter 打开</translation>
     </message>
@@ -2005,37 +1616,30 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>ScalingChart</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="169"/>
         <source>Amdahl fit, serial fraction {s}</source>
         <translation>Amdahl 拟合，串行比例 {s}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="171"/>
         <source>ideal: speedup = processes</source>
         <translation>理想：加速比 = 进程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="176"/>
         <source>{n} CPUs</source>
         <translation>{n} 个 CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="180"/>
         <source>number of CPUs ({n})</source>
         <translation>CPU 数量（{n}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="181"/>
         <source>Lines:</source>
         <translation>曲线：</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="187"/>
         <source>processes</source>
         <translation>进程数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/lessons/results.py" line="188"/>
         <source>speedup (×)</source>
         <translation>加速比 (×)</translation>
     </message>
@@ -2043,67 +1647,54 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>TaskStreamPlot</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="182"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="182"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="182"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="183"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="183"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="184"/>
         <source>requeued</source>
         <translation>已重新排队</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="184"/>
         <source>pending</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="187"/>
         <source>Task {0}, attempt {1}: {2}</source>
         <translation>任务 {0}，第 {1} 次尝试：{2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="189"/>
         <source>Item {0}</source>
         <translation>数据项 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="190"/>
         <source>Items {0}–{1} ({2} items)</source>
         <translation>数据项 {0}–{1}（共 {2} 项）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="191"/>
         <source>Pool process pid {0}</source>
         <translation>池进程 PID {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="195"/>
         <source>Duration {0:.3f} s</source>
         <translation>耗时 {0:.3f} 秒</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/pool/task_stream.py" line="198"/>
         <source>Error: {0}</source>
         <translation>错误：{0}</translation>
     </message>
@@ -2111,187 +1702,150 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>WorkerCells</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="49"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="49"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="49"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="49"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="50"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="50"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="50"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="50"/>
         <source>Daemon</source>
         <translation>守护进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="51"/>
         <source>Exit</source>
         <translation>退出码</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="51"/>
         <source>Last message</source>
         <translation>最后消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="54"/>
         <source>Worker name: group name and index</source>
         <translation>工作进程名称：组名加序号</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="55"/>
         <source>Operating-system process id</source>
         <translation>操作系统进程号</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="56"/>
         <source>The function this process runs</source>
         <translation>此进程运行的函数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="57"/>
         <source>Where the process is in its life, as the parent sees it</source>
         <translation>从父进程看来，该进程处于生命周期的哪个阶段</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="58"/>
         <source>Progress reported by the task, its rate and the time left</source>
         <translation>任务报告的进度、速率和剩余时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="59"/>
         <source>CPU use of this process (100% = one core)</source>
         <translation>此进程的 CPU 占用（100% = 一个核心）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="60"/>
         <source>Resident memory (RSS) of this process</source>
         <translation>此进程的常驻内存 (RSS)</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="61"/>
         <source>Daemon processes end with mpscope; set before start() only</source>
         <translation>守护进程随 mpscope 一起结束；只能在 start() 之前设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="62"/>
         <source>Exit code, or the signal that ended the process</source>
         <translation>退出码，或结束该进程的信号</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="63"/>
         <source>The last log line, note or error from the task</source>
         <translation>任务最后输出的日志、备注或错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="66"/>
         <source>pending</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="66"/>
         <source>starting</source>
         <translation>正在启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="67"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="67"/>
         <source>stopping</source>
         <translation>正在停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="68"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="68"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="69"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="69"/>
         <source>terminated</source>
         <translation>已终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="70"/>
         <source>killed</source>
         <translation>已强制结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="70"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="81"/>
         <source>{task} (pool)</source>
         <translation>{task}（池）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="118"/>
         <source>The pool starts and ends its own processes (multiprocessing.Pool makes them daemonic)</source>
         <translation>进程池自行启动和结束它的进程（multiprocessing.Pool 会把它们设为守护进程）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="121"/>
         <source>Locked: `daemon` must be set before start(); this process has already started</source>
         <translation>已锁定：`daemon` 必须在 start() 之前设置；此进程已经启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="123"/>
         <source>Daemon processes are ended when mpscope exits; non-daemon ones are waited for. Click to change before start.</source>
         <translation>mpscope 退出时会结束守护进程，并等待非守护进程运行完毕。启动前可单击更改。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="128"/>
         <source>planned: starts when you press Start</source>
         <translation>计划中：按“开始”后启动</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="138"/>
         <source>{name}: a pool process (double-click for details)</source>
         <translation>{name}：进程池进程（双击查看详情）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/cells.py" line="140"/>
         <source>{name}: {value} (double-click for details)</source>
         <translation>{name}：{value}（双击查看详情）</translation>
     </message>
@@ -2299,7 +1853,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>WorkersModel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/widgets/formatting.py" line="69"/>
         <source>ETA {eta}</source>
         <translation>剩余 {eta}</translation>
     </message>
@@ -2307,57 +1860,46 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>WorkersOutcomes</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="59"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="59"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="59"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="59"/>
         <source>Exit</source>
         <translation>退出码</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="60"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="60"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="60"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="60"/>
         <source>Restarts</source>
         <translation>重启次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="61"/>
         <source>How it ended</source>
         <translation>结束方式</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="72"/>
         <source>Select a worker to see how it ended here.</source>
         <translation>选择一个工作进程，即可在此查看它是如何结束的。</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/history/run_tables.py" line="94"/>
         <source>{task} (pool)</source>
         <translation>{task}（池）</translation>
     </message>
@@ -2365,177 +1907,142 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>WorkersPanel</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="62"/>
         <source>Worker actions</source>
         <translation>工作进程操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="64"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="65"/>
         <source>Ask the selected processes to stop (the task sees StopRequested); terminate after the grace period</source>
         <translation>请求所选进程停止（任务会收到 StopRequested）；超过宽限时间后终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="67"/>
         <source>Terminate</source>
         <translation>终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="68"/>
         <source>Send SIGTERM to the selected processes (Process.terminate()); kill after the grace period</source>
         <translation>向所选进程发送 SIGTERM（Process.terminate()）；超过宽限时间后强制结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="70"/>
         <source>Kill</source>
         <translation>强制结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="71"/>
         <source>Send SIGKILL to the selected processes (Process.kill()): they cannot refuse</source>
         <translation>向所选进程发送 SIGKILL（Process.kill()）：进程无法拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="73"/>
         <source>Restart</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="74"/>
         <source>Run the selected ended workers again, same configuration</source>
         <translation>以相同配置再次运行所选的已结束工作进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="76"/>
         <source>Daemon</source>
         <translation>守护进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="77"/>
         <source>Toggle `daemon` on the selected workers (before start only)</source>
         <translation>切换所选工作进程的 `daemon` 设置（仅限启动前）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="78"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="79"/>
         <source>Show everything known about the selected process</source>
         <translation>显示所选进程的全部已知信息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="214"/>
         <source>Worker {name}</source>
         <translation>工作进程 {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="230"/>
         <source>{received} received, {sent} sent, {gaps} lost, {data} data</source>
         <translation>收到 {received} 条，发送 {sent} 条，丢失 {gaps} 条，数据 {data} 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="234"/>
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="234"/>
         <source>kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="235"/>
         <source>group / index</source>
         <translation>组 / 序号</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="235"/>
         <source>task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="236"/>
         <source>args</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="236"/>
         <source>pid</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="237"/>
         <source>state</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="238"/>
         <source>detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="238"/>
         <source>daemon</source>
         <translation>守护进程</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="239"/>
         <source>exit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="241"/>
         <source>progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="242"/>
         <source>done / total</source>
         <translation>完成 / 总数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="243"/>
         <source>elapsed</source>
         <translation>已用时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="244"/>
         <source>messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="245"/>
         <source>restarts</source>
         <translation>重启次数</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="245"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="246"/>
         <source>memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="247"/>
         <source>last message</source>
         <translation>最后一条消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="248"/>
         <source>result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/workers/panel.py" line="249"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
@@ -2543,419 +2050,336 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>core</name>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="11"/>
         <source>stop requested</source>
         <translation>已请求停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="12"/>
         <source>{signal} sent</source>
         <translation>已发送 {signal}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="13"/>
         <source>{name}: restart #{count}</source>
         <translation>{name}：第 {count} 次重启</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="14"/>
         <source>could not start: {error}</source>
         <translation>无法启动：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="15"/>
         <source>{name}: starting (pid {pid})</source>
         <translation>{name}：正在启动（pid {pid}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="16"/>
         <source>{name}: did not stop in time</source>
         <translation>{name}：未能及时停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="17"/>
         <source>stopped on request</source>
         <translation>已按请求停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="18"/>
         <source>returned {value}</source>
         <translation>返回了 {value}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="19"/>
         <source>{name}: discarded a half-written message ({size} bytes) cut by its death</source>
         <translation>{name}：丢弃了一条因进程退出而只写了一半的消息（{size} 字节）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="20"/>
         <source>{detail}; {exit}</source>
         <translation>{detail}；{exit}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="21"/>
         <source>{name}: {state} — {text}</source>
         <translation>{name}：{state} — {text}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="22"/>
         <source>stopped before it started</source>
         <translation>在启动前已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="23"/>
         <source>{name}: stopping — {why}</source>
         <translation>{name}：正在停止 — {why}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="24"/>
         <source>killed on request</source>
         <translation>已按请求强制结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="25"/>
         <source>killed from outside mpscope (the OOM killer?)</source>
         <translation>被 mpscope 之外的程序强制结束（可能是 OOM killer？）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="26"/>
         <source>terminated on request</source>
         <translation>已按请求终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="27"/>
         <source>terminated from outside mpscope</source>
         <translation>被 mpscope 之外的程序终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="28"/>
         <source>died without a final message</source>
         <translation>意外退出，未发出最终消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="47"/>
         <source>could not start the pool: {error}</source>
         <translation>无法启动进程池：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="48"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="49"/>
         <source>the executor reported: {error}</source>
         <translation>执行器报告：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="50"/>
         <source>pool: the executor started no process for {count} queued tasks after the last one retired (max_tasks_per_child: CPython gh-115634); mpscope starts them</source>
         <translation>进程池：最后一个进程退役后，执行器没有为排队中的 {count} 个任务启动任何进程（max_tasks_per_child：CPython gh-115634）；由 mpscope 启动它们</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="55"/>
         <source>pool: kept {count} results the abandoned pool had already handed to the parent</source>
         <translation>进程池：保留了被放弃的进程池已交给父进程的 {count} 个结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="56"/>
         <source>callback: {call} → {value}</source>
         <translation>回调：{call} → {value}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="57"/>
         <source>callback: {method} delivered its list of {count} results</source>
         <translation>回调：{method} 交付了包含 {count} 个结果的列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="58"/>
         <source>a task</source>
         <translation>某个任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="59"/>
         <source>error_callback: {call} raised {error}</source>
         <translation>错误回调：{call} 抛出了 {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="60"/>
         <source>{method}: {call} raised {error}; the method raises here and delivers nothing more</source>
         <translation>{method}：{call} 抛出了 {error}；该方法在此抛出异常，不再交付任何结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="61"/>
         <source>{method}: {call} raised {error}; iteration goes on past it</source>
         <translation>{method}：{call} 抛出了 {error}；迭代越过它继续进行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="62"/>
         <source>pool: {kind}({processes}) {method} over {items} items in {tasks} tasks (chunksize {chunksize}, start method {start_method})</source>
         <translation>进程池：{kind}({processes}) {method} 处理 {items} 个数据项，共 {tasks} 个任务（分块大小 {chunksize}，启动方式 {start_method}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="63"/>
         <source>pool: rebuilt as generation {generation} for {tasks} tasks</source>
         <translation>进程池：为 {tasks} 个任务重建为第 {generation} 代</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="64"/>
         <source>pool: {note}</source>
         <translation>进程池：{note}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="65"/>
         <source>run stopped</source>
         <translation>运行已停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="66"/>
         <source>pool: generation {generation} abandoned ({why}): processes killed and reaped, nothing waits on it</source>
         <translation>进程池：第 {generation} 代已放弃（{why}）：进程已强制结束并回收，没有任何代码在等待它</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="67"/>
         <source>pool: generation {generation} abandoned: processes killed and reaped, nothing waits on it</source>
         <translation>进程池：第 {generation} 代已放弃：进程已强制结束并回收，没有任何代码在等待它</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="68"/>
         <source>the pool broke {count} times in a row before finishing any task; not rebuilding it again</source>
         <translation>进程池连续 {count} 次在完成任何任务之前崩溃；不再重建</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="69"/>
         <source>lost twice, not retried again; last: {error}</source>
         <translation>已丢失两次，不再重试；最后一次：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="70"/>
         <source>{task} failed: {error}</source>
         <translation>{task}失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="71"/>
         <source>{task}: retrying on a rebuilt pool (attempt 2)</source>
         <translation>{task}：在重建的进程池上重试（第 2 次尝试）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="72"/>
         <source>the method had already raised</source>
         <translation>该方法已经抛出了异常</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="73"/>
         <source>no result and no report from the pool</source>
         <translation>进程池既没有返回结果，也没有报告</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="74"/>
         <source>the pool driver crashed</source>
         <translation>进程池驱动线程崩溃了</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="75"/>
         <source>pool: the driver thread crashed:
 {traceback}</source>
         <translation>进程池：驱动线程崩溃了：
 {traceback}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="89"/>
         <source>task {task} (item {item})</source>
         <translation>任务 {task}（数据项 {item}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="90"/>
         <source>task {task} (items {first}–{last})</source>
         <translation>任务 {task}（数据项 {first}–{last}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="51"/>
         <source>results match a serial run</source>
         <translation>结果与串行运行一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="52"/>
         <source>results DIFFER from a serial run</source>
         <translation>结果与串行运行不一致</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="53"/>
         <source>results not checked</source>
         <translation>结果未核对</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="54"/>
         <source>pool: {backend} {method} ×{processes} (chunksize {chunksize}): {tasks} tasks — {done} ok, {failed} failed, {lost} lost, {retried} retried, {cancelled} cancelled · {items_done:,}/{items_total:,} items in {seconds:.2f} s · {pids} pids · {check}</source>
         <translation>进程池：{backend} {method} ×{processes}（分块大小 {chunksize}）：{tasks} 个任务 — {done} 个成功，{failed} 个失败，{lost} 个丢失，{retried} 个重试，{cancelled} 个取消 · {items_done:,}/{items_total:,} 个数据项，用时 {seconds:.2f} 秒 · {pids} 个 pid · {check}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="91"/>
         <source>pool: no items, nothing to run</source>
         <translation>进程池：没有数据项，无需运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="92"/>
         <source>pool: stopping — unfinished tasks are cancelled</source>
         <translation>进程池：正在停止 — 未完成的任务将被取消</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="93"/>
         <source>{name}: {signal} sent</source>
         <translation>{name}：已发送 {signal}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="76"/>
         <source>exit status unknown</source>
         <translation>退出状态未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="77"/>
         <source>pool: process pid {pid} ended before it could be tracked ({how}): its start-up failed? The stdlib would start another forever; the pool is abandoned</source>
         <translation>进程池：进程 pid {pid} 在被跟踪之前就结束了（{how}）：可能是启动失败？标准库会无休止地启动新进程；因此放弃该进程池</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="78"/>
         <source>{name}: running (pid {pid}, pool generation {generation})</source>
         <translation>{name}：运行中（pid {pid}，进程池第 {generation} 代）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="79"/>
         <source>stopped with the pool</source>
         <translation>随进程池一起停止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="80"/>
         <source>retired: exited normally</source>
         <translation>已退役：正常退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="81"/>
         <source>killed by mpscope: its pool was abandoned after another process died</source>
         <translation>被 mpscope 强制结束：另一个进程意外退出后，它所在的进程池被放弃</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="82"/>
         <source>died</source>
         <translation>意外退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="83"/>
         <source>lost: pool process pid {pid} {who} ({how})</source>
         <translation>丢失：进程池进程 pid {pid} {who}（{how}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="84"/>
         <source>it will be retried once</source>
         <translation>将重试一次</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="85"/>
         <source>it was already retried</source>
         <translation>已经重试过</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="86"/>
         <source>{task} lost: pool process pid {pid} {who} ({how}); {again}</source>
         <translation>{task}丢失：进程池进程 pid {pid} {who}（{how}）；{again}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="87"/>
         <source>{who} ({how}) holding {task}</source>
         <translation>{who}（{how}），当时正在处理 {task}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="88"/>
         <source>{who} ({how}) holding no task (it was idle)</source>
         <translation>{who}（{how}），当时没有任务（处于空闲）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="29"/>
         <source>Segmentation fault</source>
         <translation>段错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="30"/>
         <source>Killed</source>
         <translation>被强制结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="31"/>
         <source>Terminated</source>
         <translation>被终止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="32"/>
         <source>Interrupt</source>
         <translation>中断</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="33"/>
         <source>Aborted</source>
         <translation>异常中止</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="34"/>
         <source>Bus error</source>
         <translation>总线错误</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="35"/>
         <source>Floating point exception</source>
         <translation>浮点异常</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="36"/>
         <source>Illegal instruction</source>
         <translation>非法指令</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="37"/>
         <source>Hangup</source>
         <translation>挂断</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="38"/>
         <source>Broken pipe</source>
         <translation>管道破裂</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="39"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="40"/>
         <source>CPU time limit exceeded</source>
         <translation>超出 CPU 时间限制</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="41"/>
         <source>still running</source>
         <translation>仍在运行</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="42"/>
         <source>exited normally (code 0)</source>
         <translation>正常退出（退出码 0）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="43"/>
         <source>signal {name} ({description})</source>
         <translation>信号 {name}（{description}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="44"/>
         <source>signal {name}</source>
         <translation>信号 {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="45"/>
         <source>exit code {code}: the parent died, the worker ended itself</source>
         <translation>退出码 {code}：父进程已退出，工作进程自行结束</translation>
     </message>
     <message>
-        <location filename="../../desktop/mpscope/gui/i18n/core_texts.py" line="46"/>
         <source>exit code {code}</source>
         <translation>退出码 {code}</translation>
     </message>
