@@ -7,7 +7,8 @@ import pickle
 import select
 import time
 
-from mpscope.core.worker.channel import HEADER, FrameReader, FrameWriter
+from mpscope.core.engine.channel_reader import FrameReader
+from mpscope.core.worker.channel import HEADER, FrameWriter
 
 
 def _pipe() -> tuple[FrameReader, int]:
@@ -65,7 +66,7 @@ def test_corrupt_frame_is_counted_and_skipped():
 
 def test_a_short_read_with_whole_frames_needs_no_second_system_call(monkeypatch):
     # Each system call lets busy threads take the GIL from the GUI thread.
-    from mpscope.core.worker import channel
+    from mpscope.core.engine import channel_reader as channel
 
     reader, write_fd = _pipe()
     writer = FrameWriter(write_fd)

@@ -12,8 +12,9 @@ import psutil
 import pytest
 
 import task_helpers
-from mpscope.core.engine import engine as engine_module
-from mpscope.core.engine.engine import MAX_STARTING, Engine
+from mpscope.core.engine import start_slots
+from mpscope.core.engine.engine import Engine
+from mpscope.core.engine.start_slots import MAX_STARTING
 from mpscope.core.engine.starter import START_LOCK, Starter, launch, sigint_shielded
 from mpscope.core.engine.states import State
 from mpscope.core.worker import messages as m
@@ -115,7 +116,7 @@ def test_a_kill_asked_while_the_start_is_in_flight_lands_once_it_has_a_pid(threa
 
 
 def test_a_poll_reads_only_the_channels_with_something_to_say(threaded, monkeypatch):
-    from mpscope.core.worker import channel
+    from mpscope.core.engine import channel_reader as channel
 
     e = threaded("forkserver")
     records = [e.add_worker("task_helpers:plain_sleep", {"seconds": 30}, name=f"w{i}")
@@ -272,7 +273,7 @@ def test_a_listener_that_raises_loses_no_started_worker(threaded):
 
 def test_workers_that_never_say_started_hold_their_start_slot_for_a_while_only(
         threaded, monkeypatch):
-    monkeypatch.setattr(engine_module, "START_SLOT_S", 0.3)
+    monkeypatch.setattr(start_slots, "START_SLOT_S", 0.3)
     real_handle = Engine._handle
     monkeypatch.setattr(Engine, "_handle", lambda self, record, live, message: None if
                         isinstance(message, m.Started) else real_handle(self, record, live,

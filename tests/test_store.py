@@ -20,7 +20,8 @@ from mpscope.core.engine.run_state import Event, WorkerRecord
 from mpscope.core.engine.sampler import Sample, Sampler
 from mpscope.core.engine.states import State
 from mpscope.core.history.export import UnknownRun, compare, export_csv, export_json, import_json
-from mpscope.core.history.history_writer import Recorder, apply_retention, attach, downsample
+from mpscope.core.history.history_writer import Recorder, attach
+from mpscope.core.history.retention import apply_retention, downsample
 from mpscope.core.history.store import CHILD_TABLES, COLUMNS, HistoryError, HistoryStore
 
 RUN_TOML = """

@@ -7,35 +7,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QHideEvent,
-    QKeySequence,
-    QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QMainWindow,
-    QMessageBox,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from mpscope import __version__
-from mpscope.core.engine.states import State
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.cpu.panel import CpuPanel
 from mpscope.gui.events.panel import EventsPanel
-from mpscope.gui.i18n.language import language_menu
 from mpscope.gui.launch.panel import LaunchPanel
+from mpscope.gui.menus import build_actions, build_menus, build_toolbar
 from mpscope.gui.pool.panel import PoolPanel
 from mpscope.gui.presenter import PresenterMode
 from mpscope.gui.status_bar import RunStatusBar
-from mpscope.gui.widgets.actions import Key, fill, make_action
 from mpscope.gui.widgets.icons import app_icon, retint
 from mpscope.gui.widgets.lazy_dock import LazyDock
 from mpscope.gui.window_state import (
@@ -107,7 +91,10 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(STATE_VERSION)
         self._sized = False  # default dock sizes wait for the first show (they need a size)
         self._painted = False
-        self._build_actions()
+        self.presenter = PresenterMode(self)
+        self.actions_by_name = build_actions(self)
+        self.theme_group = build_menus(self, self.actions_by_name)
+        self.toolbar = build_toolbar(self, self.actions_by_name)
         self.status = RunStatusBar(self.bridge, self.workers.model, self)
         self.setStatusBar(self.status)
         self.counts_label = self.status.counts_label
@@ -174,84 +161,6 @@ class MainWindow(QMainWindow):
                 if isinstance(dock, LazyDock) and dock.built]
         return [self.workers, self.launch, self.cpu, self.pool, self.events, *lazy, self.status]
 
-    # -- actions and menus -----------------------------------------------------------
-    def _action(self, text: str, tip: str, slot: Callable[[], Any], key: Key | None = None,
-                icon_name: str | None = None, accent: State | None = None) -> QAction:
-        return make_action(self, text, tip, slot, key, icon_name, accent)
-
-    def _build_actions(self) -> None:
-        scale = self.font_scaler
-        a = self.actions_by_name = {
-            "open": self._action(self.tr("&Open…"), self.tr("Open a TOML run configuration"),
-                                 self.launch.open_dialog, "Ctrl+O", "open"),
-            "save": self._action(self.tr("&Save"), self.tr("Save the configuration"),
-                                 self.save, "Ctrl+S", "save"),
-            "save_as": self._action(self.tr("Save &As…"),
-                                    self.tr("Save the configuration to a new file"),
-                                    self.launch.save_dialog, "Ctrl+Shift+S"),
-            "quit": self._action(self.tr("&Quit"),
-                                 self.tr("Close mpscope (asks first if workers run)"),
-                                 self.close, "Ctrl+Q"),
-            "start": self._action(self.tr("&Start"), self.tr("Start the run"),
-                                  self.launch.start, "F5", "start", State.FINISHED),
-            "stop_all": self._action(self.tr("S&top all"), self.tr("Ask every worker to stop"),
-                                     self.bridge.stop_all, "Shift+F5", "stop", State.STOPPING),
-            "terminate_all": self._action(self.tr("&Terminate all"),
-                                          self.tr("SIGTERM every process"),
-                                          self.bridge.terminate_all, "Ctrl+Shift+T", "terminate",
-                                          State.TERMINATED),
-            "kill_all": self._action(self.tr("&Kill all"), self.tr("SIGKILL every process"),
-                                     self.bridge.kill_all, "Ctrl+Shift+K", "kill", State.KILLED),
-            "bigger": self._action(self.tr("&Larger text"), self.tr("Larger text for a projector"),
-                                   lambda: self._scale_font(scale.bigger()), "Ctrl++"),
-            "smaller": self._action(self.tr("S&maller text"), self.tr("Smaller text"),
-                                    lambda: self._scale_font(scale.smaller()), "Ctrl+-"),
-            "normal": self._action(self.tr("&Normal text size"), self.tr("Text at its normal size"),
-                                   lambda: self._scale_font(scale.set_scale(1.0)), "Ctrl+0"),
-            "reset_layout": self._action(self.tr("&Reset layout"), self.tr("Put every panel back"),
-                                         self.reset_layout),
-            "about": self._action(self.tr("&About mpscope"), self.tr("Version and purpose"),
-                                  self.about),
-            "lessons": self._action(self.tr("&Lessons"),
-                                    self.tr("Guided lessons: every multiprocessing idea, live"),
-                                    self.show_lessons, "Ctrl+L", "lessons"),
-        }
-        self.presenter = PresenterMode(self)
-        # Ctrl+= too: on many keyboards "+" needs Shift, and teachers reach for Ctrl+=.
-        a["bigger"].setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        fill(self.menuBar().addMenu(self.tr("&File")), a, ("open", "save", "save_as", None, "quit"))
-        run_menu = self.menuBar().addMenu(self.tr("&Run"))
-        for name in ("start", "stop_all", "terminate_all", "kill_all"):
-            run_menu.addAction(a[name])
-        run_menu.addSeparator()
-        run_menu.addActions([self.workers.actions_by_name[n]
-                             for n in ("stop", "terminate", "kill", "restart", "daemon")])
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
-        view_menu.addActions([dock.toggleViewAction() for dock in self.docks.values()])
-        view_menu.addSeparator()
-        view_menu.addActions([a["lessons"], self.presenter.action])
-        view_menu.addActions([a["bigger"], a["smaller"], a["normal"]])
-        theme_menu = view_menu.addMenu(self.tr("&Theme"))
-        self.theme_group = QActionGroup(self)
-        names = (self.tr("Follow the system"), self.tr("Light"), self.tr("Dark"))
-        for name, text in zip(theme.THEMES, names, strict=True):
-            action = theme_menu.addAction(text)
-            action.setCheckable(True)
-            action.setData(name)
-            action.setToolTip(self.tr("Colours: {text}").format(text=text))
-            self.theme_group.addAction(action)
-        self.theme_group.triggered.connect(lambda action: self.set_theme(action.data()))
-        view_menu.addMenu(language_menu(self, self.settings))
-        view_menu.addSeparator()
-        view_menu.addAction(a["reset_layout"])
-        self.menuBar().addMenu(self.tr("&Help")).addAction(a["about"])
-        toolbar = self.toolbar = QToolBar(self.tr("Main toolbar"), self)
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        fill(toolbar, a, ("open", "save", None, "start", "stop_all", "terminate_all", "kill_all",
-                          None, "lessons"))
-        self.addToolBar(toolbar)
-
     # -- following the run -------------------------------------------------------------
     def _on_run_started(self) -> None:
         self.last_exit_code = None
@@ -311,7 +220,7 @@ class MainWindow(QMainWindow):
         for action in self.theme_group.actions():
             action.setChecked(action.data() == name)
 
-    def _scale_font(self, scale: float) -> None:
+    def scale_font(self, scale: float) -> None:
         self.settings.setValue("view/font_scale", scale)
         self._show_message(self.tr("Text size {percent:.0f}%").format(percent=100 * scale))
 

@@ -4,9 +4,7 @@ Everything here is non-blocking and single-threaded: whoever owns the engine
 (the headless loop, or a QTimer in the window) calls `poll(budget)` often,
 and each call starts queued workers, reads channels, notices deaths and
 escalates stops within its time budget. Deaths are noticed from each
-process's sentinel, not by polling psutil. One `select.poll` object watches
-every channel and sentinel, so a poll costs one system call plus the channels
-that have something to say, not a read per worker.
+process's sentinel, not by polling psutil (see channel_watch.py).
 
 With `threaded_starts` (the window), `Process.start()` runs on a starter
 thread and the poll only collects the results (see starter.py).
@@ -18,49 +16,26 @@ import contextlib
 import functools
 import multiprocessing
 import multiprocessing.connection
-import os
-import resource
-import select
 import signal
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from mpscope.core.engine.channel_reader import FrameReader
+from mpscope.core.engine.channel_watch import ChannelWatch
+from mpscope.core.engine.endings import ending
+from mpscope.core.engine.live import Live, raise_fd_limit, send_signal
 from mpscope.core.engine.run_state import ErrorInfo, Event, WorkerRecord
+from mpscope.core.engine.start_slots import Launching
 from mpscope.core.engine.starter import START_LOCK, Starter, launch, warm_up_forkserver
 from mpscope.core.engine.states import State, explain_exit
 from mpscope.core.text import Text
 from mpscope.core.worker import messages as m
 from mpscope.core.worker.bootstrap import WorkerSpec
-from mpscope.core.worker.channel import FrameReader
 
 _SIGNAL_SENT = {"terminate": "SIGTERM", "kill": "SIGKILL"}
-_STRENGTH = {None: 0, "stop": 1, "terminate": 2, "kill": 3}
-# With threaded starts, at most this many workers are between start() and their Started
-# message at once: each costs 15–50 ms of CPU while it starts, and hundreds doing so
-# together starve every other process on the machine, the window included.
-_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-MAX_STARTING = max(2, _CPUS or 2)
-# ...but a worker holds its slot for at most this long: children that hang before
-# saying Started must not hold up every later start.
-START_SLOT_S = 2.0
 MESSAGES_PER_CHANNEL_PASS = 256  # fairness: no channel starves the others
-RATE_SMOOTHING = 0.3
-
-
-@dataclass(eq=False)
-class _Live:
-    """Parent-side handles of one running worker process."""
-
-    process: Any
-    reader: FrameReader
-    stop_flag: Any
-    requested: str | None = None  # stop | terminate | kill, the strongest asked
-    escalate_at: float | None = None
-    final: Any = None
-    last_progress_t: float | None = None
 
 
 class Engine:
@@ -78,23 +53,19 @@ class Engine:
         self.grace_seconds = grace_seconds
         self.report_interval = report_interval
         self.records: dict[int, WorkerRecord] = {}
-        self._live: dict[int, _Live] = {}
+        self._live: dict[int, Live] = {}
         self._start_queue: list[int] = []
         # Not under fork: forking from the starter thread while the caller's thread may
         # hold locks risks a child deadlocked on them, and a fork is fast anyway.
         self._starter = Starter() if threaded_starts and start_method != "fork" else None
-        self._launching: dict[int, str | None] = {}  # wid → the strongest action asked meanwhile
+        self._launching = Launching()
         self._launched: deque[tuple[int, Any, BaseException | None]] = deque()  # to collect
-        self._slots: dict[int, float] = {}  # wid → when it took a start slot (monotonic)
-        self._backlog: set[int] = set()  # wids whose channel was cut off with more to read
-        self._poller = select.poll()
-        self._watched: dict[int, tuple[int, bool]] = {}  # fd → (wid, is the sentinel)
+        self._channels = ChannelWatch()
         self._listeners: list[Callable[[Event], None]] = []
         self._next_wid = 0
-        self._rotation = 0
         self.messages_received = 0
         self._warm_up = warm_up_forkserver() if start_method == "forkserver" else None
-        _raise_fd_limit()
+        raise_fd_limit()
 
     # -- configuration -------------------------------------------------------
     def add_worker(
@@ -146,14 +117,14 @@ class Engine:
         if record.state is State.PENDING:
             self._cancel_pending(record)
             return
-        if self._defer(wid, "stop"):
+        if self._launching.ask(wid, "stop"):
             return
         live = self._live.get(wid)
         if live is None or live.requested is not None:
             return
         live.stop_flag.value = 1
         if record.state is State.RUNNING and record.pid:
-            self._signal(live, signal.SIGINT)  # wakes the task now; it only acts on the flag
+            send_signal(live, signal.SIGINT)  # wakes the task now; it only acts on the flag
         self._request(record, live, "stop", Text("stop requested"))
 
     def terminate(self, wid: int) -> None:
@@ -169,19 +140,11 @@ class Engine:
         live = self._live.get(wid)
         if record.state is State.PENDING:
             self._cancel_pending(record)
-        elif self._defer(wid, what):
+        elif self._launching.ask(wid, what):
             return
         elif live is not None and live.requested not in ("kill", what):
             getattr(live.process, what)()  # Process.terminate / Process.kill
             self._request(record, live, what, Text("{signal} sent", signal=_SIGNAL_SENT[what]))
-
-    def _defer(self, wid: int, what: str) -> bool:
-        """A worker still being started gets `what` once it has a pid; True if deferred."""
-        if wid not in self._launching:
-            return False
-        if _STRENGTH[what] > _STRENGTH[self._launching[wid]]:
-            self._launching[wid] = what
-        return True
 
     def restart(self, wid: int) -> None:
         """Run an ended worker again with the same configuration."""
@@ -221,7 +184,7 @@ class Engine:
     @property
     def backlog(self) -> bool:
         """True when a channel was cut off with messages left: poll again without waiting."""
-        return bool(self._backlog)
+        return self._channels.backlog
 
     def alive_pids(self) -> list[int]:
         return [r.pid for wid, r in self.records.items() if wid in self._live and r.pid]
@@ -246,7 +209,7 @@ class Engine:
             while self._launched:
                 wid, launched, error = self._launched.popleft()
                 self._started(self.records[wid], launched, error)
-        ready = [fd for fd, _events in self._poller.poll(0)]
+        ready = self._channels.ready()
         handled = self._drain(deadline, ready)
         self._reap(ready)
         self._escalate()
@@ -260,14 +223,11 @@ class Engine:
         if self._warm_up is not None and self._warm_up.is_alive():
             return  # the fork server must be started by the warm-up: SIGINT is not blocked there
         now = time.monotonic()
-        self._slots = {
-            wid: since for wid, since in self._slots.items()
-            if now - since < START_SLOT_S
-            and (wid in self._launching or self.records[wid].state is State.STARTING)}
-        while self._start_queue and len(self._slots) < MAX_STARTING:
+        free = self._launching.free_slots(
+            now, lambda wid: self.records[wid].state is State.STARTING)
+        for _ in range(min(free, len(self._start_queue))):
             record = self._starting(self._start_queue.pop(0))
-            self._launching[record.wid] = None
-            self._slots[record.wid] = now
+            self._launching.add(record.wid, now)
             self._starter.submit(record.wid, self._launcher(record))
 
     def _start_queued(self, deadline: float) -> None:
@@ -296,19 +256,17 @@ class Engine:
 
     def _started(self, record: WorkerRecord, launched: tuple[Any, FrameReader, Any] | None,
                  error: BaseException | None) -> None:
-        asked = self._launching.pop(record.wid, None)
+        asked = self._launching.collected(record.wid)
         if launched is None:
             error = error or RuntimeError("no process")
             record.error = ErrorInfo(type(error).__name__, " ".join(str(error).split()), "")
             self._end(record, State.FAILED,
                       Text("could not start: {error}", error=record.error.message))
             return
-        live = _Live(*launched)
+        live = Live(*launched)
         record.pid = live.process.pid
         self._live[record.wid] = live
-        for fd, sentinel in ((live.reader.fd, False), (live.process.sentinel, True)):
-            self._watched[fd] = (record.wid, sentinel)
-            self._poller.register(fd, select.POLLIN)
+        self._channels.watch(record.wid, live.reader.fd, live.process.sentinel)
         try:
             self.emit(record.wid, "state",
                       Text("{name}: starting (pid {pid})", name=record.name, pid=record.pid))
@@ -316,30 +274,10 @@ class Engine:
             if asked is not None:  # stop, terminate or kill was asked while it started
                 getattr(self, asked)(record.wid)
 
-    def _unwatch(self, *fds: int) -> None:
-        for fd in fds:
-            if self._watched.pop(fd, None) is not None:
-                self._poller.unregister(fd)
-
     def _drain(self, deadline: float, ready: list[int]) -> int:
-        """Read the channels that have data (or EOF), a batch per channel per pass.
-
-        A channel cut off by the deadline after a full batch may hold whole frames
-        in its buffer with its pipe empty: poll() would not report it again until
-        the worker writes again, so it is read at the next poll regardless.
-        """
-        wids = {wid for wid in self._backlog if wid in self._live}
-        for fd in ready:
-            wid, sentinel = self._watched.get(fd, (0, True))
-            if not sentinel and wid in self._live:
-                wids.add(wid)
-        self._backlog.clear()
-        if not wids:
-            return 0
-        lives = [(wid, self._live[wid]) for wid in wids]
+        """Read the channels that have data (or EOF), a batch per channel per pass."""
+        lives = [(wid, self._live[wid]) for wid in self._channels.channels(ready, self._live)]
         handled = 0
-        self._rotation = (self._rotation + 1) % len(lives)
-        lives = lives[self._rotation :] + lives[: self._rotation]
         while lives and time.monotonic() < deadline:
             still_busy = []
             for wid, live in lives:
@@ -350,9 +288,9 @@ class Engine:
                 if len(batch) == MESSAGES_PER_CHANNEL_PASS:
                     still_busy.append((wid, live))
                 elif live.reader.eof:
-                    self._unwatch(live.reader.fd)  # closed: it would stay "ready" until reaped
+                    self._channels.unwatch(live.reader.fd)  # it would stay "ready" until reaped
             lives = still_busy
-        self._backlog.update(wid for wid, _live in lives)
+        self._channels.cut_off(wid for wid, _live in lives)
         self.messages_received += handled
         return handled
 
@@ -363,17 +301,14 @@ class Engine:
         if not START_LOCK.acquire(blocking=False):
             return
         try:
-            for fd in ready:
-                wid, sentinel = self._watched.get(fd, (0, False))
-                if not sentinel or wid not in self._live:
-                    continue
+            for wid in self._channels.sentinels(ready, self._live):
                 process = self._live[wid].process
                 # The sentinel closes a moment before the exit status can be collected;
                 # if it is not there yet, finish at the next poll rather than wait.
                 process.join(0)
                 if process.exitcode is not None:
                     live = self._live.pop(wid)
-                    self._unwatch(live.reader.fd, process.sentinel)
+                    self._channels.unwatch(live.reader.fd, process.sentinel)
                     self._finish(self.records[wid], live)
         finally:
             START_LOCK.release()
@@ -393,13 +328,13 @@ class Engine:
                 live.escalate_at = None
 
     # -- messages ----------------------------------------------------------------
-    def _handle(self, record: WorkerRecord, live: _Live, message: Any) -> None:
+    def _handle(self, record: WorkerRecord, live: Live, message: Any) -> None:
         record.received += 1
         if message.seq > record.next_seq:
             record.seq_gaps += message.seq - record.next_seq
         record.next_seq = max(record.next_seq, message.seq + 1)
         if isinstance(message, m.Progress):
-            self._on_progress(record, live, message)
+            live.progress(record, message)
         elif isinstance(message, m.Log):
             for line in message.lines:
                 self.emit(record.wid, "log", f"{record.name}: {line}")
@@ -412,43 +347,21 @@ class Engine:
             if record.state is State.STARTING:
                 self._set_state(record, State.RUNNING, f"pid {message.pid}")
             elif live.requested == "stop":
-                self._signal(live, signal.SIGINT)
+                send_signal(live, signal.SIGINT)
         elif isinstance(message, m.FINAL_MESSAGES):
             live.final = message
             record.sent = message.sent
 
-    def _on_progress(self, record: WorkerRecord, live: _Live, message: m.Progress) -> None:
-        if live.last_progress_t is not None and message.t > live.last_progress_t:
-            instant = (message.done - record.done) / (message.t - live.last_progress_t)
-            record.rate += RATE_SMOOTHING * (instant - record.rate) if record.rate else instant
-        live.last_progress_t = message.t
-        record.done, record.total = message.done, message.total
-        if message.note:
-            record.note = record.last_message = message.note
-
     # -- endings -----------------------------------------------------------------
-    def _finish(self, record: WorkerRecord, live: _Live) -> None:
+    def _finish(self, record: WorkerRecord, live: Live) -> None:
         """The process is gone: read what it left, then decide how it ended."""
         for message in live.reader.drain():
             self._handle(record, live, message)
         live.reader.close()
-        record.exitcode = exitcode = live.process.exitcode
+        record.exitcode = live.process.exitcode
         with contextlib.suppress(ValueError):
             live.process.close()
-        final = live.final
-        if isinstance(final, m.Failed):
-            record.error = ErrorInfo(final.exc_type, final.message, final.traceback)
-            self._end(record, State.FAILED, str(record.error))
-        elif isinstance(final, m.Stopped):
-            record.result = final.result
-            self._end(record, State.STOPPED, Text("stopped on request"))
-        elif isinstance(final, m.Finished):
-            record.result = final.result
-            if record.total:
-                record.done = record.total
-            self._end(record, State.FINISHED, Text("returned {value}", value=_short(final.result)))
-        else:
-            self._end(record, *_silent_death(exitcode, live.requested))
+        self._end(record, *ending(record, live.final, live.requested))
         if live.reader.truncated_bytes:
             self.emit(record.wid, "info", Text(
                 "{name}: discarded a half-written message ({size} bytes) cut by its death",
@@ -474,28 +387,12 @@ class Engine:
             self._start_queue.remove(record.wid)
         self._end(record, State.STOPPED, Text("stopped before it started"))
 
-    def _request(self, record: WorkerRecord, live: _Live, what: str, text: str) -> None:
+    def _request(self, record: WorkerRecord, live: Live, what: str, text: str) -> None:
         live.requested = what
         live.escalate_at = time.monotonic() + self.grace_seconds
         if record.state is not State.STOPPING:
             record.state = State.STOPPING
         self.emit(record.wid, "state", Text("{name}: stopping — {why}", name=record.name, why=text))
-
-    @staticmethod
-    def _signal(live: _Live, signum: int) -> None:
-        # Only signal a process not yet reaped: its pid cannot have been reused. While a
-        # start runs, only read the code already collected: polling races (see START_LOCK).
-        process = live.process
-        if START_LOCK.acquire(blocking=False):
-            try:
-                ended = process.exitcode is not None
-            finally:
-                START_LOCK.release()
-        else:
-            ended = process._popen.returncode is not None
-        if not ended and process.pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signum)
 
     # -- blocking helpers for scripts and tests -------------------------------
     def run_until_done(self, timeout: float | None = None, tick: float = 0.05) -> bool:
@@ -518,30 +415,3 @@ class Engine:
         self.stop_all()
         self.run_until_done()
 
-
-def _short(value: Any, width: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _silent_death(exitcode: int | None, requested: str | None) -> tuple[State, str]:
-    """How a worker ended that sent no final message."""
-    if exitcode == -signal.SIGKILL:
-        return State.KILLED, (Text("killed on request") if requested == "kill"
-                              else Text("killed from outside mpscope (the OOM killer?)"))
-    if exitcode == -signal.SIGTERM:
-        return State.TERMINATED, (Text("terminated on request")
-                                  if requested in ("terminate", "kill")
-                                  else Text("terminated from outside mpscope"))
-    if requested == "stop" and exitcode == 0:
-        return State.STOPPED, Text("stopped on request")
-    return State.LOST, Text("died without a final message")
-
-
-def _raise_fd_limit() -> None:
-    """Each worker holds two descriptors in the parent; allow as many as the system lets us."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or soft < hard:
-        with contextlib.suppress(ValueError, OSError):
-            target = 65536 if hard == resource.RLIM_INFINITY else hard
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))

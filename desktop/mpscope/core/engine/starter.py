@@ -18,8 +18,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from mpscope.core.engine.channel_reader import FrameReader
 from mpscope.core.worker.bootstrap import WorkerSpec, worker_main
-from mpscope.core.worker.channel import FrameReader
 
 # Imported by the fork server once, so each forkserver worker starts without
 # importing them itself (tens of ms of CPU each: 256 workers starting at once

@@ -6,6 +6,9 @@ import enum
 import signal
 
 from mpscope.core.text import Text
+from mpscope.core.worker.exit_codes import EXIT_FAILED, EXIT_ORPHANED
+
+__all__ = ["EXIT_FAILED", "EXIT_ORPHANED", "FINAL_STATES", "State", "explain_exit", "signal_name"]
 
 
 class State(enum.StrEnum):
@@ -34,10 +37,6 @@ class State(enum.StrEnum):
 FINAL_STATES = frozenset(
     {State.FINISHED, State.FAILED, State.STOPPED, State.TERMINATED, State.KILLED, State.LOST}
 )
-
-# Exit codes the bootstrap itself uses, so they can be told apart from a task's own.
-EXIT_FAILED = 1
-EXIT_ORPHANED = 70  # the parent died; the watchdog ended this worker
 
 
 def signal_name(signum: int) -> str:

@@ -4,13 +4,12 @@ The owner's thread (the headless loop, or the window's GUI thread) only builds
 small tuples and puts them on a queue; one writer thread owns its own SQLite
 connection, batches the rows and commits at least every FLUSH_S seconds, so a
 SIGKILL loses at most that much. The writer also applies retention when a run
-begins and averages old samples into buckets every few minutes.
+begins and averages old samples into buckets every few minutes (retention.py);
+the rows themselves are built by rows.py.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import queue
 import sqlite3
 import threading
@@ -21,15 +20,29 @@ from typing import Any
 
 from mpscope.core.engine.run_state import Event, WorkerRecord
 from mpscope.core.engine.sampler import Sample
-from mpscope.core.history.store import HistoryError, HistoryStore, pack_cpu, unpack_cpu
-from mpscope.core.jsonsafe import json_safe
+from mpscope.core.history.retention import (
+    KEEP_DAYS,
+    KEEP_RUNS,
+    MAX_BYTES,
+    TIERS,
+    apply_retention,
+    downsample,
+)
+from mpscope.core.history.rows import (
+    config_form,
+    life_key,
+    run_summary,
+    run_title,
+    stride,
+    task_row,
+    worker_row,
+)
+from mpscope.core.history.store import HistoryError, HistoryStore, pack_cpu
 
 FLUSH_S = 0.5  # commit cadence: a SIGKILL loses at most this (plus the commit itself)
 HEARTBEAT_S = 1.0  # commit even when idle, so an interrupted run's end is known to 1 s
 JOIN_TIMEOUT_S = 5.0
 SNAPSHOT_EVERY_S = 0.5
-KEEP_RUNS, KEEP_DAYS, MAX_BYTES = 200, 90.0, 1 << 30
-TIERS = ((86_400.0, 10.0), (7 * 86_400.0, 60.0))  # samples older than s → buckets of s
 MAINTAIN_EVERY_S = 600.0
 MAX_EVENTS = 200_000  # per run; beyond it only state changes and errors are kept
 ALWAYS_KEPT = frozenset({"state", "error"})
@@ -39,11 +52,8 @@ MAX_TASKS = 1_000_000  # per run; the pool's own summary still counts every task
 # call, which comes at the owner's next tick rather than SNAPSHOT_EVERY_S later, so only an
 # owner that calls snapshot() at every tick (the window) may pass it as `task_rows`.
 TASK_ROWS_PER_CALL = 500
-ROWS_PER_SAMPLE = 64  # with more live workers, each one is sampled every n-th time
 MAX_PENDING = 500_000  # rows kept for a retry while the database refuses writes
 FINAL_TASK = frozenset({"ok", "failed", "cancelled"})  # as mpscope.core.pool.plan.FINAL
-_TASK_FIELDS = ("task_id", "first_index", "count", "pid", "wid", "started", "ended", "outcome",
-                "attempt", "error", "traceback")
 _STOP = object()
 
 
@@ -75,7 +85,7 @@ class Recorder:
         self._task_hash = array("q")  # per task: hash of its last recorded row
         self._task_ok = bytearray()  # per task: counted in _pool_done
         config = run.config
-        self._begin = {"title": _title(config), "config": _config(config),
+        self._begin = {"title": run_title(config), "config": config_form(config),
                        "start_method": config.start_method,
                        "started_at": run.started_at or time.time()}
         self._thread = threading.Thread(target=self._write_loop, name="mpscope-history",
@@ -111,7 +121,7 @@ class Recorder:
         self._samples += 1
         self._put("core_samples", [(sample.t, pack_cpu(sample.per_core),
                                     round(sample.own_cpu, 1), sample.own_rss)])
-        if self._samples % _stride(len(sample.per_pid)) == 0:
+        if self._samples % stride(len(sample.per_pid)) == 0:
             wids = {r.pid: r.wid for r in self._active() if r.pid}
             self._put("worker_samples", [(sample.t, wids[pid], round(cpu, 1), rss) for
                                          pid, (cpu, rss) in sample.per_pid.items() if pid in wids])
@@ -129,14 +139,14 @@ class Recorder:
         records = list(self.run.engine.records.values()) if force else self._active()
         rows = []
         for record in records:
-            key = _key(record)
+            key = life_key(record)
             if force or self._written.get(record.wid) != key:
                 self._written[record.wid] = key
-                rows.append(_worker_row(record))
+                rows.append(worker_row(record))
             if record.state.is_final:
                 self._settled.add(record.wid)
         self._put("workers", rows)
-        if force or self._snapshots % _stride(len(records)) == 0:
+        if force or self._snapshots % stride(len(records)) == 0:
             moved = [r for r in records if self._progress.get(r.wid, 0.0) != r.done]
             self._progress.update((r.wid, r.done) for r in moved)
             self._put("progress_samples", [(now, r.wid, r.done, r.total) for r in moved])
@@ -179,7 +189,7 @@ class Recorder:
                             task.error, len(task.history)))
                 if key != self._task_hash[seq]:
                     self._task_hash[seq] = key
-                    rows.append(_task_row(seq, task))
+                    rows.append(task_row(seq, task))
                     ok = task.outcome == "ok"
                     if ok != bool(self._task_ok[seq]):
                         self._task_ok[seq] = ok
@@ -202,7 +212,7 @@ class Recorder:
             self.snapshot(force=True)
             code = run.exit_code() if exit_code is None else exit_code
             end = {"status": "finished", "exit_code": code, "ended_at": run.ended_at or time.time(),
-                   "duration": run.duration, "summary": _summary(run)}
+                   "duration": run.duration, "summary": run_summary(run)}
             if run.started_at:
                 end["started_at"] = run.started_at
             self._put("finish", end)
@@ -305,138 +315,3 @@ def attach(run: Any, store_path: str | Path | None = None, **options: Any) -> Re
     recorder = Recorder(store_path or history_path(), run, **options)
     run.engine.subscribe(recorder.on_event)
     return recorder
-
-
-# -- keeping the database bounded ------------------------------------------------
-def apply_retention(store: HistoryStore, keep_runs: int | None = None,
-                    keep_days: float | None = None, max_bytes: int | None = None) -> list[int]:
-    """Delete runs beyond the newest `keep_runs`, older than `keep_days`, then the oldest
-    while the database uses more than `max_bytes`; never a run being recorded. → ids."""
-    store.mark_interrupted()
-    ended = [(r[0], r[1]) for r in store.db.execute(
-        "SELECT id, started_at FROM runs WHERE status != 'running' ORDER BY id DESC")]
-    newest = {r[0] for r in store.db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT ?",
-                                             (-1 if keep_runs is None else keep_runs,))}
-    cutoff = -math.inf if keep_days is None else time.time() - keep_days * 86_400
-    doomed = [i for i, started in ended if i not in newest or started < cutoff]
-    with store.transaction():
-        for run_id in doomed:
-            store.delete_rows(run_id)
-    left = [i for i, _ in reversed(ended) if i not in doomed]
-    while max_bytes is not None and left and store.used_bytes() > max_bytes:
-        doomed.append(left.pop(0))
-        with store.transaction():
-            store.delete_rows(doomed[-1])
-    if doomed:
-        store.db.execute("PRAGMA incremental_vacuum")  # give the freed pages back to the disk
-    return doomed
-
-
-def downsample(store: HistoryStore, older_than_s: float, bucket_s: float,
-               now: float | None = None) -> int:
-    """Average samples older than `older_than_s` into `bucket_s` buckets; → rows removed.
-
-    Only whole buckets that no earlier call did are read (a watermark kept in
-    `meta`), so calling this every few minutes costs little.
-    """
-    hi = (((time.time() if now is None else now) - older_than_s) // bucket_s) * bucket_s
-    key = f"downsampled:{bucket_s:g}"
-    mark = store.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    lo = mark[0] if mark else 0.0
-    if hi <= lo:
-        return 0
-    removed = 0
-    with store.transaction():
-        runs = [r[0] for r in store.db.execute(
-            "SELECT id FROM runs WHERE started_at < ? AND COALESCE(ended_at, heartbeat, ?) >= ?",
-            (hi, hi, lo))]
-        for run_id in runs:
-            for table in ("core_samples", "worker_samples", "progress_samples"):
-                removed += _downsample(store, table, run_id, lo, hi, bucket_s)
-        store.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, hi))
-    return removed
-
-
-def _downsample(store: HistoryStore, table: str, run_id: int, lo: float, hi: float,
-                bucket_s: float) -> int:
-    span = "run_id = ? AND t >= ? AND t < ?"
-    rows = store.db.execute(f"SELECT * FROM {table} WHERE {span} ORDER BY t",
-                            (run_id, lo, hi)).fetchall()
-    groups: dict[tuple[float, int], list[sqlite3.Row]] = {}
-    for row in rows:
-        wid = 0 if table == "core_samples" else row["wid"]
-        groups.setdefault((row["t"] // bucket_s, wid), []).append(row)
-    if len(groups) == len(rows):
-        return 0
-    store.db.execute(f"DELETE FROM {table} WHERE {span}", (run_id, lo, hi))
-    store.insert(table, [_merge(table, group) for group in groups.values()])
-    return len(rows) - len(groups)
-
-
-def _merge(table: str, rows: list[sqlite3.Row]) -> tuple[Any, ...]:
-    """One row for a bucket: the mean time and values; progress keeps its last value."""
-    last, n = rows[-1], len(rows)
-    t = sum(r["t"] for r in rows) / n
-    if table == "progress_samples":
-        return (last["run_id"], t, last["wid"], last["done"], last["total"])
-    if table == "worker_samples":
-        return (last["run_id"], t, last["wid"], sum(r["cpu"] or 0 for r in rows) / n,
-                sum(r["rss"] or 0 for r in rows) // n)
-    cores = zip(*(unpack_cpu(r["per_core"]) for r in rows), strict=False)
-    return (last["run_id"], t, pack_cpu([sum(c) / n for c in cores]),
-            sum(r["own_cpu"] or 0 for r in rows) / n, sum(r["own_rss"] or 0 for r in rows) // n)
-
-
-# -- rows ------------------------------------------------------------------------
-def _key(r: WorkerRecord) -> tuple[Any, ...]:
-    # Progress and message counts change all the time and go to progress_samples;
-    # a worker row is rewritten only when its life changes (and once at the end).
-    return (r.state, r.pid, r.exitcode, r.restarts, r.running_at, r.ended_at)
-
-
-def _worker_row(r: WorkerRecord) -> tuple[Any, ...]:
-    e = r.error
-    return (r.wid, r.name, r.kind, r.group, r.index, r.task, r.pid, str(r.state), r.exitcode,
-            r.detail, r.started_at, r.running_at, r.ended_at, r.received, r.sent, r.seq_gaps,
-            r.done, r.total, r.restarts, json.dumps(json_safe(r.result)),
-            e.exc_type if e else None, e.message if e else None, e.traceback if e else None)
-
-
-def _task_row(seq: int, task: Any) -> tuple[Any, ...]:
-    values = [getattr(task, name, None) for name in _TASK_FIELDS]
-    for i in (7, 9, 10):  # outcome, error, traceback: text, whatever the pool keeps there
-        values[i] = None if values[i] is None else str(values[i])
-    spans = getattr(task, "history", None)
-    return (seq, *values, json.dumps([list(s) for s in spans]) if spans else None)
-
-
-def _stride(live: int) -> int:
-    return max(1, math.ceil(live / ROWS_PER_SAMPLE))
-
-
-def _title(config: Any) -> str:
-    if config.title:
-        return str(config.title)
-    names = [f"{g.count}×{g.name}" for g in config.workers]
-    if config.pool is not None:
-        names.append(f"pool {config.pool.task}")
-    return ", ".join(names) or "empty run"
-
-
-def _config(config: Any) -> dict[str, Any]:
-    from mpscope.core.config import to_dict
-
-    form = to_dict(config)
-    items = (form.get("pool") or {}).get("items")
-    if isinstance(items, list) and len(items) > 1000:  # a 10-million-item list is no config
-        form["pool"]["items"] = {"truncated": True, "count": len(items), "head": items[:100]}
-    return form
-
-
-def _summary(run: Any) -> Any:
-    from mpscope.core.engine.summary import build_summary
-
-    try:
-        return json_safe(build_summary(run))
-    except Exception:  # noqa: BLE001 - a summary must never cost the run its end record
-        return None

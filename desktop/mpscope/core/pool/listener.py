@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from mpscope.core.worker.channel import FrameReader
+from mpscope.core.engine.channel_reader import FrameReader
 
 MAX_UNIX_PATH = 100  # sun_path holds 104–108 bytes depending on the platform
 BACKLOG = 1024

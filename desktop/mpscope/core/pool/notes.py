@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import reprlib
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mpscope.core.pool import messages as pm
+from mpscope.core.pool.parent_tracking import Tracker
 from mpscope.core.pool.plan import MAP_LIKE, TaskRecord
 from mpscope.core.text import Text
 
 if TYPE_CHECKING:
-    from mpscope.core.pool.pool_run import PoolRun
+    from mpscope.core.config import PoolConfig
+
+Emit = Callable[[int | None, str, str], None]  # Engine.emit without its detail
 
 BARREN_LIMIT = 3  # abandoned generations in a row that finished nothing: stop rebuilding
 
@@ -25,11 +29,29 @@ _short = reprlib.Repr()
 _short.maxstring = _short.maxother = 60
 
 
-class NoteHandler:
-    """Applies the driver's notes to a PoolRun, on the caller thread."""
+class DriverControl(Protocol):
+    """What the note handler asks of the driver's owner."""
 
-    def __init__(self, run: PoolRun) -> None:
-        self.run = run
+    def order(self, generation: int, tasks: list[TaskRecord]) -> None: ...
+    def finish_driver(self) -> None: ...
+    def driver_done(self) -> None: ...
+
+
+class NoteHandler:
+    """Applies the driver's notes to a pool run's tasks and results, on the caller thread."""
+
+    def __init__(self, config: PoolConfig, tasks: list[TaskRecord], items: Sequence[Any],
+                 results: list[tuple[int, Any]], *, chunksize: int, start_method: str,
+                 tracker: Tracker, emit: Emit, driver: DriverControl) -> None:
+        self.config = config
+        self.tasks = tasks
+        self.items = items
+        self.results = results
+        self.chunksize = chunksize
+        self.start_method = start_method
+        self.tracker = tracker
+        self.driver = driver
+        self._emit_event = emit
         self.generation = 0
         self.retried = 0
         self.method_failed = False
@@ -42,7 +64,7 @@ class NoteHandler:
         self.generation = generation
         for task in tasks:
             task.generation = generation
-        self.run.order(generation, tasks)
+        self.driver.order(generation, tasks)
 
     def handle(self, note: Any) -> None:
         """Apply one note from the driver thread."""
@@ -55,7 +77,7 @@ class NoteHandler:
             self._error(note)
         elif isinstance(note, pm.Cancelled):
             for task_id in note.task_ids:
-                task = self.run.tasks[task_id]
+                task = self.tasks[task_id]
                 if task.outcome == "pending":
                     task.outcome, task.error = "cancelled", note.why
         elif isinstance(note, pm.Notice):
@@ -70,17 +92,17 @@ class NoteHandler:
             self._driver_done(note)
 
     def _emit(self, kind: str, text: str, wid: int | None = None) -> None:
-        self.run.engine.emit(wid, kind, text)
+        self._emit_event(wid, kind, text)
 
     def _call(self, task: TaskRecord) -> str:
         """'square(3)' — the call a one-item task made, for callback events."""
-        item = self.run.items[task.first_index]
+        item = self.items[task.first_index]
         if task.count == 1:
-            return f"{self.run.config.task}({_short.repr(item)})"
+            return f"{self.config.task}({_short.repr(item)})"
         return task.label_text()
 
     def _delivered(self, note: pm.Delivered) -> None:
-        tasks, results = self.run.tasks, self.run.results
+        tasks, results = self.tasks, self.results
         for task_id, values in note.parts:
             task = tasks[task_id]
             if task.delivered or task.generation != note.generation:
@@ -89,16 +111,16 @@ class NoteHandler:
             if task.outcome in ("pending", "running"):  # the tracker's TaskEnded may lag
                 task.outcome = "ok"
             results.extend((task.first_index + k, value) for k, value in enumerate(values))
-            if note.via == "callback" and self.run.config.method == "apply_async":
+            if note.via == "callback" and self.config.method == "apply_async":
                 self._emit("callback", Text("callback: {call} → {value}", call=self._call(task),
                                             value=_short.repr(values[0])), task.wid)
-        if note.via == "callback" and self.run.config.method != "apply_async":
+        if note.via == "callback" and self.config.method != "apply_async":
             count = sum(len(values) for _, values in note.parts)
             self._emit("callback", Text("callback: {method} delivered its list of {count} results",
-                                        method=self.run.config.method, count=count))
+                                        method=self.config.method, count=count))
 
     def _error(self, note: pm.TaskError) -> None:
-        task = self.run.tasks[note.task_id] if note.task_id is not None else None
+        task = self.tasks[note.task_id] if note.task_id is not None else None
         if task is not None and task.generation != note.generation:
             return  # from a pool already abandoned
         if task is not None:
@@ -107,13 +129,13 @@ class NoteHandler:
             task.error = task.error or note.text
         where = self._call(task) if task is not None else Text("a task")
         detail = task.error if task is not None and task.error else note.text
-        method = self.run.config.method
+        method = self.config.method
         if note.via == "error_callback":
             self._emit("error_callback", Text("error_callback: {call} raised {error}",
                                               call=where, error=detail),
                        task.wid if task else None)
             return
-        stops = method in MAP_LIKE or (method == "imap" and self.run.config.backend == "executor")
+        stops = method in MAP_LIKE or (method == "imap" and self.config.backend == "executor")
         self.method_failed = self.method_failed or stops
         values = {"method": method, "call": where, "error": detail}
         if stops:
@@ -124,30 +146,30 @@ class NoteHandler:
         self._emit("error", text, task.wid if task else None)
 
     def _started(self, note: pm.PoolStarted) -> None:
-        config, run = self.run.config, self.run
+        config = self.config
         kind = "ProcessPoolExecutor" if config.backend == "executor" else "multiprocessing.Pool"
         if note.generation == 1:
             self._emit("pool", Text(
                 "pool: {kind}({processes}) {method} over {items} items in {tasks} tasks "
                 "(chunksize {chunksize}, start method {start_method})",
                 kind=kind, processes=config.processes, method=config.method,
-                items=run.items_total, tasks=len(run.tasks), chunksize=run.chunksize,
-                start_method=run.start_method))
+                items=len(self.items), tasks=len(self.tasks), chunksize=self.chunksize,
+                start_method=self.start_method))
         else:
             self._emit("pool", Text("pool: rebuilt as generation {generation} for {tasks} tasks",
                                     generation=note.generation, tasks=note.tasks))
 
     def _ended(self, note: pm.GenerationEnded) -> None:
-        run, generation = self.run, note.generation
-        run.tracker.drain(generation)  # every stream of this generation, to the end
-        mine = [t for t in run.tasks if t.generation == generation]
+        generation = note.generation
+        self.tracker.drain(generation)  # every stream of this generation, to the end
+        mine = [t for t in self.tasks if t.generation == generation]
         if note.how == "failed":
             for task in mine:
                 if task.outcome not in ("ok", "failed", "cancelled"):
                     task.outcome, task.error = "failed", note.note
             self._emit("error", Text("pool: {note}", note=note.note))
-        elif run.tracker.cancelled:
-            for task in run.tasks:
+        elif self.tracker.cancelled:
+            for task in self.tasks:
                 if task.outcome in ("pending", "running"):
                     task.outcome, task.error = "cancelled", Text("run stopped")
                     task.ended = time.time()
@@ -162,14 +184,14 @@ class NoteHandler:
                                 "reaped, nothing waits on it", generation=generation)
                 self._emit("pool", text)
                 if self._give_up(mine):
-                    run.finish_driver()
+                    self.driver.finish_driver()
                     return
             self._settle(mine, abandoned=note.how == "abandoned")
-        retry = [t for t in run.tasks if t.outcome == "pending"]
-        if retry and not run.tracker.cancelled and note.how != "failed":
+        retry = [t for t in self.tasks if t.outcome == "pending"]
+        if retry and not self.tracker.cancelled and note.how != "failed":
             self.submit(generation + 1, retry)
         else:
-            run.finish_driver()
+            self.driver.finish_driver()
 
     def _give_up(self, tasks: list[TaskRecord]) -> bool:
         """True (and every unfinished task failed) when pools keep breaking uselessly."""
@@ -181,7 +203,7 @@ class NoteHandler:
             return False
         text = Text("the pool broke {count} times in a row before finishing any task; "
                     "not rebuilding it again", count=self._barren)
-        for task in self.run.tasks:
+        for task in self.tasks:
             if not task.delivered and task.outcome != "cancelled":
                 task.outcome, task.error = "failed", text
         self._emit("error", Text("pool: {note}", note=text))
@@ -219,15 +241,15 @@ class NoteHandler:
                 task.error = Text("no result and no report from the pool")
 
     def _driver_done(self, note: pm.DriverDone) -> None:
-        if self.run.tracker.cancelled:  # stopped between two generations: never submitted
-            for task in self.run.tasks:
+        if self.tracker.cancelled:  # stopped between two generations: never submitted
+            for task in self.tasks:
                 if task.outcome in ("pending", "running"):
                     task.outcome, task.error = "cancelled", Text("run stopped")
         if note.error:
             self.driver_error = note.error
-            for task in self.run.tasks:
+            for task in self.tasks:
                 if task.outcome not in ("ok", "failed", "cancelled"):
                     task.outcome, task.error = "failed", Text("the pool driver crashed")
             self._emit("error", Text("pool: the driver thread crashed:\n{traceback}",
                                      traceback=note.error))
-        self.run.driver_done()
+        self.driver.driver_done()

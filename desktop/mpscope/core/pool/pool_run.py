@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from mpscope.core.engine.engine import Engine
-from mpscope.core.pool import figures as report
+from mpscope.core.pool import figures
 from mpscope.core.pool.book import ProcessBook
 from mpscope.core.pool.driver import Driver
 from mpscope.core.pool.listener import Listener
@@ -61,7 +61,9 @@ class PoolRun:
         self._driver = Driver(config, start_method, self._listener.address, self._book, self._put)
         self.tracker = Tracker(engine, config.task, self.tasks, self._book, self._listener,
                                self._driver.mark_broken)
-        self.handler = NoteHandler(self)
+        self.handler = NoteHandler(
+            config, self.tasks, self.items, self.results, chunksize=self.chunksize,
+            start_method=start_method, tracker=self.tracker, emit=engine.emit, driver=self)
         self._driver_done_at: float | None = None
         self._closed = False
         self._rate_mark: tuple[float, int] | None = None
@@ -150,7 +152,7 @@ class PoolRun:
     # -- figures -----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Tasks by outcome: pending, running, done, failed, lost, retried, cancelled."""
-        return report.counts(self)
+        return figures.counts(self.tally, self.tracker.losses, self.handler.retried)
 
     @property
     def items_done(self) -> int:
@@ -159,23 +161,43 @@ class PoolRun:
 
     def insights(self) -> dict[int, tuple[float, float, float]]:
         """wid → (startup_s, waiting_s, working_s) for every pool process."""
-        return report.insights(self)
+        return figures.insights(self.tracker)
 
     def summary(self) -> dict[str, Any]:
         """The `pool` object of the run summary."""
-        return report.summary(self)
+        return figures.summary(self.figures_now())
 
     def summary_line(self) -> str:
         """One line for the terminal table."""
-        return report.summary_line(self)
+        return figures.summary_line(self.figures_now())
 
     def progress_text(self) -> str:
         """E.g. 'pool 3,400/10,000 (34%) 1.2k/s'."""
-        return report.progress_text(self)
+        return figures.progress_text(self.items_done, self.items_total, self.rate)
 
-    def book_pids(self) -> list[int]:
-        """Every pool pid the driver saw (some may have died before saying Hello)."""
-        return self._book.pids()
+    def figures_now(self) -> figures.PoolFigures:
+        """Everything the summary object and the summary line show, gathered now."""
+        handler = self.handler
+        return figures.PoolFigures(
+            config=self.config, chunksize=self.chunksize, items_total=self.items_total,
+            items_done=self.items_done, tasks=len(self.tasks), counts=self.counts(),
+            generations=handler.generation, duration=self.duration, pids=self.pids(),
+            results_ok=figures.results_ok(handler.reference, self.results, self.tasks,
+                                          self.chunksize),
+            results_check=handler.reference.note if handler.reference else "not run")
+
+    @property
+    def duration(self) -> float:
+        """Seconds from start() until the last pool generation ended (or until now)."""
+        if self.started_at is None:
+            return 0.0
+        return (self.ended_at or time.time()) - self.started_at
+
+    def pids(self) -> list[int]:
+        """Every pool process that ever ran, in the order first seen (some may have died
+        before saying Hello)."""
+        seen = [r.pid for r in self.tracker.records.values() if r.pid is not None]
+        return list(dict.fromkeys(seen + self._book.pids()))
 
     @property
     def star(self) -> bool:
@@ -243,4 +265,4 @@ class PoolRun:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self._closed = True
-        self.engine.emit(None, "pool", report.summary_line(self))
+        self.engine.emit(None, "pool", self.summary_line())

@@ -10,7 +10,7 @@ import multiprocessing.connection
 import os
 import threading
 
-ORPHAN_EXIT_CODE = 70
+from mpscope.core.worker.exit_codes import EXIT_ORPHANED
 
 
 def start_orphan_watchdog() -> None:
@@ -29,4 +29,4 @@ def _watch(sentinel: int) -> None:
     # holds: it becomes readable (EOF) exactly when the parent is gone, however
     # it died, SIGKILL included.
     multiprocessing.connection.wait([sentinel])
-    os._exit(ORPHAN_EXIT_CODE)
+    os._exit(EXIT_ORPHANED)

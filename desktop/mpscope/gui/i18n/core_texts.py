@@ -8,24 +8,24 @@ mpscope/core: do not edit. mpscope.gui.i18n.language.translated() looks them up.
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 TEXTS = (
+    QT_TRANSLATE_NOOP("core", "stopped on request"),  # core/engine/endings.py
+    QT_TRANSLATE_NOOP("core", "returned {value}"),  # core/engine/endings.py
+    QT_TRANSLATE_NOOP("core", "killed on request"),  # core/engine/endings.py
+    QT_TRANSLATE_NOOP("core", "killed from outside mpscope (the OOM killer?)"),  # core/engine/endings.py
+    QT_TRANSLATE_NOOP("core", "terminated on request"),  # core/engine/endings.py
+    QT_TRANSLATE_NOOP("core", "terminated from outside mpscope"),  # core/engine/endings.py
+    QT_TRANSLATE_NOOP("core", "died without a final message"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "stop requested"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{signal} sent"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: restart #{count}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "could not start: {error}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: starting (pid {pid})"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: did not stop in time"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "stopped on request"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "returned {value}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: discarded a half-written message ({size} bytes) cut by its death"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{detail}; {exit}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: {state} — {text}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "stopped before it started"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: stopping — {why}"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "killed on request"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "killed from outside mpscope (the OOM killer?)"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "terminated on request"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "terminated from outside mpscope"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "died without a final message"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "Segmentation fault"),  # core/engine/states.py
     QT_TRANSLATE_NOOP("core", "Killed"),  # core/engine/states.py
     QT_TRANSLATE_NOOP("core", "Terminated"),  # core/engine/states.py
