@@ -15,6 +15,7 @@ from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.cpu.panel import CpuPanel
 from mpscope.gui.events.panel import EventsPanel
+from mpscope.gui.i18n.language import language_menu
 from mpscope.gui.launch.panel import LaunchPanel
 from mpscope.gui.menus import build_actions, build_menus, build_toolbar
 from mpscope.gui.pool.panel import PoolPanel
@@ -92,8 +93,22 @@ class MainWindow(QMainWindow):
         self._sized = False  # default dock sizes wait for the first show (they need a size)
         self._painted = False
         self.presenter = PresenterMode(self)
-        self.actions_by_name = build_actions(self)
-        self.theme_group = build_menus(self, self.actions_by_name)
+        scale = self.font_scaler
+        self.actions_by_name = build_actions(self, {
+            "open": self.launch.open_dialog, "save": self.save,
+            "save_as": self.launch.save_dialog, "quit": self.close, "start": self.launch.start,
+            "stop_all": self.bridge.stop_all, "terminate_all": self.bridge.terminate_all,
+            "kill_all": self.bridge.kill_all, "bigger": lambda: self.scale_font(scale.bigger()),
+            "smaller": lambda: self.scale_font(scale.smaller()),
+            "normal": lambda: self.scale_font(scale.set_scale(1.0)),
+            "reset_layout": self.reset_layout, "about": self.about, "lessons": self.show_lessons})
+        self.theme_group = build_menus(
+            self, self.actions_by_name,
+            worker_actions=[self.workers.actions_by_name[n]
+                            for n in ("stop", "terminate", "kill", "restart", "daemon")],
+            panel_toggles=[dock.toggleViewAction() for dock in self.docks.values()],
+            presenter=self.presenter.action, language=language_menu(self, self.settings),
+            set_theme=self.set_theme)
         self.toolbar = build_toolbar(self, self.actions_by_name)
         self.status = RunStatusBar(self.bridge, self.workers.model, self)
         self.setStatusBar(self.status)
@@ -105,7 +120,8 @@ class MainWindow(QMainWindow):
         self.launch.validity_changed.connect(self._update_title)
         self.launch.message.connect(self._show_message)
         self.closing.message.connect(self._show_message)
-        self.restored_layout = restore_settings(self)
+        self.restored_layout = restore_settings(self, self.settings, self.font_scaler,
+                                                self.theme_group, self.launch)
         self._update_title()
         self._update_actions()
         self.status.update_counts()
@@ -249,7 +265,7 @@ class MainWindow(QMainWindow):
             dock.show()
         self.docks["events"].raise_()
         self.docks["lessons"].hide()
-        default_sizes(self)
+        default_sizes(self, self.docks)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -257,7 +273,7 @@ class MainWindow(QMainWindow):
         if not self._sized:
             self._sized = True
             if not self.restored_layout:
-                QTimer.singleShot(0, lambda: default_sizes(self))
+                QTimer.singleShot(0, lambda: default_sizes(self, self.docks))
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
@@ -301,7 +317,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.closing.request(self.ask_close)  # may close later, when the run has ended
             return
-        save_settings(self)
+        save_settings(self, self.settings, self.launch)
         for panel in self._built_panels():
             panel.cleanup()
         self.bridge.shutdown()

@@ -2,84 +2,81 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from mpscope.core.engine.states import State
 from mpscope.gui import theme
-from mpscope.gui.i18n.language import language_menu
 from mpscope.gui.widgets.actions import fill, make_action
-
-if TYPE_CHECKING:
-    from mpscope.gui.main_window import MainWindow
 
 # The texts keep the window's translation context, "MainWindow", so its translations apply.
 translate = QCoreApplication.translate
 
 
-def build_actions(window: MainWindow) -> dict[str, QAction]:
-    """The window's own commands, by name, with their shortcuts and tooltips."""
-    scale, launch, bridge = window.font_scaler, window.launch, window.bridge
+def build_actions(window: QMainWindow,
+                  slots: Mapping[str, Callable[[], object]]) -> dict[str, QAction]:
+    """The window's own commands by name, each calling `slots[name]`, with shortcut and tooltip."""
 
-    def action(text: str, tip: str, slot: Callable[[], object], key: str | None = None,
+    def action(text: str, tip: str, slot: str, key: str | None = None,
                icon_name: str | None = None, accent: State | None = None) -> QAction:
-        return make_action(window, text, tip, slot, key, icon_name, accent)
+        return make_action(window, text, tip, slots[slot], key, icon_name, accent)
 
     a = {
         "open": action(translate("MainWindow", "&Open…"),
                        translate("MainWindow", "Open a TOML run configuration"),
-                       launch.open_dialog, "Ctrl+O", "open"),
+                       "open", "Ctrl+O", "open"),
         "save": action(translate("MainWindow", "&Save"),
                        translate("MainWindow", "Save the configuration"),
-                       window.save, "Ctrl+S", "save"),
+                       "save", "Ctrl+S", "save"),
         "save_as": action(translate("MainWindow", "Save &As…"),
                           translate("MainWindow", "Save the configuration to a new file"),
-                          launch.save_dialog, "Ctrl+Shift+S"),
+                          "save_as", "Ctrl+Shift+S"),
         "quit": action(translate("MainWindow", "&Quit"),
                        translate("MainWindow", "Close mpscope (asks first if workers run)"),
-                       window.close, "Ctrl+Q"),
+                       "quit", "Ctrl+Q"),
         "start": action(translate("MainWindow", "&Start"), translate("MainWindow", "Start the run"),
-                        launch.start, "F5", "start", State.FINISHED),
+                        "start", "F5", "start", State.FINISHED),
         "stop_all": action(translate("MainWindow", "S&top all"),
                            translate("MainWindow", "Ask every worker to stop"),
-                           bridge.stop_all, "Shift+F5", "stop", State.STOPPING),
+                           "stop_all", "Shift+F5", "stop", State.STOPPING),
         "terminate_all": action(translate("MainWindow", "&Terminate all"),
                                 translate("MainWindow", "SIGTERM every process"),
-                                bridge.terminate_all, "Ctrl+Shift+T", "terminate",
+                                "terminate_all", "Ctrl+Shift+T", "terminate",
                                 State.TERMINATED),
         "kill_all": action(translate("MainWindow", "&Kill all"),
                            translate("MainWindow", "SIGKILL every process"),
-                           bridge.kill_all, "Ctrl+Shift+K", "kill", State.KILLED),
+                           "kill_all", "Ctrl+Shift+K", "kill", State.KILLED),
         "bigger": action(translate("MainWindow", "&Larger text"),
                          translate("MainWindow", "Larger text for a projector"),
-                         lambda: window.scale_font(scale.bigger()), "Ctrl++"),
+                         "bigger", "Ctrl++"),
         "smaller": action(translate("MainWindow", "S&maller text"),
                           translate("MainWindow", "Smaller text"),
-                          lambda: window.scale_font(scale.smaller()), "Ctrl+-"),
+                          "smaller", "Ctrl+-"),
         "normal": action(translate("MainWindow", "&Normal text size"),
                          translate("MainWindow", "Text at its normal size"),
-                         lambda: window.scale_font(scale.set_scale(1.0)), "Ctrl+0"),
+                         "normal", "Ctrl+0"),
         "reset_layout": action(translate("MainWindow", "&Reset layout"),
                                translate("MainWindow", "Put every panel back"),
-                               window.reset_layout),
+                               "reset_layout"),
         "about": action(translate("MainWindow", "&About mpscope"),
-                        translate("MainWindow", "Version and purpose"), window.about),
+                        translate("MainWindow", "Version and purpose"), "about"),
         "lessons": action(translate("MainWindow", "&Lessons"),
                           translate("MainWindow",
                                     "Guided lessons: every multiprocessing idea, live"),
-                          window.show_lessons, "Ctrl+L", "lessons"),
+                          "lessons", "Ctrl+L", "lessons"),
     }
     # Ctrl+= too: on many keyboards "+" needs Shift, and teachers reach for Ctrl+=.
     a["bigger"].setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
     return a
 
 
-def build_menus(window: MainWindow, a: dict[str, QAction]) -> QActionGroup:
-    """File, Run, View and Help; → the theme choices (checked by `window.set_theme`)."""
+def build_menus(window: QMainWindow, a: dict[str, QAction], *, worker_actions: list[QAction],
+                panel_toggles: list[QAction], presenter: QAction, language: QMenu,
+                set_theme: Callable[[str], None]) -> QActionGroup:
+    """File, Run, View and Help; → the theme choices, which call `set_theme(name)`."""
     bar = window.menuBar()
     fill(bar.addMenu(translate("MainWindow", "&File")), a,
          ("open", "save", "save_as", None, "quit"))
@@ -87,12 +84,11 @@ def build_menus(window: MainWindow, a: dict[str, QAction]) -> QActionGroup:
     for name in ("start", "stop_all", "terminate_all", "kill_all"):
         run_menu.addAction(a[name])
     run_menu.addSeparator()
-    run_menu.addActions([window.workers.actions_by_name[n]
-                         for n in ("stop", "terminate", "kill", "restart", "daemon")])
+    run_menu.addActions(worker_actions)
     view_menu = bar.addMenu(translate("MainWindow", "&View"))
-    view_menu.addActions([dock.toggleViewAction() for dock in window.docks.values()])
+    view_menu.addActions(panel_toggles)
     view_menu.addSeparator()
-    view_menu.addActions([a["lessons"], window.presenter.action])
+    view_menu.addActions([a["lessons"], presenter])
     view_menu.addActions([a["bigger"], a["smaller"], a["normal"]])
     theme_menu = view_menu.addMenu(translate("MainWindow", "&Theme"))
     group = QActionGroup(window)
@@ -104,15 +100,15 @@ def build_menus(window: MainWindow, a: dict[str, QAction]) -> QActionGroup:
         action.setData(name)
         action.setToolTip(translate("MainWindow", "Colours: {text}").format(text=text))
         group.addAction(action)
-    group.triggered.connect(lambda action: window.set_theme(action.data()))
-    view_menu.addMenu(language_menu(window, window.settings))
+    group.triggered.connect(lambda action: set_theme(action.data()))
+    view_menu.addMenu(language)
     view_menu.addSeparator()
     view_menu.addAction(a["reset_layout"])
     bar.addMenu(translate("MainWindow", "&Help")).addAction(a["about"])
     return group
 
 
-def build_toolbar(window: MainWindow, a: dict[str, QAction]) -> QToolBar:
+def build_toolbar(window: QMainWindow, a: dict[str, QAction]) -> QToolBar:
     """The main toolbar: files, the run's commands and the lessons."""
     toolbar = QToolBar(translate("MainWindow", "Main toolbar"), window)
     toolbar.setObjectName("mainToolbar")

@@ -7,18 +7,16 @@ processes still run (ask; then wait for the non-daemon ones, or terminate all).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QActionGroup
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from mpscope.core.engine.states import State
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
-
-if TYPE_CHECKING:
-    from mpscope.gui.main_window import MainWindow
+from mpscope.gui.launch.panel import LaunchPanel
 
 STATE_VERSION = 3  # bump when the dock layout changes incompatibly (2: History, 3: Lessons)
 CLOSE_WAIT, CLOSE_TERMINATE, CLOSE_CANCEL = "wait", "terminate", "cancel"
@@ -26,16 +24,16 @@ DEFAULT_SIZE = (1400, 860)
 
 
 # -- settings ----------------------------------------------------------------------
-def restore_settings(window: MainWindow) -> bool:
+def restore_settings(window: QMainWindow, s: QSettings, font_scaler: theme.FontScaler,
+                     theme_group: QActionGroup, launch: LaunchPanel) -> bool:
     """Apply the saved text size, theme, geometry, layout and form; True if a layout was saved."""
-    s = window.settings
     scale = float(str(s.value("view/font_scale", 1.0)))
     if scale != 1.0:
-        window.font_scaler.set_scale(scale)
+        font_scaler.set_scale(scale)
     chosen = str(s.value("view/theme", "system"))
     if chosen != "system":
         theme.apply_theme(QApplication.instance(), chosen)  # type: ignore[arg-type]
-    for action in window.theme_group.actions():
+    for action in theme_group.actions():
         action.setChecked(action.data() == chosen)
     geometry = s.value("window/geometry")
     if isinstance(geometry, QByteArray) and not geometry.isEmpty():
@@ -45,26 +43,24 @@ def restore_settings(window: MainWindow) -> bool:
     state = s.value("window/state")
     restored = isinstance(state, QByteArray) and window.restoreState(state, STATE_VERSION)
     path, text = str(s.value("launch/path", "")), str(s.value("launch/text", ""))
-    if not (path and window.launch.load_file(path)) and text:
-        window.launch.load_text(text)
+    if not (path and launch.load_file(path)) and text:
+        launch.load_text(text)
     return restored
 
 
-def save_settings(window: MainWindow) -> None:
+def save_settings(window: QMainWindow, s: QSettings, launch: LaunchPanel) -> None:
     """Remember the geometry, the dock layout and the form (theme and size are saved as set)."""
-    s = window.settings
     s.setValue("window/geometry", window.saveGeometry())
     s.setValue("window/state", window.saveState(STATE_VERSION))
-    s.setValue("launch/path", window.launch.path)
-    if window.launch.text():
-        s.setValue("launch/text", window.launch.text())
+    s.setValue("launch/path", launch.path)
+    if launch.text():
+        s.setValue("launch/text", launch.text())
     s.sync()
 
 
-def default_sizes(window: MainWindow) -> None:
+def default_sizes(window: QMainWindow, docks: Mapping[str, QDockWidget]) -> None:
     """Table biggest; form and events readable at the sides; charts a third of the height."""
     width, height = window.width(), window.height()
-    docks = window.docks
     side = max(320, width // 5)
     window.resizeDocks([docks["launch"]], [side], Qt.Orientation.Horizontal)
     window.resizeDocks([docks["cpu"]], [max(240, height * 9 // 20)], Qt.Orientation.Vertical)

@@ -307,7 +307,7 @@ def _build_group(check: Checker, index: int, entry: Any) -> WorkerGroup | None:
         check.error((*base, "args"), f"must be a table of keyword arguments, got {_kind(args)}")
         args = None
     if task is not None and args is not None:
-        check_process_task(check, base, task, dict(args))
+        check_process_task(check.error, base, task, dict(args))
     if len(check.errors) > before:
         return None
     assert task is not None and count is not None and daemon is not None and args is not None
@@ -353,7 +353,7 @@ def _build_pool(check: Checker, raw: Any, start_method: str | None) -> PoolConfi
                 f" on Windows, got {processes}",
             )
     if task is not None and items is not None and method is not None:
-        check_pool_task(check, task, items, method)
+        check_pool_task(check.error, task, items, method)
     if len(check.errors) > before:
         return None
     assert task is not None and items is not None and processes is not None

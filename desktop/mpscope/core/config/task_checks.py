@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mpscope.core.config.model import (
     STARMAP_METHODS,
@@ -12,38 +12,37 @@ from mpscope.core.config.model import (
 )
 from mpscope.core.config.toml_writer import toml_value
 
-if TYPE_CHECKING:
-    from mpscope.core.config.checks import Checker
+ReportError = Callable[[KeyPath, str], None]  # Checker.error: the problem at a key path
 
 
-def _resolve(check: Checker, path: KeyPath, name: str) -> Callable[..., Any] | None:
+def _resolve(error: ReportError, path: KeyPath, name: str) -> Callable[..., Any] | None:
     from mpscope.core import tasks  # lazily: config must import fast for the CLI
 
     try:
         return tasks.resolve(name)
     except tasks.TaskError as exc:
-        check.error(path, str(exc))
+        error(path, str(exc))
     except Exception as exc:  # noqa: BLE001 - a user module may fail in any way on import
-        check.error(path, f"cannot load task {toml_value(name)}: {type(exc).__name__}: {exc}")
+        error(path, f"cannot load task {toml_value(name)}: {type(exc).__name__}: {exc}")
     return None
 
 
-def check_process_task(check: Checker, base: KeyPath, name: str, args: dict[str, Any]) -> None:
+def check_process_task(error: ReportError, base: KeyPath, name: str, args: dict[str, Any]) -> None:
     from mpscope.core import tasks
 
-    fn = _resolve(check, (*base, "task"), name)
+    fn = _resolve(error, (*base, "task"), name)
     if fn is None:
         return
     try:
         tasks.check_arguments(fn, args, name)
     except tasks.TaskError as exc:
-        check.error((*base, "args"), str(exc))
+        error((*base, "args"), str(exc))
 
 
-def check_pool_task(check: Checker, name: str, items: list[Any] | int, method: str) -> None:
+def check_pool_task(error: ReportError, name: str, items: list[Any] | int, method: str) -> None:
     from mpscope.core import tasks
 
-    fn = _resolve(check, ("pool", "task"), name)
+    fn = _resolve(error, ("pool", "task"), name)
     if fn is None:
         return
     try:
@@ -53,7 +52,7 @@ def check_pool_task(check: Checker, name: str, items: list[Any] | int, method: s
             return
         signature = inspect.signature(fn)
     except tasks.TaskError as exc:
-        check.error(("pool", "task"), str(exc))
+        error(("pool", "task"), str(exc))
         return
     except (TypeError, ValueError):
         return  # some callables (C functions) have no signature to check against
@@ -68,7 +67,7 @@ def check_pool_task(check: Checker, name: str, items: list[Any] | int, method: s
             if tasks.REPORTER_PARAM not in bound.arguments:
                 continue
             problem = f"an argument would be passed as {tasks.REPORTER_PARAM!r}"
-        check.error(
+        error(
             ("pool", "task"),
             f"task {name!r} cannot be called with {len(call)} argument(s) for {method}: {problem}",
         )
