@@ -84,3 +84,22 @@ def burst_then_sleep(n: int, seconds: float, reporter=None) -> int:
         reporter.send(i)
     time.sleep(seconds)
     return n
+
+
+def stuck_in_known_function(reporter=None) -> None:
+    """Report once, then sit in a function the stack test looks for (until killed)."""
+    reporter.report(1)
+    reporter.log("entering the stuck function")
+    deeply_stuck_here()
+
+
+def deeply_stuck_here() -> None:
+    """A loop with a name no other frame has."""
+    while True:
+        time.sleep(0.05)
+
+
+def pool_item_stuck(x: int) -> int:
+    """A pool item that sits in a known function (until its process is killed)."""
+    deeply_stuck_here()
+    return x

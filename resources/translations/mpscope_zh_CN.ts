@@ -288,6 +288,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>进程池</translation>
     </message>
     <message>
+        <source>stack</source>
+        <translation>调用栈</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -1645,6 +1649,37 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
 </context>
 <context>
+    <name>StackDialog</name>
+    <message>
+        <source>Python stack — {name}</source>
+        <translation>Python 调用栈 — {name}</translation>
+    </message>
+    <message>
+        <source>Every thread&apos;s stack, most recent call first, appears here within a second.</source>
+        <translation>每个线程的调用栈（最近的调用在前）会在一秒内显示在这里。</translation>
+    </message>
+    <message>
+        <source>Ask &amp;again</source>
+        <translation>再次获取(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Take a fresh stack of the same process (F5)</source>
+        <translation>重新获取同一进程的调用栈 (F5)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy the whole stack to the clipboard</source>
+        <translation>把整个调用栈复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Asking {name} (pid {pid}) for its Python stack…</source>
+        <translation>正在向 {name}（pid {pid}）获取 Python 调用栈…</translation>
+    </message>
+</context>
+<context>
     <name>TaskStreamPlot</name>
     <message>
         <source>running</source>
@@ -1959,6 +1994,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>显示所选进程的全部已知信息</translation>
     </message>
     <message>
+        <source>Stack…</source>
+        <translation>调用栈…</translation>
+    </message>
+    <message>
+        <source>What is it doing now? Show the Python stack of every thread of the selected process, without stopping it</source>
+        <translation>它现在在做什么？显示所选进程每个线程的 Python 调用栈，不会停止进程</translation>
+    </message>
+    <message>
         <source>Worker {name}</source>
         <translation>工作进程 {name}</translation>
     </message>
@@ -2120,6 +2163,30 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>died without a final message</source>
         <translation>意外退出，未发出最终消息</translation>
+    </message>
+    <message>
+        <source>{name}: no stack: the process is not running</source>
+        <translation>{name}：没有调用栈：进程没有在运行</translation>
+    </message>
+    <message>
+        <source>{name}: stack not available: mpscope did not instrument this process (or it is still starting)</source>
+        <translation>{name}：无法获取调用栈：这个进程不是由 mpscope 插桩的（或仍在启动中）</translation>
+    </message>
+    <message>
+        <source>{name}: stack not available: its dump file is missing</source>
+        <translation>{name}：无法获取调用栈：它的转储文件不存在</translation>
+    </message>
+    <message>
+        <source>{name}: no stack: the process has just ended</source>
+        <translation>{name}：没有调用栈：进程刚刚结束</translation>
+    </message>
+    <message>
+        <source>{name}: no stack: pid {pid} did not answer within {seconds:g} s</source>
+        <translation>{name}：没有调用栈：pid {pid} 在 {seconds:g} 秒内没有回应</translation>
+    </message>
+    <message>
+        <source>{name}: Python stack of {threads} thread(s) (pid {pid})</source>
+        <translation>{name}：{threads} 个线程的 Python 调用栈（pid {pid}）</translation>
     </message>
     <message>
         <source>could not start the pool: {error}</source>

@@ -166,6 +166,15 @@ class RunBridge(QObject):
             self._drain_timer.start()
         self._dirty = True
 
+    def request_stack(self, wid: int) -> str | None:
+        """Ask a process for its Python stacks (a `stack` event follows); else why not."""
+        if self.run is None:
+            return None
+        reason = self.run.request_stack(wid)
+        if reason is None and self._drain_timer.interval() > SLOW_TICK_MS:
+            self._drain_timer.setInterval(SLOW_TICK_MS)  # the answer comes within one tick
+        return reason
+
     def set_daemon(self, wid: int, daemon: bool) -> None:
         if self.run:
             self.run.engine.set_daemon(wid, daemon)

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.theme_group = build_menus(
             self, self.actions_by_name,
             worker_actions=[self.workers.actions_by_name[n]
-                            for n in ("stop", "terminate", "kill", "restart", "daemon")],
+                            for n in ("stop", "terminate", "kill", "restart", "daemon", "stack")],
             panel_toggles=[dock.toggleViewAction() for dock in self.docks.values()],
             presenter=self.presenter.action, language=language_menu(self, self.settings),
             set_theme=self.set_theme)

@@ -43,11 +43,13 @@ class HeadlessRunner:
 
     def execute(self, summary_path: str | None = None) -> int:
         previous = signal.signal(signal.SIGINT, self._on_sigint)
+        previous_usr1 = signal.signal(signal.SIGUSR1, self._on_sigusr1)
         try:
             self.run.start()
             self._loop()
         finally:
             signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGUSR1, previous_usr1)
         self.out.write("\n" + format_table(self.run) + "\n")
         code = self.run.exit_code()
         if summary_path:
@@ -113,8 +115,20 @@ class HeadlessRunner:
             self._say("killing every worker")
             self.run.kill()
 
+    def _on_sigusr1(self, signum: int, frame: object) -> None:
+        """`kill -USR1 <mpscope>`: print every running process's Python stacks."""
+        self._say("SIGUSR1: asking every running process for its Python stacks")
+        for reason in self.run.stacks.request_all():
+            self._say(reason)
+
     def _print_event(self, event: Event) -> None:
         kind = event.kind
+        if kind == "stack":
+            self._say(event.text)
+            if event.detail:
+                self.out.write("".join(f"    {line}\n" for line in event.detail.splitlines()))
+                self.out.flush()
+            return
         if kind in PRINT_CAPS:
             if self._printed[kind] >= PRINT_CAPS[kind]:
                 self._unprinted[kind] += 1

@@ -64,6 +64,7 @@ class Engine:
         self._listeners: list[Callable[[Event], None]] = []
         self._next_wid = 0
         self.messages_received = 0
+        self.stack_dir: str | None = None  # where workers dump their stacks (set by the Run)
         self._warm_up = warm_up_forkserver() if start_method == "forkserver" else None
         raise_fd_limit()
 
@@ -251,7 +252,8 @@ class Engine:
     def _launcher(self, record: WorkerRecord) -> Callable[[], tuple[Any, FrameReader, Any]]:
         """What starts the record's process: touches no engine state, so any thread may run it."""
         # A copy: the starter thread pickles it while this thread may change the record.
-        spec = WorkerSpec(record.wid, record.task, dict(record.args), self.report_interval)
+        spec = WorkerSpec(record.wid, record.task, dict(record.args), self.report_interval,
+                          self.stack_dir)
         return functools.partial(launch, self.context, spec, record.name, record.daemon)
 
     def _started(self, record: WorkerRecord, launched: tuple[Any, FrameReader, Any] | None,
@@ -344,6 +346,7 @@ class Engine:
         elif isinstance(message, m.Started):
             record.pid = message.pid
             record.running_at = message.t
+            record.stack_ready = message.stack
             if record.state is State.STARTING:
                 self._set_state(record, State.RUNNING, f"pid {message.pid}")
             elif live.requested == "stop":
@@ -393,6 +396,11 @@ class Engine:
         if record.state is not State.STOPPING:
             record.state = State.STOPPING
         self.emit(record.wid, "state", Text("{name}: stopping — {why}", name=record.name, why=text))
+
+    def send_signal(self, wid: int, signum: int) -> bool:
+        """Send a signal to a running worker (never to a reaped one); True when sent."""
+        live = self._live.get(wid)
+        return live is not None and send_signal(live, signum)
 
     # -- blocking helpers for scripts and tests -------------------------------
     def run_until_done(self, timeout: float | None = None, tick: float = 0.05) -> bool:

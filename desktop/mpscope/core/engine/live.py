@@ -39,7 +39,7 @@ class Live:
             record.note = record.last_message = message.note
 
 
-def send_signal(live: Live, signum: int) -> None:
+def send_signal(live: Live, signum: int) -> bool:
     """Signal the worker unless it has been reaped (then its pid may belong to another)."""
     # While a start runs, only read the code already collected: polling races (see START_LOCK).
     process = live.process
@@ -53,6 +53,8 @@ def send_signal(live: Live, signum: int) -> None:
     if not ended and process.pid:
         with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, signum)
+            return True
+    return False
 
 
 def raise_fd_limit() -> None:

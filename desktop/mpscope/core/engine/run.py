@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from mpscope.core.engine.engine import Engine
 from mpscope.core.engine.states import State
+from mpscope.core.insight.stack_requests import StackRequests
+from mpscope.core.text import Text
 
 if TYPE_CHECKING:
     from mpscope.core.config import RunConfig
@@ -20,6 +22,7 @@ class Run:
         self.config = config
         self.engine = Engine(config.start_method, config.grace_seconds, config.report_interval,
                              threaded_starts=threaded_starts)
+        self.stacks = StackRequests(self)
         for group in config.workers:
             for index in range(group.count):
                 self.engine.add_worker(
@@ -37,6 +40,7 @@ class Run:
 
     def start(self) -> None:
         self.started_at = time.time()
+        self.stacks.open()
         self.engine.start_all()
         if self.pool is not None:
             self.pool.start()
@@ -47,8 +51,11 @@ class Run:
         handled = self.engine.poll(budget)
         if self.pool is not None:
             handled += self.pool.poll(max(0.001, deadline - time.monotonic()))
-        if self.started_at is not None and self.ended_at is None and not self.busy:
-            self.ended_at = time.time()
+        self.stacks.poll()
+        if self.started_at is not None and not self.busy:
+            self.ended_at = self.ended_at or time.time()
+            if self.stacks.directory is not None:
+                self.stacks.close()  # nothing left to ask; a restart reopens it
         return handled
 
     @property
@@ -95,7 +102,20 @@ class Run:
             if self.pool is not None and action in ("terminate", "kill", "stop"):
                 self.pool.signal_process(wid, "kill" if action == "kill" else "terminate")
             return
+        if action == "restart":
+            self.stacks.open()
         getattr(self.engine, action)(wid)
+
+    def request_stack(self, wid: int) -> Text | None:
+        """Ask one process for the Python stack of each of its threads, without stopping it.
+
+        None when asked: a `stack` event with the dump as its detail follows within
+        a second. Otherwise the reason it cannot answer (not instrumented, ended)."""
+        return self.stacks.request(wid)
+
+    def wid_named(self, name: str) -> int | None:
+        """The id of the worker or pool process called `name` (e.g. 'fib-0', 'pool-1')."""
+        return next((r.wid for r in self.engine.records.values() if r.name == name), None)
 
     def exit_code(self) -> int:
         """0: all succeeded; 1: anything failed, was stopped or lost; 130: interrupted."""

@@ -64,6 +64,7 @@ class WorkerRecord:
     restarts: int = 0
     cpu_percent: float = 0.0  # filled by a sampler
     rss: int = 0
+    stack_ready: bool = False  # it said it dumps its stacks when asked
 
     @property
     def fraction(self) -> float | None:

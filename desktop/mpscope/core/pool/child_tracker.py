@@ -20,6 +20,7 @@ from collections.abc import Callable
 from multiprocessing import util
 from typing import Any
 
+from mpscope.core.insight import stack_dump
 from mpscope.core.pool.messages import Bye, Chunk, Hello, TaskEnded, TaskStarted
 from mpscope.core.worker.channel import FrameWriter
 from mpscope.core.worker.watchdog import start_orphan_watchdog
@@ -33,17 +34,20 @@ _task: Callable[..., Any] | None = None
 _task_problem: str | None = None
 
 
-def init_process(address: str, task: str, generation: int) -> None:
+def init_process(address: str, task: str, generation: int, stack_dir: str | None = None) -> None:
     """Pool initializer: connect to the parent, say Hello, resolve the task once."""
     global _socket, _writer, _task, _task_problem
     # A terminal Ctrl-C reaches the whole process group; the parent decides what it means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Forked from `mpscope run`, the process would inherit its SIGUSR1 (print stacks) handler.
+    signal.signal(signal.SIGUSR1, signal.SIG_DFL)
     start_orphan_watchdog()
+    stack = stack_dump.install(stack_dir)
     try:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.connect(address)
         _socket, _writer = sock, FrameWriter(sock.fileno())
-        _writer.send(Hello(os.getpid(), generation, time.time()))
+        _writer.send(Hello(os.getpid(), generation, time.time(), stack))
         # Runs at a normal process exit only (not on a signal or os._exit).
         util.Finalize(None, _send_bye, exitpriority=100)
     except OSError:

@@ -52,6 +52,7 @@ class Driver:
         self.address = address
         self.book = book
         self.out = out
+        self.stack_dir: str | None = None  # where pool processes dump their stacks
         self.cancel = threading.Event()
         self.generation: Generation | None = None  # read by the caller thread
         self._broken = 0  # the newest generation the caller found broken
@@ -110,7 +111,7 @@ class Driver:
         config = self.config
         chunks = make_chunks()
         factory = ExecutorGeneration if config.backend == "executor" else PoolGeneration
-        initargs = (self.address, config.task, number)
+        initargs = (self.address, config.task, number, self.stack_dir)
         context = self.book.context(self.context, number)
         try:
             generation = factory(

@@ -59,6 +59,7 @@ class PoolRun:
         self._listener = Listener()
         self._book = ProcessBook()
         self._driver = Driver(config, start_method, self._listener.address, self._book, self._put)
+        self.stack_dir: str | None = None  # where pool processes dump stacks (set before start)
         self.tracker = Tracker(engine, config.task, self.tasks, self._book, self._listener,
                                self._driver.mark_broken)
         self.handler = NoteHandler(
@@ -73,6 +74,7 @@ class PoolRun:
     def start(self) -> None:
         """Start the driver thread with every task as generation 1 (returns at once)."""
         self.started_at = time.time()
+        self._driver.stack_dir = self.stack_dir
         self._driver.start()
         if self.tasks:
             self.handler.submit(1, self.tasks)
@@ -148,6 +150,13 @@ class PoolRun:
         if self._book.signal(record.pid, signum):
             self.engine.emit(wid, "state", Text("{name}: {signal} sent", name=record.name,
                                                 signal=signal.Signals(signum).name))
+
+    def send_signal(self, wid: int, signum: int) -> bool:
+        """Send a signal to one running pool process (never to a reaped one); True when sent."""
+        record = self.tracker.records.get(wid)
+        if record is None or record.pid is None or not record.state.is_alive:
+            return False
+        return self._book.signal(record.pid, signum)
 
     # -- figures -----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

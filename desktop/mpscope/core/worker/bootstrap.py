@@ -17,6 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from mpscope.core.insight import stack_dump
 from mpscope.core.jsonsafe import json_safe
 from mpscope.core.worker import messages as m
 from mpscope.core.worker.channel import FrameWriter
@@ -33,6 +34,7 @@ class WorkerSpec:
     task: str
     args: dict[str, Any] = field(default_factory=dict)
     report_interval: float = 0.1
+    stack_dir: str | None = None  # where to dump stacks when asked (None: not instrumented)
 
 
 def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any) -> None:
@@ -43,9 +45,11 @@ def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any) -> None:
     writer = FrameWriter(conn.fileno())
     reporter = Reporter(spec.wid, writer.send, lambda: bool(stop_flag.value), spec.report_interval)
     signal.signal(signal.SIGINT, lambda signum, frame: _on_sigint(reporter, stop_flag))
+    # Forked from `mpscope run`, the worker would inherit its SIGUSR1 (print stacks) handler.
+    signal.signal(signal.SIGUSR1, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # started by the starter thread: SIGINT was blocked
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    reporter.emit_started(os.getpid())
+    reporter.emit_started(os.getpid(), stack_dump.install(spec.stack_dir))
     reporter.start()
     final, exitcode = _run_task(spec, reporter)
     reporter.emit_final(final)

@@ -18,6 +18,7 @@ class Started(NamedTuple):
     seq: int
     pid: int
     t: float
+    stack: bool = False  # its stacks can be asked for (see mpscope.core.insight.stack_dump)
 
 
 class Progress(NamedTuple):

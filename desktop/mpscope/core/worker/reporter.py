@@ -92,8 +92,8 @@ class Reporter:
         """Messages sent so far."""
         return self._seq
 
-    def emit_started(self, pid: int) -> None:
-        self._emit(lambda seq: m.Started(self._wid, seq, pid, time.time()))
+    def emit_started(self, pid: int, stack: bool = False) -> None:
+        self._emit(lambda seq: m.Started(self._wid, seq, pid, time.time(), stack))
 
     def emit_final(self, make: Callable[[int, int], Any]) -> None:
         """Flush, then send the final message built by `make(seq, sent)`."""

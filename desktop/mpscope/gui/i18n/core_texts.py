@@ -44,6 +44,12 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "signal {name}"),  # core/engine/states.py
     QT_TRANSLATE_NOOP("core", "exit code {code}: the parent died, the worker ended itself"),  # core/engine/states.py
     QT_TRANSLATE_NOOP("core", "exit code {code}"),  # core/engine/states.py
+    QT_TRANSLATE_NOOP("core", "{name}: no stack: the process is not running"),  # core/insight/stack_requests.py
+    QT_TRANSLATE_NOOP("core", "{name}: stack not available: mpscope did not instrument this process (or it is still starting)"),  # core/insight/stack_requests.py
+    QT_TRANSLATE_NOOP("core", "{name}: stack not available: its dump file is missing"),  # core/insight/stack_requests.py
+    QT_TRANSLATE_NOOP("core", "{name}: no stack: the process has just ended"),  # core/insight/stack_requests.py
+    QT_TRANSLATE_NOOP("core", "{name}: no stack: pid {pid} did not answer within {seconds:g} s"),  # core/insight/stack_requests.py
+    QT_TRANSLATE_NOOP("core", "{name}: Python stack of {threads} thread(s) (pid {pid})"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "could not start the pool: {error}"),  # core/pool/driver.py
     QT_TRANSLATE_NOOP("core", "stopped"),  # core/pool/driver.py
     QT_TRANSLATE_NOOP("core", "the executor reported: {error}"),  # core/pool/driver.py

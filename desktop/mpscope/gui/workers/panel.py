@@ -29,6 +29,7 @@ from mpscope.gui.widgets.formatting import format_duration, progress_text
 from mpscope.gui.widgets.icons import themed
 from mpscope.gui.workers.cells import SORT_ROLE, Column
 from mpscope.gui.workers.model import WorkersModel
+from mpscope.gui.workers.stack_dialog import StackDialog
 
 RESORT_S = 1.0
 
@@ -77,6 +78,9 @@ class WorkersPanel(QWidget):
                          self.tr("Toggle `daemon` on the selected workers (before start only)"))
         self._add_action("details", "details", self.tr("Details…"), "Return", None,
                          self.tr("Show everything known about the selected process"))
+        self._add_action("stack", "stack", self.tr("Stack…"), "W", None,
+                         self.tr("What is it doing now? Show the Python stack of every thread "
+                                 "of the selected process, without stopping it"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -157,6 +161,10 @@ class WorkersPanel(QWidget):
             if records:
                 self.show_details(records[0])
             return
+        if name == "stack":
+            if records and not self.model.showing_plan:
+                self.show_stack(records[0])
+            return
         if name == "daemon":
             for record in records:
                 self.model.set_daemon(self.model.row_of(record), not record.daemon)
@@ -193,10 +201,11 @@ class WorkersPanel(QWidget):
         self.actions_by_name["daemon"].setEnabled(
             any(r.kind == "worker" and not self.model.daemon_locked(r) for r in records))
         self.actions_by_name["details"].setEnabled(bool(records))
+        self.actions_by_name["stack"].setEnabled(live and any(r.state.is_alive for r in records))
 
     def _on_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        for name in ("stop", "terminate", "kill", "restart", None, "daemon", "details"):
+        for name in ("stop", "terminate", "kill", "restart", None, "daemon", "details", "stack"):
             if name is None:
                 menu.addSeparator()
             else:
@@ -221,6 +230,12 @@ class WorkersPanel(QWidget):
         layout.addWidget(text)
         layout.addWidget(buttons)
         dialog.resize(640, 480)
+        dialog.show()
+        return dialog
+
+    def show_stack(self, record: WorkerRecord) -> StackDialog:
+        """A non-modal, copyable window with the process's stacks, filled when they arrive."""
+        dialog = StackDialog(self.bridge, record, self)
         dialog.show()
         return dialog
 

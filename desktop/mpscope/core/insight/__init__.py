@@ -1,0 +1,1 @@
+"""Operator insight: stacks on demand, per-task peak memory, memory limits and notifications."""
