@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from mpscope import __version__
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.cpu.panel import CpuPanel
+from mpscope.gui.dock_layout import DockLayout
 from mpscope.gui.events.panel import EventsPanel
 from mpscope.gui.i18n.language import language_menu
 from mpscope.gui.launch.panel import LaunchPanel
@@ -27,9 +28,7 @@ from mpscope.gui.window_state import (
     CLOSE_CANCEL,
     CLOSE_TERMINATE,
     CLOSE_WAIT,
-    STATE_VERSION,
     CloseGuard,
-    default_sizes,
     restore_settings,
     save_settings,
 )
@@ -82,17 +81,13 @@ class MainWindow(QMainWindow):
             "lessons": self._dock("lessons", self.tr("Lessons"), self._build_lessons, RIGHT),
         }
         self.docks["lessons"].hide()  # the classroom opens it (Ctrl+L); operators never need to
-        self.splitDockWidget(self.docks["cpu"], self.docks["pool"], Qt.Orientation.Horizontal)
-        self.splitDockWidget(self.docks["pool"], self.docks["events"], Qt.Orientation.Horizontal)
-        # Past runs share the events' place: both are logs to read, one live, one recorded.
-        self.tabifyDockWidget(self.docks["events"], self.docks["history"])
-        self.docks["events"].raise_()
-        # The form runs the full height; charts and events sit under the table only.
-        self.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
-        self._default_state = self.saveState(STATE_VERSION)
         self._sized = False  # default dock sizes wait for the first show (they need a size)
         self._painted = False
         self.presenter = PresenterMode(self)
+        # Presenter mode is a layout too, not only larger text: one row of panels.
+        self.dock_layout = DockLayout(self, self.docks, self.presenter, self.bridge)
+        self.dock_layout.arrange()
+        self.presenter.toggled.connect(self._on_presenter_toggled)
         scale = self.font_scaler
         self.actions_by_name = build_actions(self, {
             "open": self.launch.open_dialog, "save": self.save,
@@ -121,7 +116,8 @@ class MainWindow(QMainWindow):
         self.launch.message.connect(self._show_message)
         self.closing.message.connect(self._show_message)
         self.restored_layout = restore_settings(self, self.settings, self.font_scaler,
-                                                self.theme_group, self.launch)
+                                                self.theme_group, self.launch,
+                                                presenter=self.presenter.enabled)
         self._update_title()
         self._update_actions()
         self.status.update_counts()
@@ -260,12 +256,19 @@ class MainWindow(QMainWindow):
             dock.raise_()
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, STATE_VERSION)
-        for dock in self.docks.values():
-            dock.show()
-        self.docks["events"].raise_()
-        self.docks["lessons"].hide()
-        default_sizes(self, self.docks)
+        for name, dock in self.docks.items():
+            dock.setFloating(False)
+            dock.setVisible(name != "lessons")
+        self.dock_layout.arrange()
+        self.dock_layout.default_sizes()
+
+    def _on_presenter_toggled(self, _on: bool) -> None:
+        self.dock_layout.arrange()
+        QTimer.singleShot(0, self.dock_layout.default_sizes)  # at the new text size
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.dock_layout.follow_size()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -273,7 +276,7 @@ class MainWindow(QMainWindow):
         if not self._sized:
             self._sized = True
             if not self.restored_layout:
-                QTimer.singleShot(0, lambda: default_sizes(self, self.docks))
+                QTimer.singleShot(0, self.dock_layout.default_sizes)
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
@@ -296,6 +299,7 @@ class MainWindow(QMainWindow):
         elif event.type() == QEvent.Type.FontChange:
             side = max(16, self.fontMetrics().height() + 4)
             self.toolbar.setIconSize(QSize(side, side))
+            self.dock_layout.follow_size()  # larger text may need the narrow layout
         elif event.type() == QEvent.Type.WindowStateChange:
             self._update_watched()
 
@@ -317,7 +321,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.closing.request(self.ask_close)  # may close later, when the run has ended
             return
-        save_settings(self, self.settings, self.launch)
+        save_settings(self, self.settings, self.launch, presenter=self.presenter.enabled)
         for panel in self._built_panels():
             panel.cleanup()
         self.bridge.shutdown()

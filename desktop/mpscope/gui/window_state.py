@@ -7,25 +7,28 @@ processes still run (ask; then wait for the non-daemon ones, or terminate all).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QActionGroup
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from mpscope.core.engine.states import State
 from mpscope.gui import theme
 from mpscope.gui.bridge import RunBridge
+from mpscope.gui.dock_layout import first_size
 from mpscope.gui.launch.panel import LaunchPanel
 
-STATE_VERSION = 3  # bump when the dock layout changes incompatibly (2: History, 3: Lessons)
+# Bump when the dock layout changes incompatibly (2: History, 3: Lessons, 4: desk and
+# presenter layouts, remembered apart).
+STATE_VERSION = 4
 CLOSE_WAIT, CLOSE_TERMINATE, CLOSE_CANCEL = "wait", "terminate", "cancel"
-DEFAULT_SIZE = (1400, 860)
 
 
 # -- settings ----------------------------------------------------------------------
 def restore_settings(window: QMainWindow, s: QSettings, font_scaler: theme.FontScaler,
-                     theme_group: QActionGroup, launch: LaunchPanel) -> bool:
+                     theme_group: QActionGroup, launch: LaunchPanel, presenter: bool = False
+                     ) -> bool:
     """Apply the saved text size, theme, geometry, layout and form; True if a layout was saved."""
     scale = float(str(s.value("view/font_scale", 1.0)))
     if scale != 1.0:
@@ -38,9 +41,9 @@ def restore_settings(window: QMainWindow, s: QSettings, font_scaler: theme.FontS
     geometry = s.value("window/geometry")
     if isinstance(geometry, QByteArray) and not geometry.isEmpty():
         window.restoreGeometry(geometry)
-    else:
-        window.resize(*DEFAULT_SIZE)
-    state = s.value("window/state")
+    else:  # the first start: as large as the screen has room for, up to the default size
+        window.setGeometry(first_size(window.screen().availableGeometry()))
+    state = s.value(_state_key(presenter))
     restored = isinstance(state, QByteArray) and window.restoreState(state, STATE_VERSION)
     path, text = str(s.value("launch/path", "")), str(s.value("launch/text", ""))
     if not (path and launch.load_file(path)) and text:
@@ -48,25 +51,20 @@ def restore_settings(window: QMainWindow, s: QSettings, font_scaler: theme.FontS
     return restored
 
 
-def save_settings(window: QMainWindow, s: QSettings, launch: LaunchPanel) -> None:
+def _state_key(presenter: bool) -> str:
+    """The desk and presenter layouts are remembered apart: each is its own arrangement."""
+    return "window/presenter_state" if presenter else "window/state"
+
+
+def save_settings(window: QMainWindow, s: QSettings, launch: LaunchPanel,
+                  presenter: bool = False) -> None:
     """Remember the geometry, the dock layout and the form (theme and size are saved as set)."""
     s.setValue("window/geometry", window.saveGeometry())
-    s.setValue("window/state", window.saveState(STATE_VERSION))
+    s.setValue(_state_key(presenter), window.saveState(STATE_VERSION))
     s.setValue("launch/path", launch.path)
     if launch.text():
         s.setValue("launch/text", launch.text())
     s.sync()
-
-
-def default_sizes(window: QMainWindow, docks: Mapping[str, QDockWidget]) -> None:
-    """Table biggest; form and events readable at the sides; charts a third of the height."""
-    width, height = window.width(), window.height()
-    side = max(320, width // 5)
-    window.resizeDocks([docks["launch"]], [side], Qt.Orientation.Horizontal)
-    window.resizeDocks([docks["cpu"]], [max(240, height * 9 // 20)], Qt.Orientation.Vertical)
-    rest = width - side
-    window.resizeDocks([docks["cpu"], docks["pool"], docks["events"]],
-                       [rest * 2 // 5, rest * 3 // 10, rest * 3 // 10], Qt.Orientation.Horizontal)
 
 
 # -- closing -----------------------------------------------------------------------

@@ -72,7 +72,7 @@ class CpuPanel(QWidget):
 
     # -- construction ------------------------------------------------------------
     def _build_ui(self) -> None:
-        bar = QHBoxLayout()
+        bar = self._bar = QHBoxLayout()
         self._window_group = QButtonGroup(self)
         texts = (self.tr("1 min"), self.tr("5 min"), self.tr("15 min"))
         for i, (seconds, text) in enumerate(zip(WINDOWS_S, texts, strict=True)):
@@ -96,7 +96,7 @@ class CpuPanel(QWidget):
         self.core_legend, core_section, self._core_plot = timeline_section(self._window_s)
         self.process_legend, process_section, self._proc_plot = timeline_section(self._window_s)
         self._proc_plot.setXLink(self._core_plot)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = self._splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(core_section)
         splitter.addWidget(process_section)
         splitter.setStretchFactor(0, 3)
@@ -232,6 +232,7 @@ class CpuPanel(QWidget):
         self.process_legend.set_entries(
             self.tr("CPU per process (%)"),
             [*keys, (OWN_COLOR, self.tr("mpscope itself"), "╍")])
+        self._fit_charts()  # a legend of another length: the charts share the room anew
 
     def _draw_processes(self, lo: float, end: float) -> None:
         top = 100.0
@@ -277,6 +278,29 @@ class CpuPanel(QWidget):
         self.set_window(WINDOWS_S[index])
 
     # -- Qt ----------------------------------------------------------------------
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_charts()
+
+    def _fit_charts(self) -> None:
+        # Wide and short (a projector's row of panels): the two charts side by side, each
+        # keeping a readable height, rather than two slivers one above the other.
+        axis = 1.6 * self.fontMetrics().height()  # a chart's time axis
+        width = self.width() - 8
+        legends = (self.core_legend, self.process_legend)
+        room = self.height() - 16 - self._bar.sizeHint().height() - axis
+        stacked = (room - axis - sum(x.heightForWidth(width) for x in legends)) * 2 / 5
+        beside = room - max(x.heightForWidth(width // 2) for x in legends)
+        # Stacked (the lower chart gets 2/5) while that leaves it five lines of data.
+        side = stacked < 5 * self.fontMetrics().height() and beside > stacked
+        orientation = Qt.Orientation.Horizontal if side else Qt.Orientation.Vertical
+        if self._splitter.orientation() != orientation:
+            self._splitter.setOrientation(orientation)
+        if not side:  # the same height of data in both, whatever their legends take
+            heights = [x.heightForWidth(width) for x in legends]
+            share = max(0, self._splitter.height() - sum(heights)) // 2
+            self._splitter.setSizes([heights[0] + share, heights[1] + share])
+
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._stale and not self._paused:
@@ -286,6 +310,8 @@ class CpuPanel(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._apply_style()
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_charts()
 
     def cleanup(self) -> None:
         """Stop listening to the bridge (the panel is being closed)."""
