@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from mpscope.core.history.store import HistoryStore
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("run", "check", "example", "history", "export")
+COMMANDS = ("run", "check", "example", "history", "export", "follow")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,7 +51,12 @@ def _command(argv: list[str]) -> int:
     export.add_argument("run_id", type=int, metavar="RUN_ID", help="a run id from `history`")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", metavar="DIR", default=".", help="directory to write into (.)")
+    from mpscope.core.follow import command as follow
+
+    follow.add_parser(sub)
     options = parser.parse_args(argv)
+    if options.command == "follow":
+        return follow.main(options)
     if options.command in ("history", "export"):
         return _history(options) if options.command == "history" else _export(options)
     if options.command == "example":
@@ -146,7 +151,7 @@ def _gui(argv: list[str]) -> int:
         prog="mpscope",
         description="A desktop task monitor for Python multiprocessing.",
         epilog="headless commands: mpscope run CONFIG | mpscope check CONFIG | mpscope example"
-               " | mpscope history | mpscope export RUN_ID",
+               " | mpscope history | mpscope export RUN_ID | mpscope follow [RUN_ID]",
     )
     parser.add_argument("config", nargs="?", help="a TOML configuration to load")
     parser.add_argument("--autostart", action="store_true", help="start the run at once")

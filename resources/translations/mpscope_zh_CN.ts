@@ -2331,6 +2331,30 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>退出状态未知</translation>
     </message>
     <message>
+        <source>the whole run</source>
+        <translation>整个运行</translation>
+    </message>
+    <message>
+        <source>{target}: stop asked through the control socket (pid {pid})</source>
+        <translation>{target}：已通过控制套接字请求停止（进程 {pid}）</translation>
+    </message>
+    <message>
+        <source>{target}: pause asked through the control socket (pid {pid})</source>
+        <translation>{target}：已通过控制套接字请求暂停（进程 {pid}）</translation>
+    </message>
+    <message>
+        <source>{target}: resume asked through the control socket (pid {pid})</source>
+        <translation>{target}：已通过控制套接字请求继续（进程 {pid}）</translation>
+    </message>
+    <message>
+        <source>{target}: terminate asked through the control socket (pid {pid})</source>
+        <translation>{target}：已通过控制套接字请求终止（进程 {pid}）</translation>
+    </message>
+    <message>
+        <source>{target}: kill asked through the control socket (pid {pid})</source>
+        <translation>{target}：已通过控制套接字请求强制结束（进程 {pid}）</translation>
+    </message>
+    <message>
         <source>pool: process pid {pid} ended before it could be tracked ({how}): its start-up failed? The stdlib would start another forever; the pool is abandoned</source>
         <translation>进程池：进程 pid {pid} 在被跟踪之前就结束了（{how}）：可能是启动失败？标准库会无休止地启动新进程；因此放弃该进程池</translation>
     </message>

@@ -11,7 +11,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from mpscope.core.config import RunConfig
 from mpscope.core.engine.run import Run
@@ -40,6 +40,7 @@ class HeadlessRunner:
         self._unprinted: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self.run.engine.subscribe(self._print_event)
         self.recorder = self._record(history) if record else None
+        self.control = self._listen()
 
     def execute(self, summary_path: str | None = None) -> int:
         previous = signal.signal(signal.SIGINT, self._on_sigint)
@@ -50,6 +51,8 @@ class HeadlessRunner:
         finally:
             signal.signal(signal.SIGINT, previous)
             signal.signal(signal.SIGUSR1, previous_usr1)
+            if self.control is not None:
+                self.control[0].close()
         self.out.write("\n" + format_table(self.run) + "\n")
         code = self.run.exit_code()
         if summary_path:
@@ -68,6 +71,8 @@ class HeadlessRunner:
             run.poll(budget=0.05)
             if not run.busy:
                 break
+            if self.control is not None:
+                self.control[0].serve_pending(self.control[1])
             now = time.monotonic()
             if now >= next_progress:
                 self._print_progress()
@@ -92,6 +97,18 @@ class HeadlessRunner:
             print(f"mpscope: warning: {recorder.error}; not recording", file=sys.stderr)
             return None
         return recorder
+
+    def _listen(self) -> tuple[Any, Any] | None:
+        """The control socket `mpscope follow --control` talks to (recorded runs only)."""
+        from mpscope.core.follow.commands import open_control
+        from mpscope.core.follow.control import ControlError
+
+        try:
+            return open_control(self.run, self.recorder.run_id if self.recorder else None)
+        except (ControlError, OSError) as exc:
+            print(f"mpscope: warning: no control socket ({exc}); the run cannot be controlled "
+                  "from another terminal", file=sys.stderr)
+            return None
 
     def _finish_recording(self, recorder: Recorder, code: int) -> None:
         run_id = recorder.finish(code)

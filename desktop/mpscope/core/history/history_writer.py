@@ -20,6 +20,7 @@ from typing import Any
 
 from mpscope.core.engine.run_state import Event, WorkerRecord
 from mpscope.core.engine.sampler import Sample
+from mpscope.core.history.feed_numbers import FeedNumbers, insert_batch
 from mpscope.core.history.retention import (
     KEEP_DAYS,
     KEEP_RUNS,
@@ -88,6 +89,7 @@ class Recorder:
         self._begin = {"title": run_title(config), "config": config_form(config),
                        "start_method": config.start_method,
                        "started_at": run.started_at or time.time()}
+        self._numbers = FeedNumbers()  # the writer thread's: numbers rows for the feed
         self._thread = threading.Thread(target=self._write_loop, name="mpscope-history",
                                         daemon=True)
         self._thread.start()
@@ -271,10 +273,10 @@ class Recorder:
                 if table == "finish":
                     end = rows
                 else:
-                    batch.setdefault(table, []).extend(rows)
+                    self._numbers.add(batch, table, rows)
                 if time.monotonic() < deadline:
                     continue
-            if self._flush(store, batch) or sum(map(len, batch.values())) > MAX_PENDING:
+            if self._flush(store, batch) or len(batch.get("feed", ())) > MAX_PENDING:
                 batch = {}
             last_commit = time.monotonic()
             if last_commit >= next_maintenance:
@@ -287,9 +289,8 @@ class Recorder:
         run_id = self.run_id
         try:
             with store.transaction():
-                for table, rows in batch.items():
-                    store.insert(table, [(run_id, *row) for row in rows])
                 assert run_id is not None
+                insert_batch(store, run_id, batch)
                 store.update_run(run_id, heartbeat=time.time(), **(end or {}))
         except sqlite3.Error as exc:  # locked too long, disk full…: keep the rows, retry later
             self.error = f"cannot write run history {self.path}: {exc}"

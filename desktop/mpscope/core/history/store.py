@@ -20,7 +20,7 @@ from typing import Any
 
 import psutil
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUSES = ("running", "finished", "interrupted")
 BUSY_TIMEOUT_S = 5.0
 
@@ -51,7 +51,21 @@ _KEYS = {"workers": "run_id, wid", "tasks": "run_id, seq", "core_samples": "run_
          "worker_samples": "run_id, t, wid", "progress_samples": "run_id, t, wid"}
 COLUMNS = {table: tuple(c.split()[0] for c in cols) for table, cols in TABLES.items()}
 CHILD_TABLES = tuple(t for t in TABLES if t != "runs")
-_MIGRATIONS: dict[int, tuple[str, ...]] = {}  # version reached -> statements from the one before
+COLUMNS["feed"] = ("run_id", "seq", "tbl", "k1", "k2", "n")  # see FEED_SQL
+# The feed: the recorder's rows numbered in the order it wrote them, so that a follower
+# (`mpscope follow --since SEQ`) reads exactly what came after SEQ. `tbl` names the data
+# table (FEED_CODES), k1 and k2 its row: events → rowid; workers → wid; tasks → seq;
+# core_samples → t. A keyed row written again gets a new feed row (it changed). Worker and
+# progress samples come in groups that share one t: one feed row (t, the group's lowest
+# wid, n rows) numbers its group's rows seq … seq + n - 1 in wid order, which keeps the
+# feed to about a fifth of the history's rows. A new table rather than new columns: an
+# older mpscope still recording a run inserts rows without naming columns.
+FEED_SQL = ("CREATE TABLE IF NOT EXISTS feed (run_id INTEGER, seq INTEGER, tbl INTEGER, "
+            "k1 REAL, k2 INTEGER, n INTEGER, PRIMARY KEY (run_id, seq)) WITHOUT ROWID")
+FEED_TABLES = ("events", "workers", "tasks", "core_samples", "worker_samples", "progress_samples")
+GROUPED = frozenset({"worker_samples", "progress_samples"})  # see above
+FEED_CODES = {table: code for code, table in enumerate(FEED_TABLES, 1)}  # feed.tbl
+_MIGRATIONS: dict[int, tuple[str, ...]] = {2: (FEED_SQL,)}  # version reached -> its statements
 
 
 class HistoryError(Exception):
@@ -69,6 +83,7 @@ def _create_sql() -> list[str]:
     sql.append("CREATE INDEX IF NOT EXISTS events_run_t ON events (run_id, t)")
     sql.append("CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at)")
     sql.append("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)")
+    sql.append(FEED_SQL)
     return sql
 
 
@@ -235,7 +250,7 @@ class HistoryStore:
 
     def delete_rows(self, run_id: int) -> None:
         """Delete a run's rows in every table (inside the caller's transaction)."""
-        for table in CHILD_TABLES:
+        for table in (*CHILD_TABLES, "feed"):
             self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
         self.db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
 

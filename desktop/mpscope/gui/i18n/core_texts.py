@@ -44,6 +44,12 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "signal {name}"),  # core/engine/states.py
     QT_TRANSLATE_NOOP("core", "exit code {code}: the parent died, the worker ended itself"),  # core/engine/states.py
     QT_TRANSLATE_NOOP("core", "exit code {code}"),  # core/engine/states.py
+    QT_TRANSLATE_NOOP("core", "the whole run"),  # core/follow/commands.py
+    QT_TRANSLATE_NOOP("core", "{target}: stop asked through the control socket (pid {pid})"),  # core/follow/commands.py
+    QT_TRANSLATE_NOOP("core", "{target}: pause asked through the control socket (pid {pid})"),  # core/follow/commands.py
+    QT_TRANSLATE_NOOP("core", "{target}: resume asked through the control socket (pid {pid})"),  # core/follow/commands.py
+    QT_TRANSLATE_NOOP("core", "{target}: terminate asked through the control socket (pid {pid})"),  # core/follow/commands.py
+    QT_TRANSLATE_NOOP("core", "{target}: kill asked through the control socket (pid {pid})"),  # core/follow/commands.py
     QT_TRANSLATE_NOOP("core", "{name}: no stack: the process is not running"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "{name}: stack not available: mpscope did not instrument this process (or it is still starting)"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "{name}: stack not available: its dump file is missing"),  # core/insight/stack_requests.py

@@ -1,0 +1,1 @@
+"""Following a run another mpscope process records: its feed, the tail, the control socket."""

@@ -1,0 +1,328 @@
+"""`mpscope follow`: a run in one process, its follower in another; --since; the control socket."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mpscope.core.follow.control import (
+    ControlError,
+    ControlServer,
+    parse_command,
+    send,
+)
+from mpscope.core.history.store import HistoryStore
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHONPATH = os.pathsep.join([str(ROOT / "desktop"), str(ROOT / "tests")])
+
+
+def ticker(seconds: float = 60.0, every: float = 0.02, reporter=None) -> int:
+    """A worker task (test_follow:ticker): a log line and a progress step every `every` s."""
+    count, end = 0, time.monotonic() + seconds
+    steps = max(1, round(seconds / every))
+    while time.monotonic() < end:
+        count += 1
+        if reporter is not None:
+            reporter.log(f"tick {count}")
+            reporter.report(min(count, steps), steps)
+        time.sleep(every)
+    return count
+
+
+def config(path: Path, seconds: float, fail: bool = True) -> Path:
+    text = f"""
+title = "followed"
+[[workers]]
+task = "test_follow:ticker"
+count = 2
+name = "tick"
+args = {{ seconds = {seconds}, every = 0.02 }}
+"""
+    if fail:  # one worker fails: the run's exit status is 1, and the follower's must be too
+        text += '[[workers]]\ntask = "risky"\nname = "risky"\nargs = { x = 3 }\n'
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    runtime = tempfile.mkdtemp(prefix="mpscope-rt-", dir="/tmp")  # short: AF_UNIX paths ≤ 107
+    yield dict(os.environ, PYTHONPATH=PYTHONPATH, MPSCOPE_DATA_DIR=str(tmp_path / "data"),
+               XDG_RUNTIME_DIR=runtime)
+    subprocess.run(["rm", "-rf", runtime], check=True)
+
+
+def mpscope(env: dict[str, str], *args: str, **popen) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "mpscope", *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+
+
+def started(env: dict[str, str], toml: Path) -> subprocess.Popen[str]:
+    """`mpscope run` whose first event line is out: its run is in the history from then on."""
+    run = mpscope(env, "run", str(toml))
+    assert run.stdout is not None
+    first = run.stdout.readline()
+    assert first.startswith("["), first + run.stderr.read()
+    return run
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out, err
+
+
+def recorded_events(env: dict[str, str], run_id: int) -> list[tuple]:
+    with HistoryStore(Path(env["MPSCOPE_DATA_DIR"]) / "history.sqlite3") as store:
+        return [(e["t"], e["wid"], e["kind"], e["text"]) for e in store.events(run_id)]
+
+
+def events_of(lines: list[dict]) -> list[tuple]:
+    return [(i["t"], i["wid"], i["kind"], i["text"]) for i in lines if i["type"] == "event"]
+
+
+def test_a_follower_gets_every_event_once_in_order_and_the_runs_exit_status(env, tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=1.5))
+    follower = mpscope(env, "follow", "--latest", "--jsonl")
+    code, out, err = finish(follower)
+    run_code, _, run_err = finish(run)
+    assert run_code == 1, run_err  # the risky worker failed
+    assert code == run_code, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines[0]["type"] == "run" and lines[0]["run"]["status"] == "running"
+    assert lines[-1]["type"] == "end" and lines[-1]["exit_code"] == 1
+    assert all(line["v"] == 1 for line in lines)
+    seqs = [line["seq"] for line in lines[1:]]
+    assert seqs == sorted(seqs) and len(set(seqs[:-1])) == len(seqs) - 1  # end repeats the last
+    events = events_of(lines)
+    assert events == recorded_events(env, lines[0]["run"]["id"])
+    assert sum("tick" in e[3] for e in events) > 100  # it really streamed, not just the end
+    types = {line["type"] for line in lines}
+    assert {"event", "worker", "progress", "cpu", "worker_cpu"} <= types
+    workers = {line["name"]: line for line in lines if line["type"] == "worker"}
+    assert workers["risky-0"]["state"] == "failed" and workers["tick-0"]["state"] == "finished"
+
+
+def test_a_follower_killed_and_restarted_with_since_misses_and_repeats_nothing(env, tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=3.0, fail=False))
+    first = mpscope(env, "follow", "--jsonl")
+    assert first.stdout is not None
+    seen: list[dict] = []
+    while not [i for i in seen if i["type"] == "event" and "tick 20" in i["text"]]:
+        seen.append(json.loads(first.stdout.readline()))
+    first.kill()  # mid-stream: whatever it had not written is lost with it
+    finish(first)
+    last = seen[-1]["seq"]
+    second = mpscope(env, "follow", "--jsonl", "--since", str(last))
+    code, out, err = finish(second)
+    assert code == 0 == finish(run)[0], err
+    rest = [json.loads(line) for line in out.splitlines()]
+    assert rest[0] == {**rest[0], "type": "run", "since": last}
+    assert rest[1]["seq"] > last
+    both = seen + rest[1:]
+    assert events_of(both) == recorded_events(env, seen[0]["run"]["id"])
+    seqs = [i["seq"] for i in both[1:-1]]
+    assert len(seqs) == len(set(seqs))
+
+
+def test_plain_follow_reads_like_mpscope_run(env, tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=1.0))
+    code, out, err = finish(mpscope(env, "follow"))
+    assert code == finish(run)[0] == 1, err
+    lines = out.splitlines()
+    assert lines[0].startswith("following run #1 “followed”") and "the run goes on" in lines[0]
+    assert any(line.startswith("[") and "log tick-0: tick 1" in line for line in lines)
+    assert "risky-0  " in out and "ValueError" in out
+    assert lines[-1] == lines[-1].strip() and "exit status 1" in lines[-1]
+
+
+def test_follow_says_what_is_wrong_in_one_line(env, tmp_path):
+    code, out, err = finish(mpscope(env, "follow", "3"))
+    assert code == 2 and out == "" and err.startswith("mpscope: no runs recorded yet")
+    run = started(env, config(tmp_path / "run.toml", seconds=0.2, fail=False))
+    finish(run)
+    code, out, err = finish(mpscope(env, "follow", "7"))
+    assert code == 2 and err.count("\n") == 1 and "no run #7" in err
+    code, out, err = finish(mpscope(env, "follow", "1", "--control", "explode"))
+    assert code == 2 and "unknown action 'explode'" in err
+    code, out, err = finish(mpscope(env, "follow", "1", "--control", "stop"))
+    assert code == 1 and "run #1 is finished" in err
+
+
+def worker_pid(env: dict[str, str], name: str) -> int:
+    path = Path(env["MPSCOPE_DATA_DIR"]) / "history.sqlite3"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with HistoryStore(path, check_interrupted=False) as store:
+            rows = [w for w in store.workers(1) if w["name"] == name and w["state"] == "running"]
+        if rows:
+            return int(rows[0]["pid"])
+        time.sleep(0.1)
+    raise AssertionError(f"{name} was not recorded running")
+
+
+def test_control_commands_pause_resume_and_kill_a_worker_then_stop_the_run(env, tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=60, fail=False))
+    pid = worker_pid(env, "tick-1")
+    follower = mpscope(env, "follow", "--jsonl")
+
+    def control(spec: str) -> str:
+        code, out, err = finish(mpscope(env, "follow", "1", "--control", spec))
+        assert code == 0, err
+        return out
+
+    assert control("pause:tick-1") == "run #1: pause sent to tick-1\n"
+    assert psutil.Process(pid).status() == psutil.STATUS_STOPPED
+    control("resume:tick-1")
+    assert psutil.Process(pid).status() != psutil.STATUS_STOPPED
+    control("kill:tick-1")
+    code, _, err = finish(mpscope(env, "follow", "1", "--control", "kill:tick-9"))
+    assert code == 1 and "no worker 'tick-9'" in err
+    control("stop")
+    run_code, run_out, _ = finish(run)
+    code, out, _ = finish(follower)
+    assert run_code == code == 1
+    assert "tick-1: killed" in run_out and "tick-0: stopped" in run_out
+    texts = [i["text"] for i in map(json.loads, out.splitlines()) if i["type"] == "event"]
+    assert any("kill asked through the control socket" in t for t in texts)
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch) -> Iterator[ControlServer]:
+    base = tempfile.mkdtemp(prefix="mpscope-rt-", dir="/tmp")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", base)
+    control = ControlServer(run_id=5)
+    yield control
+    control.close()
+    subprocess.run(["rm", "-rf", base], check=True)
+
+
+def as_nobody(path: Path) -> str:
+    """Fork, become `nobody`, connect to `path` and ask for a kill: → what happened."""
+    nobody = 65534
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: only system calls, then _exit
+        try:
+            os.setgroups([])
+            os.setgid(nobody)
+            os.setuid(nobody)
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(5)
+                sock.connect(str(path))
+                sock.sendall(b'{"action": "kill"}\n')
+                answer = sock.recv(4096).decode()
+        except OSError as exc:
+            answer = f"{type(exc).__name__}"
+        os.write(write, answer.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        answer = pipe.read()
+    os.waitpid(child, 0)
+    return answer
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="changing to another uid needs root")
+def test_a_peer_with_another_uid_is_refused(server):
+    assert as_nobody(server.path) == "PermissionError"  # the private directory stops it first
+    # Even with the directory and the socket opened to everyone, SO_PEERCRED refuses it.
+    os.chmod(server.path.parent.parent, 0o711)
+    os.chmod(server.path.parent, 0o711)
+    os.chmod(server.path, 0o666)
+    reply = json.loads(as_nobody(server.path))
+    assert reply["ok"] is False and reply["error"].startswith("refused: uid 65534")
+    assert server.serve_pending(lambda command: {"ok": True}) == 0  # nothing was queued
+
+
+def test_the_socket_answers_bad_requests_and_keeps_serving(server):
+    def raw(data: bytes) -> dict:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(5)
+            sock.connect(str(server.path))
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+            return json.loads(sock.makefile().readline())
+
+    assert "not a JSON object" in raw(b'{"action": "kil')["error"]  # truncated
+    assert "unknown action" in raw(b'{"action": "reboot"}\n')["error"]
+    assert "longer than 4096" in raw(b"x" * 5000)["error"]
+    assert "protocol version 2" in raw(b'{"v": 2, "action": "stop"}\n')["error"]
+    with pytest.raises(ControlError, match="has no control socket"):
+        send(6, os.getpid(), {"action": "stop"})
+    os.chmod(server.path.parent, 0o755)
+    with pytest.raises(ControlError, match="not a private directory"):
+        ControlServer(run_id=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode),
+                 st.dictionaries(st.sampled_from(["v", "action", "worker", "id", "x"]),
+                                 st.one_of(st.none(), st.booleans(), st.integers(),
+                                           st.text(max_size=300), st.lists(st.integers())))
+                 .map(lambda d: json.dumps(d).encode())))
+def test_fuzzed_control_requests_are_a_command_or_one_clear_error(data):
+    try:
+        command = parse_command(data)
+    except ControlError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert command.action in ("stop", "pause", "resume", "terminate", "kill")
+
+
+def test_a_paused_worker_still_stops_when_the_run_is_stopped(env, tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=60, fail=False))
+    worker_pid(env, "tick-0")
+    for spec in ("pause", "stop"):
+        code, _, err = finish(mpscope(env, "follow", "--control", spec))
+        assert code == 0, err
+    code, out, _ = finish(run, timeout=30)
+    assert code == 1 and out.count(": stopped") == 2
+
+
+def test_a_follower_ends_when_the_recorder_is_killed(env, tmp_path):
+    run = mpscope(env, "run", str(config(tmp_path / "run.toml", seconds=60, fail=False)),
+                  start_new_session=True)  # its own process group: its workers die with it
+    try:
+        assert run.stdout is not None and run.stdout.readline().startswith("[")
+        follower = mpscope(env, "follow", "--jsonl")
+        assert follower.stdout is not None
+        assert json.loads(follower.stdout.readline())["type"] == "run"
+        os.killpg(run.pid, signal.SIGKILL)
+        code, out, err = finish(follower)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        finish(run)
+    last = json.loads(out.splitlines()[-1])
+    assert code == 1, err
+    assert last["type"] == "end" and last["status"] == "interrupted" and last["exit_code"] is None
+
+
+def test_a_version_1_history_gains_the_feed_and_old_writers_still_insert(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:  # made as mpscope 1 made it: no feed table
+        store.db.execute("DROP TABLE feed")
+        store.db.execute("PRAGMA user_version = 1")
+        with store.transaction():
+            run_id = store.begin_run(title="old")
+    with HistoryStore(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.get_run(run_id)["title"] == "old"
+        # An older mpscope still recording inserts without naming columns: that still fits.
+        store.db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                         (run_id, 1.0, None, "info", "x", None))
+        assert store.db.execute("SELECT count(*) FROM feed").fetchone()[0] == 0
