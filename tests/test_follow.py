@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -223,7 +224,8 @@ def as_nobody(path: Path) -> str:
             with socket.socket(socket.AF_UNIX) as sock:
                 sock.settimeout(5)
                 sock.connect(str(path))
-                sock.sendall(b'{"action": "kill"}\n')
+                with contextlib.suppress(BrokenPipeError):  # refused before it was read
+                    sock.sendall(b'{"action": "kill"}\n')
                 answer = sock.recv(4096).decode()
         except OSError as exc:
             answer = f"{type(exc).__name__}"

@@ -188,7 +188,8 @@ def send(run_id: int, pid: int, request: dict[str, Any],
         sock.settimeout(timeout)
         try:
             sock.connect(str(path))
-            sock.sendall(line)
+            with contextlib.suppress(BrokenPipeError):  # refused before it read: see why
+                sock.sendall(line)
             reply = json.loads(_read_line(sock))
         except FileNotFoundError:
             raise ControlError(f"run #{run_id} has no control socket ({path}): it has ended, "
