@@ -187,3 +187,22 @@ def test_a_frame_with_128_cores_is_cheap(panel, capsys):
         print(f"\n128 cores, 900 samples shown: frame median {median:.1f} ms")
     assert panel.heatmap_mode and panel.image.image.shape == (901, 128)  # both ends included
     assert median < 50  # loose for slow CI machines; ~5 ms measured on 2 cores
+
+
+def test_ended_processes_stay_on_the_chart_greyed_until_the_next_run(panel):
+    NamedBridge.names = {201: "pi-0", 202: "pi-1", 203: "io-0"}
+    feed(panel, 0, 10, pids={201: 95.0, 202: 90.0, 203: 2.0})
+    # pi-0 and pi-1 finish: the sampler no longer sees them; io-0 idles on.
+    feed(panel, 10, 14, pids={203: 1.0})
+    labels = [text for _color, text, _mark in panel.process_legend.entries[1]]
+    assert "pi-0 (201), ended" in labels and "pi-1 (202), ended" in labels
+    assert "io-0 (203)" in labels
+    drawn = {pid: points(curve) for pid, curve in zip(panel._slots, panel.process_curves,
+                                                      strict=True)}
+    assert drawn[201] == drawn[202] == 10  # their whole line, up to where they ended
+    faded = panel.process_curves[panel._slots.index(201)].opts["pen"].color().alpha()
+    assert faded < 255 == panel.process_curves[panel._slots.index(203)].opts["pen"].color().alpha()
+    panel._bridge.run_started.emit()  # the next run: the ended ones leave, io-0 stays
+    labels = [text for _color, text, _mark in panel.process_legend.entries[1]]
+    assert not any("pi-" in text for text in labels) and "io-0 (203)" in labels
+    assert 201 not in panel._slots and points(panel.process_curves[panel._slots.index(203)])

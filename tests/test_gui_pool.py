@@ -6,11 +6,13 @@ import time
 
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFontMetrics
 
 from mpscope.core import config as cfg
 from mpscope.core.pool import Span, TaskRecord
 from mpscope.gui.pool.panel import PoolPanel
-from mpscope.gui.pool.task_stream import TaskStreamPlot
+from mpscope.gui.pool.task_stream import TaskStreamPlot, outcome_color
+from mpscope.gui.widgets.charts import chart_style
 
 WAIT_MS = 30_000
 
@@ -271,3 +273,81 @@ def test_the_progress_bar_never_paints_the_window_synchronously(panel, qtbot):
     assert counter.paints == 0
     qtbot.waitUntil(lambda: counter.paints > 0, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not bridge.running, timeout=WAIT_MS)
+
+
+def drawn_labels(plot) -> list[tuple[float, str]]:
+    """(value, label) of every x tick as the axis draws them now."""
+    axis = plot.getAxis("bottom")
+    low, high = plot.getViewBox().viewRange()[0]
+    pairs = []
+    for spacing, values in axis.tickValues(low, high, axis.width()):
+        texts = axis.tickStrings(values, axis.autoSIPrefixScale * axis.scale, spacing)
+        pairs += list(zip(values, texts, strict=True))
+    return pairs
+
+
+def test_a_short_pool_is_drawn_in_seconds_after_a_restyle(panel, qtbot):
+    # Under a second on the axis (a short pool, or zoomed in), then a restyle (presenter
+    # mode, a theme, a font): pyqtgraph kept the "milli" scale of that moment, and a
+    # task at 0.4 s was labelled 400.
+    code = run_to_the_end(panel, qtbot, """
+        [pool]
+        task = "sleep_io"
+        items = [0.1, 0.1, 0.1, 0.1]
+        processes = 2
+        method = "map"
+    """)
+    assert code == 0
+    for plot in (panel.stream, panel.insights):
+        plot.setXRange(0.0, 0.5, padding=0)
+    chart_style().set_presenter(True)
+    chart_style().set_presenter(False)
+    for plot in (panel.stream, panel.insights):
+        labels = drawn_labels(plot)
+        assert "0.4" in [text for value, text in labels if abs(value - 0.4) < 1e-9], labels
+        assert labels, "no tick labels"
+        for value, text in labels:
+            assert float(text) == pytest.approx(value, abs=1e-9), labels
+
+
+def test_the_time_split_labels_do_not_run_into_each_other(panel):
+    axis = panel.insights.getAxis("bottom")
+    metrics = QFontMetrics(axis.style["tickFont"] or panel.font())
+    for width in (60, 120, 240):
+        for high in (0.8, 6.0, 75.0, 4000.0):
+            ticks = axis.tickSpacing(0.0, high, width)
+            step = ticks[0][0]
+            labels = axis.tickStrings([step * i for i in range(int(high / step) + 1)], 1, step)
+            room = width / max(1, len(labels))
+            assert max(metrics.horizontalAdvance(t) for t in labels) < room, (width, high, labels)
+
+
+def test_a_failed_map_async_says_so_and_a_finished_pool_shows_its_average_rate(panel, qtbot):
+    code = run_to_the_end(panel, qtbot, """
+        [pool]
+        task = "risky"
+        items = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
+        processes = 2
+        method = "map_async"
+        chunksize = 4
+    """)
+    assert code == 1
+    panel.update_now()
+    assert panel.progress.format().startswith("failed")
+    assert panel.progress.palette().color(panel.progress.palette().ColorRole.Highlight) == \
+        outcome_color("failed", panel.palette())
+    assert panel.rate.text() == ""  # no live "0.0 items/s" once over (and no item came back)
+    assert panel.counts.entries[0] == "Tasks of 4 items"  # the counts are chunks: said so
+    code = run_to_the_end(panel, qtbot, """
+        [pool]
+        task = "square"
+        items = 40
+        processes = 2
+        method = "map"
+    """)
+    assert code == 0
+    panel.update_now()
+    assert panel.progress.format().startswith("done")
+    assert panel.progress.palette().color(panel.progress.palette().ColorRole.Highlight) == \
+        panel.palette().color(panel.palette().ColorRole.Highlight)
+    assert panel.rate.text().startswith("avg ") and panel.rate.text().endswith(" items/s")

@@ -234,6 +234,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>PID {0}</translation>
     </message>
     <message>
+        <source>{0}, ended</source>
+        <translation>{0}，已结束</translation>
+    </message>
+    <message>
         <source>CPU per process (%)</source>
         <translation>每个进程的 CPU (%)</translation>
     </message>
@@ -1086,12 +1090,28 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>%p % · {0:,} / {1:,} 个数据项</translation>
     </message>
     <message>
+        <source>failed · {0}</source>
+        <translation>失败 · {0}</translation>
+    </message>
+    <message>
+        <source>done · {0}</source>
+        <translation>完成 · {0}</translation>
+    </message>
+    <message>
+        <source>failed · %p %</source>
+        <translation>失败 · %p %</translation>
+    </message>
+    <message>
         <source>{0:,.1f} items/s</source>
         <translation>{0:,.1f} 项/秒</translation>
     </message>
     <message>
         <source>{0} · {1} · chunksize {2} · {3} processes</source>
         <translation>{0} · {1} · 分块大小 {2} · {3} 个进程</translation>
+    </message>
+    <message>
+        <source>avg {0:,.1f} items/s</source>
+        <translation>平均 {0:,.1f} 项/秒</translation>
     </message>
     <message>
         <source>pending {0}</source>
@@ -1124,6 +1144,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Tasks</source>
         <translation>任务</translation>
+    </message>
+    <message>
+        <source>Tasks of {0:,} items</source>
+        <translation>任务（每个 {0:,} 项）</translation>
     </message>
     <message>
         <source>{0:,} callbacks · {1:,} error callbacks</source>
@@ -1887,6 +1911,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 </context>
 <context>
     <name>WorkersModel</name>
+    <message>
+        <source>{n:,} tasks</source>
+        <translation>{n:,} 个任务</translation>
+    </message>
     <message>
         <source>ETA {eta}</source>
         <translation>剩余 {eta}</translation>

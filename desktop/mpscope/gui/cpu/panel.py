@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -64,10 +64,12 @@ class CpuPanel(QWidget):
         self._latest: Sample | None = None
         self._names: dict[int, str] = {}
         self._slots: list[int | None] = [None] * TOP_PROCESSES
+        self._ended: set[int] = set()  # shown pids whose process has ended (greyed, "ended")
         self._core_items: list[pg.GraphicsObject] = []
         self._build_ui()
         self._build_cores(getattr(bridge.sampler, "cores", 1))
         bridge.sampled.connect(self.add_sample)
+        bridge.run_started.connect(self.forget_ended)
         chart_style().changed.connect(self._apply_style)
 
     # -- construction ------------------------------------------------------------
@@ -135,6 +137,9 @@ class CpuPanel(QWidget):
             plot.hideAxis("right")
         self._avg_curves = [add_curve(plot, "#000000") for _ in range(1 + self.heatmap_mode)]
         self.avg_curve = self._avg_curves[-1]
+        if not self.heatmap_mode:
+            for curve in self._avg_curves:
+                curve.setZValue(-5)  # under the cores' lines, which it must not hide
         self._core_items = [*self.core_curves, *self._avg_curves, *filter(None, [self.image])]
         set_percent_range(plot, 100.0)
         self._cores = None
@@ -149,15 +154,19 @@ class CpuPanel(QWidget):
             for line in plot.grid_lines:
                 line.setPen(grid_pen(self))
                 line.setVisible(not (self.heatmap_mode and plot is self._core_plot))
+            plot.now_line.setPen(pg.mkPen(fg, width=1, style=Qt.PenStyle.DashLine))
+            plot.now_line.label.setColor(fg)
+            plot.now_line.label.setFont(self.font())
         for i, curve in enumerate(self.core_curves):
             curve.setPen(curve_pen(PALETTE[i % len(PALETTE)]))
-        for curve, color in zip(self.process_curves, PALETTE, strict=False):
-            curve.setPen(curve_pen(color))
+        self._pen_processes()
         self._own_curve.setPen(curve_pen(OWN_COLOR, Qt.PenStyle.DashLine))
         # The average: a thick line in the text colour, outlined in the base colour over a map.
         average = chart_style().average_width
         self._avg_curves[0].setPen(curve_pen(base, width=average + 2))
-        self.avg_curve.setPen(curve_pen(fg, width=average))
+        soft = QColor(fg)
+        soft.setAlpha(255 if self.heatmap_mode else 120)  # a band the cores' lines show through
+        self.avg_curve.setPen(curve_pen(soft, width=average))
         if self.heatmap_mode:
             lut = pg.colormap.get(HEAT_MAP)
             keys = [(lut.map(v / 100, mode="qcolor"), f"{v} %", "■") for v in (0, 50, 100)]
@@ -212,11 +221,20 @@ class CpuPanel(QWidget):
         own_t, own_v = self._own.window(lo, end)
         self._own_curve.setData(own_t - end, own_v[0].copy(), skipFiniteCheck=True)
         if not self._paused:
+            # The busiest over the window shown, ended processes included: the workers
+            # that did the run's work stay on the chart (greyed) until the next run.
             latest = self._latest.per_pid if self._latest else {}
-            slots = sticky_top(self._slots, {pid: cpu for pid, (cpu, _rss) in latest.items()})
-            if slots != self._slots:
-                self._slots = slots
+            scores = {}
+            for pid, ring in self._pids.rings():
+                _times, cpu = ring.window(lo, end)
+                if cpu.size:
+                    scores[pid] = float(cpu[0].mean())
+            slots = sticky_top(self._slots, scores)
+            ended = {pid for pid in slots if pid is not None and pid not in latest}
+            if slots != self._slots or ended != self._ended:
+                self._slots, self._ended = slots, ended
                 self._update_process_legend()
+                self._pen_processes()
         self._draw_processes(lo, end)
         self.summary.setText(self.tr("{0} cores · average {1:.0f} %").format(
             self._ncores, block[-1][-1]))
@@ -224,15 +242,40 @@ class CpuPanel(QWidget):
     def _update_process_legend(self) -> None:
         # Remember names: a process that ended keeps its name while its line is shown.
         self._names.update({r.pid: r.name for r in self._bridge.records if r.pid})
-        keys = [
-            (color, f"{self._names[pid]} ({pid})" if pid in self._names
-             else self.tr("pid {0}").format(pid), "━")
-            for pid, color in zip(self._slots, PALETTE, strict=False) if pid is not None
-        ]
+        keys = []
+        for pid, color in zip(self._slots, PALETTE, strict=False):
+            if pid is None:
+                continue
+            name = (f"{self._names[pid]} ({pid})" if pid in self._names
+                    else self.tr("pid {0}").format(pid))
+            if pid in self._ended:
+                keys.append((_faded(color), self.tr("{0}, ended").format(name), "━"))
+            else:
+                keys.append((color, name, "━"))
         self.process_legend.set_entries(
             self.tr("CPU per process (%)"),
             [*keys, (OWN_COLOR, self.tr("mpscope itself"), "╍")])
         self._fit_charts()  # a legend of another length: the charts share the room anew
+
+    def _pen_processes(self) -> None:
+        for pid, curve, color in zip(self._slots, self.process_curves, PALETTE, strict=False):
+            curve.setPen(curve_pen(_faded(color) if pid in self._ended else color))
+
+    def forget_ended(self) -> None:
+        """A new run: the processes of the last one that have ended leave the chart."""
+        latest = self._latest.per_pid if self._latest else {}
+        gone = [pid for pid, _ring in self._pids.rings() if pid not in latest]
+        self._pids.discard(gone)
+        self._slots = [None if pid in gone else pid for pid in self._slots]
+        self._ended = set()
+        self._update_process_legend()
+        self._pen_processes()
+        self._draw_processes(*self._shown_span())
+
+    def _shown_span(self) -> tuple[float, float]:
+        end = self._frozen_end if self._paused else (
+            self._cores.last_time or 0.0 if self._cores else 0.0)
+        return end - self._window_s, end
 
     def _draw_processes(self, lo: float, end: float) -> None:
         top = 100.0
@@ -316,6 +359,14 @@ class CpuPanel(QWidget):
     def cleanup(self) -> None:
         """Stop listening to the bridge (the panel is being closed)."""
         for signal, slot in ((self._bridge.sampled, self.add_sample),
+                             (self._bridge.run_started, self.forget_ended),
                              (chart_style().changed, self._apply_style)):
             with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
                 signal.disconnect(slot)
+
+
+def _faded(color: str) -> QColor:
+    """A line or key of a process that has ended: its colour, half gone."""
+    faded = QColor(color)
+    faded.setAlpha(110)
+    return faded

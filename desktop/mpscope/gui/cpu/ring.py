@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -118,6 +118,15 @@ class RingSet:
 
     def get(self, key: Hashable) -> TimeRing | None:
         return self._rings.get(key)
+
+    def rings(self) -> list[tuple[Hashable, TimeRing]]:
+        """(key, ring) of every key kept."""
+        return list(self._rings.items())
+
+    def discard(self, keys: Iterable[Hashable]) -> None:
+        """Forget these keys and their samples."""
+        for key in keys:
+            self._rings.pop(key, None)
 
     def append(self, t: float, values: Mapping[Hashable, Sequence[float]]) -> None:
         """Add one sample for each key in `values`, then drop stale keys (oldest first)."""

@@ -24,6 +24,7 @@ from mpscope.gui.widgets.charts import (
     curve_pen,
     grid_pen,
     legend_above,
+    plain_numbers,
     set_percent_range,
     style_plot,
 )
@@ -38,7 +39,7 @@ def _section(owner: QWidget) -> tuple[ChartLegend, pg.PlotWidget, pg.PlotItem]:
     plot = widget.getPlotItem()
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=True, y=False)  # zoom into a long run; the "A" button restores
-    plot.getAxis("bottom").enableAutoSIPrefix(False)  # "0.5 s", never "500 (x0.001)"
+    plain_numbers(plot.getAxis("bottom"))  # "0.5 s", never "500 (x0.001)"
     plot.grid_lines = [pg.InfiniteLine(pos=v, angle=0, movable=False) for v in (25, 50, 75)]
     for line in plot.grid_lines:
         plot.addItem(line, ignoreBounds=True)
@@ -199,7 +200,7 @@ class RunTaskStream(_StyledChart):
         self.counts = ChartLegend(self)
         self.stream = TaskStreamPlot()
         self.stream.invertY(True)  # the first pool process on top
-        self.stream.getAxis("bottom").enableAutoSIPrefix(False)
+        plain_numbers(self.stream.getAxis("bottom"))
         self.chart = pg.GraphicsLayoutWidget()
         self.chart.addItem(self.stream, row=0, col=0)
         self.stream.hook_scene()

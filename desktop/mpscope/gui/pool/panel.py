@@ -25,7 +25,13 @@ from mpscope.gui.bridge import RunBridge
 from mpscope.gui.events.model import EventsModel, events_view
 from mpscope.gui.pool.task_stream import TaskStreamPlot, outcome_color
 from mpscope.gui.theme import is_dark
-from mpscope.gui.widgets.charts import Bars, ChartLegend, chart_style, style_plot
+from mpscope.gui.widgets.charts import (
+    Bars,
+    ChartLegend,
+    SecondsAxis,
+    chart_style,
+    style_plot,
+)
 
 UPDATE_MS = 250  # the task stream redraws at most 4 times a second
 # Changed tasks read per update (~2 µs each): a fast pool finishes thousands between two
@@ -44,7 +50,7 @@ class InsightsPlot(pg.PlotItem):
     """Per pool process, seconds spent starting up, waiting for work and working (stacked)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(axisItems={"bottom": SecondsAxis("bottom")})
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
@@ -84,6 +90,7 @@ class PoolPanel(QWidget):
         self._bridge = bridge
         self._stale = True
         self._callback_counts = (0, 0)  # callbacks, error callbacks (dropped ones included)
+        self._failed_shown = False
         self.placeholder = QLabel(wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setMargin(16)
         self._stack = QStackedWidget()
@@ -271,15 +278,42 @@ class PoolPanel(QWidget):
         self.progress.setMaximum(max(1, total))
         self.progress.setValue(done)
         self.progress.setUpdatesEnabled(True)
-        self.progress.setFormat(self.tr("%p % · {0:,} of {1:,} items").format(done, total))
-        self.rate.setText(self.tr("{0:,.1f} items/s").format(pool.rate))
-        self._update_counts(pool.counts())
+        self._show_outcome(pool, done, total)
         config = pool.config
+        chunk = getattr(pool, "chunksize", config.chunksize) or 1
+        self._update_counts(pool.counts(), chunk)
         self.setup.setText(self.tr("{0} · {1} · chunksize {2} · {3} processes").format(
             config.method, config.backend, getattr(pool, "chunksize", config.chunksize),
             config.processes))
 
-    def _update_counts(self, counts: dict[str, int]) -> None:
+    def _show_outcome(self, pool: Any, done: int, total: int) -> None:
+        """The bar's words and colour, and the rate: live while busy, the outcome after."""
+        text = self.tr("%p % · {0:,} of {1:,} items").format(done, total)
+        failed = not pool.busy and not pool.succeeded
+        if failed:  # a failed map_async, a lost task, a stop: the bar says it did not finish
+            text = self.tr("failed · {0}").format(text)
+        elif not pool.busy:
+            text = self.tr("done · {0}").format(text)
+        self.progress.setToolTip(text.replace("%p", f"{100 * done // max(1, total)}"))
+        if self.progress.fontMetrics().horizontalAdvance(
+                text.replace("%p", "100")) > self.progress.width() - 12:
+            # A narrow bar: its words would spill out; the percentage, the rest in the tooltip.
+            text = self.tr("failed · %p %") if failed else "%p %"
+        self.progress.setFormat(text)
+        if failed != self._failed_shown:  # the bar turns the colour of a failed task
+            self._failed_shown = failed
+            palette = self.palette()
+            if failed:
+                palette.setColor(QPalette.ColorRole.Highlight, outcome_color("failed", palette))
+            self.progress.setPalette(palette)
+        if pool.busy:
+            self.rate.setText(self.tr("{0:,.1f} items/s").format(pool.rate))
+        else:  # no "0.0/s" once finished: the run's average, over its whole duration
+            seconds = pool.duration
+            self.rate.setText(self.tr("avg {0:,.1f} items/s").format(done / seconds)
+                              if seconds > 0 and done else "")
+
+    def _update_counts(self, counts: dict[str, int], chunk: int = 1) -> None:
         palette = self.palette()
         fg = palette.color(QPalette.ColorRole.WindowText)
         keys = [
@@ -291,7 +325,9 @@ class PoolPanel(QWidget):
             (fg, self.tr("retried {0}"), "retried"),
             (outcome_color("cancelled", palette), self.tr("cancelled {0}"), "cancelled"),
         ]
-        self.counts.set_entries(self.tr("Tasks"), [
+        # The counts are of tasks; with a chunksize, a task is a chunk of items: say so.
+        title = self.tr("Tasks") if chunk <= 1 else self.tr("Tasks of {0:,} items").format(chunk)
+        self.counts.set_entries(title, [
             (color, text.format(counts.get(key, 0)), "■") for color, text, key in keys
             if key != "cancelled" or counts.get(key)])  # cancelled only after a stop
 

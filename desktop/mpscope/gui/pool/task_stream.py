@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from mpscope.gui.i18n.language import translated
 from mpscope.gui.pool.task_bars import BarTable
 from mpscope.gui.theme import is_dark
-from mpscope.gui.widgets.charts import Bars, chart_style, style_plot
+from mpscope.gui.widgets.charts import Bars, SecondsAxis, chart_style, style_plot
 
 # (on light, on dark). Hues follow the worker-state colours so a class learns them once.
 OUTCOME_COLORS: dict[str, tuple[str, str]] = {
@@ -53,7 +53,7 @@ class TaskStreamPlot(pg.PlotItem):
     task_clicked = Signal(object)
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(axisItems={"bottom": SecondsAxis("bottom")})
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=True, y=False)  # zoom into a long run; "A" button restores
         self._bars: dict[str, Bars] = {}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainterPath, QPalette
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
@@ -107,12 +108,48 @@ def style_plot(plot: pg.PlotItem, widget: QWidget, left_sample: str | None = "10
         plot.getAxis("left").setWidth(QFontMetrics(font).horizontalAdvance(left_sample) + 12)
     for name in ("left", "bottom", "right"):
         axis = plot.getAxis(name)
-        axis.enableAutoSIPrefix(False)  # "0.5 s" and "40 %", never "500 (x0.001)"
+        plain_numbers(axis)  # "0.5 s" and "40 %", never "500 (x0.001)"
         axis.setPen(axis_pen)
         axis.setTextPen(pg.mkPen(fg))
         axis.setStyle(tickFont=font)
         axis.labelStyle = {"color": fg.name(), "font-size": f"{size:g}pt"}
         axis._updateLabel()  # re-render the label in the new style (no public API for this)
+
+
+def plain_numbers(axis: pg.AxisItem) -> None:
+    """Tick labels are the values where they stand: no SI prefix scaling, ever.
+
+    pyqtgraph's `enableAutoSIPrefix(False)` first computes a prefix for the range
+    shown at that moment and keeps it: a chart restyled while it showed 0–0.4 s
+    labelled 0.4 s as "400" from then on.
+    """
+    axis.enableAutoSIPrefix(False)
+    axis.autoSIPrefixScale = 1.0
+    axis.labelUnitPrefix = ""
+    axis._updateLabel()  # no public API to redraw the label without the prefix
+
+
+class SecondsAxis(pg.AxisItem):
+    """Seconds on a 1-2-5 step, as many labels as fit side by side (never "00.2.4.0.6.8")."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return []
+        font = QFontMetrics(self.style.get("tickFont") or QFont())
+        widest = font.horizontalAdvance(f"{maxVal:.3g}") + font.horizontalAdvance("00")
+        room = max(1.0, size / widest)  # labels that fit with two characters between them
+        major = 10.0 ** math.floor(math.log10(span / room))
+        for step in (1, 2, 5, 10):
+            if span / (major * step) <= room:
+                major *= step
+                break
+        return [(major, 0)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        places = max(0, -math.floor(math.log10(spacing))) if spacing > 0 else 0
+        texts = (f"{value * scale:.{places}f}" for value in values)
+        return [text.rstrip("0").rstrip(".") if "." in text else text for text in texts]
 
 
 def grid_pen(widget: QWidget) -> pg.QtGui.QPen:
@@ -238,6 +275,12 @@ def timeline_section(window_s: float) -> tuple[ChartLegend, QWidget, pg.PlotItem
     plot.grid_lines = [pg.InfiniteLine(pos=v, angle=0, movable=False) for v in (25, 50, 75)]
     for line in plot.grid_lines:
         plot.addItem(line, ignoreBounds=True)
+    # "now" at the right edge: a short run fills only the end of the window, and the
+    # eye needs to know that the empty left is the past, not a gap.
+    plot.now_line = pg.InfiniteLine(
+        pos=0, angle=90, movable=False, label=QCoreApplication.translate("AgoAxis", "now"),
+        labelOpts={"position": 0.92, "anchors": [(1.05, 0), (1.05, 0)]})
+    plot.addItem(plot.now_line, ignoreBounds=True)
     return legend, legend_above(legend, widget), plot
 
 

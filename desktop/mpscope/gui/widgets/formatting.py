@@ -60,6 +60,10 @@ def progress_text(record: WorkerRecord) -> str:
     fraction = record.fraction
     if fraction is not None:
         parts.append(f"{100 * fraction:.0f}%")
+    elif record.done and record.kind == "pool":
+        # A pool process counts tasks (a chunk of items each), not items: say which.
+        parts.append(QCoreApplication.translate("WorkersModel", "{n:,} tasks").format(
+            n=int(record.done)))
     elif record.done:
         parts.append(f"{record.done:,.0f}")
     if record.state.is_alive:
