@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from mpscope.core.history.store import HistoryStore
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("run", "check", "example", "history", "export", "follow")
+COMMANDS = ("run", "check", "example", "history", "export", "follow", "watch")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # when not frozen. (packaging/mpscope_launcher.py calls it even earlier.)
     multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "watch":
+        return _watch(args[1:])
     if args and args[0] in COMMANDS:
         return _command(args)
     return _gui(args)
@@ -76,6 +78,32 @@ def _command(argv: list[str]) -> int:
     from mpscope.core.console.headless import HeadlessRunner
 
     return HeadlessRunner(config, record=not options.no_history).execute(options.summary_json)
+
+
+def _watch(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="mpscope watch", usage="mpscope watch [OPTIONS] -- COMMAND [ARGS…]",
+        description="Run a program unchanged and watch its processes, pool tasks and output. "
+                    "Its output and exit code are its own; mpscope's lines go to stderr.")
+    parser.add_argument("--title", metavar="T", help="the run's title (default: the command)")
+    parser.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
+    parser.add_argument("--no-history", action="store_true", help="do not record this run")
+    parser.add_argument("--window", action="store_true", help="watch it in the window")
+    split = argv.index("--") if "--" in argv else None
+    options, command = (parser.parse_args(argv[:split]), argv[split + 1:]) if split is not None \
+        else parser.parse_known_args(argv)
+    if split is None and any(word.startswith("-") for word in command[:1]):
+        parser.error(f"unknown option {command[0]} (put the command after --)")
+    if not command:
+        parser.error("no command to watch: mpscope watch -- python script.py")
+    if options.window:
+        return _gui(["--watch", *(["--title", options.title] if options.title else []), "--",
+                     *command])
+    from mpscope.core.console.watch_runner import WatchRunner
+    from mpscope.core.watch.watched_run import build_watched_run
+
+    run = build_watched_run(command, title=options.title, subreaper=True)
+    return WatchRunner(run, record=not options.no_history).execute(options.summary_json)
 
 
 def _history(options: argparse.Namespace) -> int:

@@ -2327,6 +2327,90 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>任务 {task}（数据项 {first}–{last}）</translation>
     </message>
     <message>
+        <source>python {option} ignores the environment: watching processes only, no tasks</source>
+        <translation>python {option} 忽略环境变量：只观察进程，不跟踪任务</translation>
+    </message>
+    <message>
+        <source>no script to run: watching processes only, no tasks</source>
+        <translation>没有要运行的脚本：只观察进程，不跟踪任务</translation>
+    </message>
+    <message>
+        <source>main program</source>
+        <translation>主程序</translation>
+    </message>
+    <message>
+        <source>Pool process</source>
+        <translation>池进程</translation>
+    </message>
+    <message>
+        <source>Executor process</source>
+        <translation>Executor 池进程</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Process 子进程</translation>
+    </message>
+    <message>
+        <source>resource tracker</source>
+        <translation>资源跟踪进程</translation>
+    </message>
+    <message>
+        <source>fork server</source>
+        <translation>fork 服务器进程</translation>
+    </message>
+    <message>
+        <source>subprocess</source>
+        <translation>子进程</translation>
+    </message>
+    <message>
+        <source>{name}: {role} running (pid {pid}, parent {parent})</source>
+        <translation>{name}：{role}运行中（pid {pid}，父进程 {parent}）</translation>
+    </message>
+    <message>
+        <source>{name}: paused (pid {pid})</source>
+        <translation>{name}：已暂停（pid {pid}）</translation>
+    </message>
+    <message>
+        <source>{name}: resumed (pid {pid})</source>
+        <translation>{name}：已继续（pid {pid}）</translation>
+    </message>
+    <message>
+        <source>ended (exit status unknown)</source>
+        <translation>已结束（退出状态未知）</translation>
+    </message>
+    <message>
+        <source>pool: {method} of {items} item(s), chunksize {chunksize}</source>
+        <translation>进程池：{method}，{items} 项，分块大小 {chunksize}</translation>
+    </message>
+    <message>
+        <source>lost: pool process pid {pid} died ({how})</source>
+        <translation>失联：池进程 pid {pid} 已死亡（{how}）</translation>
+    </message>
+    <message>
+        <source>{task} lost: pool process pid {pid} died ({how})</source>
+        <translation>{task} 失联：池进程 pid {pid} 已死亡（{how}）</translation>
+    </message>
+    <message>
+        <source>pool tasks: {tasks} — {done} ok, {failed} failed, {lost} lost · {items_done:,}/{items_total:,} items in {calls} call(s) · {pids} pids</source>
+        <translation>池任务：{tasks} 个 — {done} 个成功，{failed} 个失败，{lost} 个失联 · {items_done:,}/{items_total:,} 项，{calls} 次调用 · {pids} 个 pid</translation>
+    </message>
+    <message>
+        <source>{name} (pid {pid}) is still running after the program ended</source>
+        <translation>{name}（pid {pid}）在程序结束后仍在运行</translation>
+    </message>
+    <message>
+        <source>tasks not tracked: {why}</source>
+        <translation>未跟踪任务：{why}</translation>
+    </message>
+    <message>
+        <source>output beyond {size} MB is not kept (the terminal still gets all of it)</source>
+        <translation>超过 {size} MB 的输出不再保存（终端仍会收到全部输出）</translation>
+    </message>
+    <message>
+        <source>{name}: {signal} sent to it and every process it started</source>
+        <translation>{name}：已向它及其启动的所有进程发送 {signal}</translation>
+    </message>
+    <message>
         <source>results match a serial run</source>
         <translation>结果与串行运行一致</translation>
     </message>

@@ -65,6 +65,7 @@ class WorkerRecord:
     cpu_percent: float = 0.0  # filled by a sampler
     rss: int = 0
     stack_ready: bool = False  # it said it dumps its stacks when asked
+    parent: int | None = None  # the parent's pid, where known (watched programs)
 
     @property
     def fraction(self) -> float | None:

@@ -103,4 +103,25 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "pool: no items, nothing to run"),  # core/pool/pool_run.py
     QT_TRANSLATE_NOOP("core", "pool: stopping — unfinished tasks are cancelled"),  # core/pool/pool_run.py
     QT_TRANSLATE_NOOP("core", "{name}: {signal} sent"),  # core/pool/pool_run.py
+    QT_TRANSLATE_NOOP("core", "python {option} ignores the environment: watching processes only, no tasks"),  # core/watch/command.py
+    QT_TRANSLATE_NOOP("core", "no script to run: watching processes only, no tasks"),  # core/watch/command.py
+    QT_TRANSLATE_NOOP("core", "main program"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "Pool process"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "Executor process"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "Process"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "resource tracker"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "fork server"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "subprocess"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "{name}: {role} running (pid {pid}, parent {parent})"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "{name}: paused (pid {pid})"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "{name}: resumed (pid {pid})"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "ended (exit status unknown)"),  # core/watch/processes.py
+    QT_TRANSLATE_NOOP("core", "pool: {method} of {items} item(s), chunksize {chunksize}"),  # core/watch/tasks.py
+    QT_TRANSLATE_NOOP("core", "lost: pool process pid {pid} died ({how})"),  # core/watch/tasks.py
+    QT_TRANSLATE_NOOP("core", "{task} lost: pool process pid {pid} died ({how})"),  # core/watch/tasks.py
+    QT_TRANSLATE_NOOP("core", "pool tasks: {tasks} — {done} ok, {failed} failed, {lost} lost · {items_done:,}/{items_total:,} items in {calls} call(s) · {pids} pids"),  # core/watch/tasks.py
+    QT_TRANSLATE_NOOP("core", "{name} (pid {pid}) is still running after the program ended"),  # core/watch/watched_run.py
+    QT_TRANSLATE_NOOP("core", "tasks not tracked: {why}"),  # core/watch/watched_run.py
+    QT_TRANSLATE_NOOP("core", "output beyond {size} MB is not kept (the terminal still gets all of it)"),  # core/watch/watched_run.py
+    QT_TRANSLATE_NOOP("core", "{name}: {signal} sent to it and every process it started"),  # core/watch/watched_run.py
 )

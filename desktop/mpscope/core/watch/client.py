@@ -1,0 +1,187 @@
+"""The program's end of the watch channel: one stream per process, never blocks, never raises.
+
+Every process of a watched program writes to its own connection to mpscope's
+socket (`MPSCOPE_WATCH` names it), opened on the first frame, so a process
+killed mid-frame only cuts its own stream. Frames are the channel's usual
+`length + pickle` (core/worker/channel.py). The socket is non-blocking: a frame
+the socket cannot take now waits in a small buffer and goes out before the next
+one; when that buffer is full, or mpscope is gone, frames are dropped and
+counted. The program never waits for mpscope and never sees an exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import socket
+import threading
+import time
+from typing import Any
+
+from mpscope.core.worker.channel import HEADER
+
+ENV_ADDRESS = "MPSCOPE_WATCH"
+MAX_PENDING = 1 << 20  # bytes waiting for the socket; beyond it frames are dropped
+PROGRESS_EVERY = 0.1  # seconds: progress is coalesced, the latest value wins
+LOCK_WAIT = 0.05  # seconds a frame may wait for another thread's write, then it is dropped
+
+
+class Channel:
+    """This process's stream to mpscope (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.address = os.environ.get(ENV_ADDRESS) or None
+        self._sock: socket.socket | None = None
+        self._pid = 0
+        self._pending = bytearray()
+        self._lock = threading.Lock()
+        self._dead = self.address is None
+        self.dropped = 0
+        self._progress: tuple | None = None
+        self._progress_sent_at = 0.0
+
+    @property
+    def active(self) -> bool:
+        return not self._dead
+
+    def send(self, frame: Any) -> None:
+        """Send one frame if mpscope can take it now; otherwise keep or drop it. Never raises."""
+        if self._dead:
+            return
+        if not self._lock.acquire(timeout=LOCK_WAIT):
+            self.dropped += 1
+            return
+        try:
+            self._send_locked(frame)
+        except Exception:  # noqa: BLE001 - nothing may reach the program
+            self.dropped += 1
+        finally:
+            self._lock.release()
+
+    def _send_locked(self, frame: Any) -> None:
+        if self._sock is None or self._pid != os.getpid():
+            self._connect()
+            if self._sock is None:
+                return
+        payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(self._pending) + len(payload) > MAX_PENDING:
+            self.dropped += 1
+        else:
+            self._pending += HEADER.pack(len(payload)) + payload
+        self._flush()
+
+    def _connect(self) -> None:
+        from mpscope.core.watch.messages import Hello
+
+        self._sock, self._pending = None, bytearray()
+        self._pid = os.getpid()
+        try:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(0.5)  # a connect to a listening local socket is immediate
+            sock.connect(self.address or "")
+            sock.setblocking(False)
+        except OSError:
+            self._dead = True
+            return
+        self._sock = sock
+        _register_exit_flush()  # per process: a forked child loses its parent's finalizers
+        payload = pickle.dumps(Hello(self._pid, os.getppid(), time.time()))
+        self._pending += HEADER.pack(len(payload)) + payload
+
+    def _flush(self) -> None:
+        sock = self._sock
+        while self._pending and sock is not None:
+            try:
+                sent = sock.send(self._pending)
+            except (BlockingIOError, InterruptedError):
+                return  # mpscope is busy: the rest goes with the next frame
+            except OSError:  # mpscope is gone: stop trying
+                self._close(dead=True)
+                return
+            del self._pending[:sent]
+
+    def flush(self) -> None:
+        """Send what is waiting (pending progress included); at exit, for instance."""
+        if self._dead:
+            return
+        progress, self._progress = self._progress, None
+        if progress is not None:
+            self.send(progress)
+        elif self._pending and self._lock.acquire(timeout=LOCK_WAIT):
+            try:
+                self._flush()
+            finally:
+                self._lock.release()
+
+    def progress(self, frame: Any) -> None:
+        """Coalesced: sent at most every PROGRESS_EVERY s; the latest value waits for flush()."""
+        now = time.monotonic()
+        if now - self._progress_sent_at >= PROGRESS_EVERY:
+            self._progress_sent_at = now
+            self._progress = None
+            self.send(frame)
+        else:
+            self._progress = frame
+
+    def after_fork(self) -> None:
+        """In a forked child: the inherited stream belongs to the parent; open our own later."""
+        self._lock = threading.Lock()
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()  # only this process's copy of the descriptor
+        self._sock, self._pending, self._pid, self._progress = None, bytearray(), 0, None
+
+    def _close(self, dead: bool = False) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()
+        self._sock = None
+        self._dead = self._dead or dead
+
+
+_channel: Channel | None = None
+_channel_lock = threading.Lock()
+
+
+def channel() -> Channel:
+    """This process's channel (created on first use; inactive when not watched)."""
+    global _channel
+    if _channel is None:
+        with _channel_lock:
+            if _channel is None:
+                _channel = Channel()
+                if _channel.active:
+                    import atexit
+
+                    atexit.register(_flush_at_exit)
+                    os.register_at_fork(after_in_child=_after_fork)
+    return _channel
+
+
+def _register_exit_flush() -> None:
+    try:  # multiprocessing children leave with os._exit: atexit does not run there
+        from multiprocessing import util
+
+        util.Finalize(None, _flush_at_exit, exitpriority=-100)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _after_fork() -> None:
+    if _channel is not None:
+        _channel.after_fork()
+
+
+def _flush_at_exit() -> None:
+    if _channel is not None:
+        _channel.flush()
+
+
+def lines_of(text: Any) -> list[str]:
+    """`mpscope.log` text as lines, each at most 2,000 characters."""
+    try:
+        text = str(text)
+    except Exception:  # noqa: BLE001
+        text = "<unprintable>"
+    return [line[:2000] for line in text.splitlines()] or [""]

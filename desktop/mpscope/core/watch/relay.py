@@ -1,0 +1,74 @@
+"""The output relay: passes the program's stdout/stderr to the terminal, and a copy to mpscope.
+
+A process of its own (a few lines of stdlib Python), so that when mpscope
+dies the program's output still reaches the terminal and the program never
+writes into a broken pipe. It ignores Ctrl-C (that is for the program), writes
+every byte through unchanged, and sends copies as channel frames
+(`(stream, bytes)`, see core/worker/channel.py) without ever waiting for
+mpscope: what mpscope cannot take now is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+RELAY_CODE = r'''
+import os, pickle, select, signal, struct, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+out_r, err_r, report = (int(a) for a in sys.argv[1:4])
+os.set_blocking(report, False)
+targets = {out_r: 1, err_r: 2}
+pending = bytearray()
+alive = True
+poller = select.poll()
+for fd in targets:
+    poller.register(fd, select.POLLIN)
+while targets:
+    for fd, _ in poller.poll():
+        chunk = os.read(fd, 65536) if fd in targets else b""
+        if not chunk:
+            poller.unregister(fd)
+            targets.pop(fd, None)
+            continue
+        view = memoryview(chunk)
+        while view:
+            try:
+                view = view[os.write(targets[fd], view):]
+            except OSError:
+                break
+        if alive:
+            payload = pickle.dumps((targets[fd], chunk))
+            if len(pending) < (1 << 22):
+                pending += struct.pack("!I", len(payload)) + payload
+            while pending:
+                try:
+                    del pending[:os.write(report, pending)]
+                except BlockingIOError:
+                    break
+                except OSError:
+                    alive = False
+                    break
+'''
+
+
+def start_relay() -> tuple[subprocess.Popen[bytes], int, int, int]:
+    """Start the relay → (process, stdout write end, stderr write end, report read end).
+
+    The caller gives the two write ends to the program and closes its copies.
+    """
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    report_r, report_w = os.pipe()
+    try:
+        relay = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", RELAY_CODE, str(out_r), str(err_r), str(report_w)],
+            pass_fds=(out_r, err_r, report_w), stdin=subprocess.DEVNULL, close_fds=True)
+    except BaseException:
+        for fd in (out_r, out_w, err_r, err_w, report_r, report_w):
+            os.close(fd)
+        raise
+    for fd in (out_r, err_r, report_w):
+        os.close(fd)
+    return relay, out_w, err_w, report_r

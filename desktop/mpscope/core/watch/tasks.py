@@ -1,0 +1,231 @@
+"""The pool tasks of a watched program, as the task stream and summary know them (TaskRecords).
+
+Tasks appear as pool processes report them (`TaskBegan`, `TaskDone`); the main
+program reports each pool call (`PoolCall`: method, items, chunksize) and the
+two are matched by the pool's job id (a Pool) or work-id range (an executor),
+whichever arrives first. A pool process that ends holding a task loses it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from mpscope.core.engine.engine import Engine
+from mpscope.core.engine.run_state import WorkerRecord
+from mpscope.core.engine.states import explain_exit
+from mpscope.core.pool.figures import _si
+from mpscope.core.pool.plan import Tally, TaskRecord
+from mpscope.core.text import Text
+from mpscope.core.watch import messages as wm
+
+RATE_SMOOTHING = 0.3
+RATE_WINDOW = 0.5
+
+
+@dataclass(eq=False)
+class PoolCallRecord:
+    """One call of a pool method: its items (None: unknown) and the tasks that ran for it."""
+
+    kind: str
+    pool: int
+    method: str
+    first: int
+    last: int
+    items: int | None
+    chunksize: int
+    t: float
+    tasks: list[TaskRecord] = field(default_factory=list)
+
+    def covers(self, kind: str, pool: int, job: int) -> bool:
+        return self.kind == kind and self.pool == pool and self.first <= job < self.last
+
+    def first_index(self, job: int, index: int) -> int:
+        """The first item of a task: chunks of `chunksize` items, in order."""
+        position = index if self.kind == "pool" else job - self.first
+        return position * self.chunksize if self.method not in ("apply_async", "submit") else 0
+
+
+class WatchedPools:
+    """Every pool task of a watched program; duck-types the parts of PoolRun views read."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.tally = Tally()
+        self.tasks: list[TaskRecord] = []
+        self.calls: list[PoolCallRecord] = []
+        self.rate = 0.0
+        self.started_at: float | None = None
+        self.ended_at: float | None = None
+        self._by_key: dict[tuple[str, int, int, int], TaskRecord] = {}
+        self._call_of: dict[tuple[str, int, int], PoolCallRecord] = {}  # (kind, pool, job)
+        self._unmatched: dict[tuple[str, int, int], list[tuple[int, TaskRecord]]] = {}
+        self._current: dict[int, TaskRecord] = {}  # pid → the task it runs now
+        self._spent: dict[int, float] = {}  # wid → seconds in ended tasks
+        self._rate_mark: tuple[float, int] | None = None
+        self.records: dict[int, WorkerRecord] = {}  # wid → pool process rows (as Tracker's)
+        self.tracker = self  # PoolRun's views read `pool.tracker.records`
+
+    # -- frames -------------------------------------------------------------------------
+    def call(self, frame: wm.PoolCall) -> None:
+        call = PoolCallRecord(frame.kind, frame.pool, frame.method, frame.first, frame.last,
+                              frame.items, max(1, frame.chunksize), frame.t)
+        self.calls.append(call)
+        for job in range(frame.first, frame.last):
+            self._call_of[(frame.kind, frame.pool, job)] = call
+            # Tasks that began before their call was reported (another process's stream).
+            for index, task in self._unmatched.pop((frame.kind, frame.pool, job), []):
+                call.tasks.append(task)
+                task.first_index = call.first_index(job, index)
+        if frame.method in ("apply_async", "submit"):
+            return  # one item each: a line per call would flood the events
+        self.engine.emit(None, "pool", Text(
+            "pool: {method} of {items} item(s), chunksize {chunksize}", method=frame.method,
+            items="?" if frame.items is None else frame.items, chunksize=call.chunksize))
+
+    def began(self, frame: wm.TaskBegan, record: WorkerRecord | None) -> None:
+        task = self._task(frame.kind, frame.pool, frame.job, frame.part, frame.items)
+        task.pid, task.started, task.ended = frame.pid, frame.t, None
+        task.wid = record.wid if record is not None else None
+        if task.outcome == "pending":
+            task.outcome = "running"
+        self._current[frame.pid] = task
+        if record is not None:
+            self.records[record.wid] = record
+            self._spent.setdefault(record.wid, 0.0)
+            record.note = task.label()
+        self.started_at = self.started_at or frame.t
+
+    def done(self, frame: wm.TaskDone, record: WorkerRecord | None) -> None:
+        task = self._task(frame.kind, frame.pool, frame.job, frame.part, 1)
+        task.ended = frame.t
+        if task.started is None:
+            task.started, task.pid = frame.t, frame.pid
+        task.outcome = "ok" if frame.ok else "failed"
+        task.error, task.traceback = frame.error, frame.traceback
+        if self._current.get(frame.pid) is task:
+            del self._current[frame.pid]
+        if record is not None:
+            record.note = None
+            if task.started is not None and record.wid in self._spent:
+                self._spent[record.wid] += max(0.0, frame.t - task.started)
+            if frame.ok:
+                record.done += 1
+        self.ended_at = frame.t
+        if not frame.ok:
+            self.engine.emit(task.wid, "task", Text("{task} failed: {error}",
+                                                    task=task.label_text(), error=task.error),
+                             task.traceback)
+
+    def process_ended(self, record: WorkerRecord) -> None:
+        """A process ended: the task it still held is lost."""
+        task = self._current.pop(record.pid or -1, None)
+        if task is None or task.outcome != "running":
+            return
+        task.outcome, task.ended = "lost", time.time()
+        how = explain_exit(record.exitcode) if record.exitcode is not None else Text(
+            "exit status unknown")
+        task.error = Text("lost: pool process pid {pid} died ({how})", pid=record.pid, how=how)
+        self.engine.emit(task.wid, "task", Text("{task} lost: pool process pid {pid} died "
+                                                "({how})", task=task.label_text(),
+                                                pid=record.pid, how=how))
+
+    def _task(self, kind: str, pool: int, job: int, index: int, items: int) -> TaskRecord:
+        key = (kind, pool, job, index)
+        task = self._by_key.get(key)
+        if task is None:
+            call = self._call_of.get((kind, pool, job))
+            first = call.first_index(job, index) if call is not None else 0
+            task = TaskRecord(len(self.tasks), first, items, tally=self.tally)
+            self.tasks.append(task)
+            self._by_key[key] = task
+            if call is not None:
+                call.tasks.append(task)
+            else:
+                self._unmatched.setdefault((kind, pool, job), []).append((index, task))
+        return task
+
+    # -- figures (the names PoolRun's views read) -----------------------------------------
+    @property
+    def items_total(self) -> int:
+        """Items of every call whose iterable has a length."""
+        return sum(c.items or 0 for c in self.calls)
+
+    @property
+    def items_done(self) -> int:
+        return self.tally.items["ok"]
+
+    @property
+    def busy(self) -> bool:
+        return False  # the program decides when its pools are done
+
+    @property
+    def succeeded(self) -> bool:
+        return self.tally.tasks["failed"] == 0 and self.tally.tasks["lost"] == 0
+
+    def counts(self) -> dict[str, int]:
+        tally = self.tally.tasks
+        return {"pending": tally["pending"], "running": tally["running"], "done": tally["ok"],
+                "failed": tally["failed"], "lost": tally["lost"], "retried": 0,
+                "cancelled": tally["cancelled"]}
+
+    def working_time(self, wid: int, now: float) -> float:
+        current = next((t for t in self._current.values() if t.wid == wid), None)
+        running = now - current.started if current is not None and current.started else 0.0
+        return self._spent.get(wid, 0.0) + max(0.0, running)
+
+    def insights(self) -> dict[int, tuple[float, float, float]]:
+        """wid → (startup_s, waiting_s, working_s) for every pool process."""
+        now, split = time.time(), {}
+        for wid, record in self.records.items():
+            if record.started_at is None:
+                continue
+            startup = max(0.0, (record.running_at or now) - record.started_at)
+            working = self.working_time(wid, now)
+            alive = max(0.0, (record.ended_at or now) - record.started_at)
+            split[wid] = (startup, max(0.0, alive - startup - working), working)
+        return split
+
+    def update_rate(self) -> None:
+        now = time.monotonic()
+        if self._rate_mark is not None and now - self._rate_mark[0] < RATE_WINDOW:
+            return
+        done = self.items_done
+        if self._rate_mark is not None:
+            then, before = self._rate_mark
+            instant = (done - before) / (now - then)
+            self.rate += RATE_SMOOTHING * (instant - self.rate) if self.rate else instant
+        self._rate_mark = (now, done)
+
+    def call_summaries(self) -> list[dict[str, Any]]:
+        out = []
+        for call in self.calls:
+            done = sum(t.count for t in call.tasks if t.outcome == "ok")
+            out.append({"kind": call.kind, "method": call.method, "items": call.items,
+                        "items_done": done, "chunksize": call.chunksize,
+                        "tasks": len(call.tasks)})
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """The `pool` object of the run summary."""
+        counts = self.counts()
+        pids = sorted({t.pid for t in self.tasks if t.pid is not None})
+        return {"backend": "watched", "calls": self.call_summaries(), "tasks": len(self.tasks),
+                "done": counts["done"], "failed": counts["failed"], "lost": counts["lost"],
+                "running": counts["running"], "items": self.items_total,
+                "items_done": self.items_done, "pids": pids}
+
+    def summary_line(self) -> str:
+        counts = self.counts()
+        return Text("pool tasks: {tasks} — {done} ok, {failed} failed, {lost} lost · "
+                    "{items_done:,}/{items_total:,} items in {calls} call(s) · {pids} pids",
+                    tasks=len(self.tasks), done=counts["done"], failed=counts["failed"],
+                    lost=counts["lost"], items_done=self.items_done,
+                    items_total=self.items_total, calls=len(self.calls),
+                    pids=len({t.pid for t in self.tasks if t.pid is not None}))
+
+    def progress_text(self) -> str:
+        done, total = self.items_done, self.items_total
+        share = f" ({100 * done // total}%)" if total else ""
+        return f"pool {done:,}/{total:,}{share} {_si(self.rate)}/s"
