@@ -93,7 +93,8 @@ def test_producer_consumer_processes(method: str, tmp_path: Path) -> None:
         assert named[name]["role"] == "Process"
         assert named[name]["task"] == name
         assert named[name]["exitcode"] == 0
-        assert named[name]["parent"] == summary["processes"][0]["pid"]
+        parent = named["fork server"] if method == "forkserver" else summary["processes"][0]
+        assert named[name]["parent"] == parent["pid"]
     assert summary["pool"]["tasks"] == 0
 
 

@@ -68,11 +68,13 @@ class ProcessTable:
         record.started_at = record.running_at = created or time.time()
         self.by_pid[pid] = record
         with contextlib.suppress(psutil.Error):
-            self._procs[pid] = psutil.Process(pid)
-            record.started_at = min(record.started_at, self._procs[pid].create_time())
+            proc = self._procs[pid] = psutil.Process(pid)
+            # The parent as the system sees it (a fork server's child is the server's).
+            record.parent = proc.ppid()
+            record.started_at = min(record.started_at, proc.create_time())
         self.engine.emit(record.wid, "state", Text(
             "{name}: {role} running (pid {pid}, parent {parent})", name=name, role=ROLES[role],
-            pid=pid, parent=parent if parent is not None else "?"))
+            pid=pid, parent=record.parent if record.parent is not None else "?"))
         return record
 
     def started(self, frame: wm.ProcessStarted) -> None:

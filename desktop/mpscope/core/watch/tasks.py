@@ -95,6 +95,8 @@ class WatchedPools:
             self.records[record.wid] = record
             self._spent.setdefault(record.wid, 0.0)
             record.note = task.label()
+            if record.state.is_final:  # its end was read first (from another stream)
+                self.process_ended(record)
         self.started_at = self.started_at or frame.t
 
     def done(self, frame: wm.TaskDone, record: WorkerRecord | None) -> None:

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from mpscope.core.config import RunConfig
+from mpscope.core.engine.channel_reader import FrameReader
 from mpscope.core.engine.engine import Engine
 from mpscope.core.engine.subreaper import become_subreaper
 from mpscope.core.pool.listener import Connection, Listener
@@ -28,7 +29,6 @@ from mpscope.core.watch.processes import ProcessTable
 from mpscope.core.watch.relay import start_relay
 from mpscope.core.watch.shim import HOOKS_ENV, make_shim_dir, remove_shim_dir, with_pythonpath
 from mpscope.core.watch.tasks import WatchedPools
-from mpscope.core.worker.channel import FrameReader
 
 SCAN_EVERY_S = 0.5  # process-tree scans (psutil): new processes, endings, pauses
 OUTPUT_WAIT_S = 1.0  # after the program exits, output still coming is waited for this long
@@ -136,6 +136,9 @@ class WatchedRun:
         self.returncode = self._program.returncode
         self.processes.main_exited(self.returncode)
         self.processes.scan(adopted=self._adopted)
+        for record in self.processes.by_pid.values():
+            if record.state.is_final:
+                self.pool.process_ended(record)  # a task it held and never ended is lost
         for pid in self.processes.alive_pids():
             record = self.processes.by_pid[pid]
             self.engine.emit(record.wid, "info", Text(
