@@ -28,14 +28,19 @@ PROGRESS_WORKERS_SHOWN = 8
 PRINT_CAPS = {"callback": 10, "error_callback": 50, "log": 1000}
 
 
+# Signals that stop the run: a terminal's Ctrl-C, and `kill` or a service manager's SIGTERM.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 class HeadlessRunner:
-    """Drives a Run from the terminal until it ends; Ctrl-C stops it, twice kills it."""
+    """Drives a Run from the terminal until it ends; Ctrl-C or SIGTERM stops it, twice kills it."""
 
     def __init__(self, config: RunConfig, out: TextIO = sys.stdout,
                  history: Path | None = None, record: bool = True) -> None:
         self.run = Run(config)
         self.out = out
-        self._interrupts = 0
+        self._interrupts = 0  # signals received
+        self._handled = 0  # of those, acted upon by the loop
         self._printed: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self._unprinted: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self.run.engine.subscribe(self._print_event)
@@ -43,13 +48,14 @@ class HeadlessRunner:
         self.control = self._listen()
 
     def execute(self, summary_path: str | None = None) -> int:
-        previous = signal.signal(signal.SIGINT, self._on_sigint)
+        previous = {signum: signal.signal(signum, self._on_signal) for signum in STOP_SIGNALS}
         previous_usr1 = signal.signal(signal.SIGUSR1, self._on_sigusr1)
         try:
             self.run.start()
             self._loop()
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             signal.signal(signal.SIGUSR1, previous_usr1)
             if self.control is not None:
                 self.control[0].close()
@@ -68,7 +74,9 @@ class HeadlessRunner:
         sampler = Sampler() if self.recorder is not None else None
         next_progress = next_sample = time.monotonic() + PROGRESS_EVERY
         while True:
+            self._act_on_signals()
             run.poll(budget=0.05)
+            self._act_on_signals()
             if not run.busy:
                 break
             if self.control is not None:
@@ -122,10 +130,18 @@ class HeadlessRunner:
             print(f"mpscope: warning: run #{run_id} was not completely written to "
                   f"{recorder.path} in time", file=sys.stderr)
 
-    def _on_sigint(self, signum: int, frame: object) -> None:
+    def _on_signal(self, signum: int, frame: object) -> None:
+        # Only counted here: a handler runs between any two bytecodes, maybe in the middle
+        # of a start, so the loop acts on it where the engine's state is whole.
         self._interrupts += 1
         self.run.interrupted = True
-        if self._interrupts == 1:
+
+    def _act_on_signals(self) -> None:
+        if self._handled == self._interrupts:
+            return
+        first = self._handled == 0
+        self._handled = self._interrupts
+        if first and self._interrupts == 1:
             self._say("interrupted: stopping every worker (Ctrl-C again to kill them now)")
             self.run.stop()
         else:

@@ -124,23 +124,16 @@ def launch(context: Any, spec: WorkerSpec, name: str,
 def sigint_shielded(context: Any) -> Iterator[None]:
     """Start a child that a terminal Ctrl-C cannot reach before `worker_main` handles SIGINT.
 
-    On the main thread, SIGINT is ignored meanwhile: forked and spawned children
-    inherit SIG_IGN. Only the main thread may change a handler, so on another
-    thread (the starter) SIGINT is blocked in the thread's signal mask instead:
-    children inherit the mask too (exec keeps it), the signal stays pending, and
-    `worker_main` unblocks it once its handler is in; the thread's own mask is
-    restored afterwards (a child copies it when created). Launching the resource
-    tracker unblocks SIGINT in the calling thread (on purpose, for the tracker),
-    and forkserver children inherit the fork server's mask, not ours: so both are
-    made to run first, or a start would (re)launch them with SIGINT blocked.
+    SIGINT is blocked in the calling thread's signal mask meanwhile, on any thread:
+    children inherit the mask (exec keeps it), the signal stays pending in them, and
+    `worker_main` unblocks it once its handler is in. A SIGINT meant for mpscope is
+    never lost: blocked in this thread only, the kernel hands it to another thread
+    or keeps it pending until the mask is restored (ignoring it, as this once did
+    on the main thread, dropped a Ctrl-C that landed during a start). Launching the
+    resource tracker unblocks SIGINT in the calling thread (on purpose, for the
+    tracker), and forkserver children inherit the fork server's mask, not ours: so
+    both are made to run first, or a start would (re)launch them with SIGINT blocked.
     """
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
-        return
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
