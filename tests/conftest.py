@@ -24,6 +24,13 @@ atexit.register(shutil.rmtree, _USER_ROOT, ignore_errors=True)
 os.environ["MPSCOPE_DATA_DIR"] = os.path.join(_USER_ROOT, "data")
 os.environ["MPSCOPE_SETTINGS_DIR"] = os.path.join(_USER_ROOT, "settings")
 
+# A fork server (Python 3.11) ignores the sys.path it is given and imports its preload from
+# PYTHONPATH or the installed package: point it at this tree, not at another checkout's.
+_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [os.path.join(_TREE, "desktop"), os.path.join(_TREE, "tests")]
+    + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+
 # Long-lived helpers that multiprocessing itself keeps for the whole session.
 _HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
 

@@ -103,3 +103,18 @@ def pool_item_stuck(x: int) -> int:
     """A pool item that sits in a known function (until its process is killed)."""
     deeply_stuck_here()
     return x
+
+
+def start_grandchildren(seconds: float = 60.0, reporter=None) -> list[int]:
+    """Start a `sleep` subprocess and a two-process Pool, say their pids, then wait."""
+    import json
+    import multiprocessing
+    import subprocess
+
+    sleeper = subprocess.Popen(["sleep", str(seconds)])
+    pool = multiprocessing.get_context("fork").Pool(2)
+    pids = [sleeper.pid, *(p.pid for p in pool._pool)]
+    reporter.log("grandchildren " + json.dumps(pids))
+    reporter.flush()
+    time.sleep(seconds)
+    return pids

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "desktop"), str(ROOT / "tests")]))
@@ -75,3 +76,92 @@ def test_a_ctrl_c_or_sigterm_at_any_instant_of_the_starts_stops_the_run(tmp_path
                 process.communicate()
             _kill_all(family + _family(process.pid))
     assert outcomes == [130] * 20
+
+
+GRANDCHILDREN_CONFIG = """
+start_method = "{method}"
+[[workers]]
+task = "task_helpers:start_grandchildren"
+count = 2
+[[workers]]
+task = "sleep_io"
+args = {{ seconds = 60 }}
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _is_helper(pid: int) -> bool:
+    try:
+        cmdline = " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
+        return False
+    return "resource_tracker" in cmdline or "forkserver" in cmdline
+
+
+def _wait_gone(pids: set[int], within: float) -> list[int]:
+    deadline = time.monotonic() + within
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [pid for pid in pids if _alive(pid)]
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_a_sigkilled_mpscope_takes_every_grandchild_with_it_within_2s(tmp_path, method):
+    config = tmp_path / "grandchildren.toml"
+    config.write_text(GRANDCHILDREN_CONFIG.format(method=method))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mpscope", "run", str(config), "--no-history"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+        start_new_session=True)
+    family: set[int] = set()
+    try:
+        announced = 0
+        while announced < 2:
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+            if "grandchildren [" in line:
+                family.update(json.loads(line.split("grandchildren ", 1)[1]))
+                announced += 1
+        family.update(p.pid for p in _family(process.pid))
+        helpers = {child.pid for child in psutil.Process(process.pid).children()
+                   if _is_helper(child.pid)}
+        assert len(family - helpers) >= 9  # 3 workers, 2 × (sleep + 2 pool processes)
+        process.kill()
+        process.wait(timeout=5)
+        survivors = _wait_gone(family - helpers, within=2.0)
+        assert not survivors, [psutil.Process(p).cmdline() for p in survivors if _alive(p)]
+        # multiprocessing's own helpers end once no one holds their pipe: a moment later
+        assert not _wait_gone(helpers, within=5.0)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        _kill_all([psutil.Process(p) for p in family if _alive(p)])
+        process.stdout.close()
+        process.stderr.close()
+
+
+@pytest.mark.parametrize("action", ["terminate", "kill"])
+def test_a_worker_ended_from_mpscope_takes_its_descendants_and_spares_its_siblings(
+        engine, action):
+    from polling import run_until
+
+    eng = engine("spawn")
+    target = eng.add_worker("task_helpers:start_grandchildren", name="target")
+    sibling = eng.add_worker("sleep_io", {"seconds": 60}, name="sibling")
+    logs: list[str] = []
+    eng.subscribe(lambda event: logs.append(event.text) if event.kind == "log" else None)
+    eng.start_all()
+    run_until(eng, lambda: any("grandchildren [" in text for text in logs), timeout=30)
+    grandchildren = set(json.loads(logs[-1].split("grandchildren ", 1)[1]))
+    run_until(eng, lambda: sibling.state == "running", timeout=30)
+    getattr(eng, action)(target.wid)
+    run_until(eng, lambda: target.state.is_final, timeout=30)
+    assert not _wait_gone(grandchildren | {target.pid}, within=2.0)
+    assert sibling.state == "running" and _alive(sibling.pid)

@@ -26,6 +26,7 @@ from mpscope.core.engine.channel_reader import FrameReader
 from mpscope.core.engine.channel_watch import ChannelWatch
 from mpscope.core.engine.endings import ending
 from mpscope.core.engine.live import Live, raise_fd_limit, send_signal
+from mpscope.core.engine.process_tree import kill_group
 from mpscope.core.engine.run_state import ErrorInfo, Event, WorkerRecord
 from mpscope.core.engine.start_slots import Launching
 from mpscope.core.engine.starter import START_LOCK, Starter, launch, warm_up_forkserver
@@ -144,7 +145,8 @@ class Engine:
         elif self._launching.ask(wid, what):
             return
         elif live is not None and live.requested not in ("kill", what):
-            getattr(live.process, what)()  # Process.terminate / Process.kill
+            # The whole tree, as htop's tree kill: whatever the task started goes with it.
+            send_signal(live, signal.SIGKILL if what == "kill" else signal.SIGTERM, tree=True)
             self._request(record, live, what, Text("{signal} sent", signal=_SIGNAL_SENT[what]))
 
     def restart(self, wid: int) -> None:
@@ -309,6 +311,10 @@ class Engine:
                 # if it is not there yet, finish at the next poll rather than wait.
                 process.join(0)
                 if process.exitcode is not None:
+                    # What the worker started and left in its group goes with it. Just reaped:
+                    # pids are handed out in turn, so its number names no one new yet, and a
+                    # group's number stays taken while any member lives.
+                    kill_group(process.pid, signal.SIGKILL)
                     live = self._live.pop(wid)
                     self._channels.unwatch(live.reader.fd, process.sentinel)
                     self._finish(self.records[wid], live)

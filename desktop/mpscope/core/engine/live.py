@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mpscope.core.engine.channel_reader import FrameReader
+from mpscope.core.engine.process_tree import signal_tree
 from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.engine.starter import START_LOCK
 from mpscope.core.worker import messages as m
@@ -39,8 +40,9 @@ class Live:
             record.note = record.last_message = message.note
 
 
-def send_signal(live: Live, signum: int) -> bool:
-    """Signal the worker unless it has been reaped (then its pid may belong to another)."""
+def send_signal(live: Live, signum: int, tree: bool = False) -> bool:
+    """Signal the worker unless it has been reaped (then its pid may belong to another);
+    with `tree`, everything it started as well (see process_tree.signal_tree)."""
     # While a start runs, only read the code already collected: polling races (see START_LOCK).
     process = live.process
     if START_LOCK.acquire(blocking=False):
@@ -51,6 +53,8 @@ def send_signal(live: Live, signum: int) -> bool:
     else:
         ended = process._popen.returncode is not None
     if not ended and process.pid:
+        if tree:
+            return signal_tree(process.pid, signum)
         with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, signum)
             return True

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from mpscope.core.engine.channel_reader import FrameReader
+from mpscope.core.engine.process_tree import place_in_own_group
 from mpscope.core.worker.bootstrap import WorkerSpec, worker_main
 
 # Imported by the fork server once, so each forkserver worker starts without
@@ -110,6 +111,7 @@ def launch(context: Any, spec: WorkerSpec, name: str,
         # Shielded: a terminal Ctrl-C during start-up must not hit it.
         with sigint_shielded(context), START_LOCK:
             process.start()
+        place_in_own_group(process.pid)
     except BaseException:
         if reader is not None:
             reader.close()

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing.connection
-import os
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from mpscope.core.engine.process_tree import signal_tree
 
 
 class RecordingContext:
@@ -129,10 +130,7 @@ class ProcessBook:
         """Send a signal unless the process was already reaped (its pid could be reused)."""
         if not self.alive(pid):
             return False
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signum)
-            return True
-        return False
+        return signal_tree(pid, signum)  # with everything the process started
 
 
 def alive(process: Any) -> bool:

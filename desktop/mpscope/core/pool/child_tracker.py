@@ -21,6 +21,7 @@ from multiprocessing import util
 from typing import Any
 
 from mpscope.core.insight import stack_dump
+from mpscope.core.worker.process_group import lead_own_group
 from mpscope.core.pool.messages import Bye, Chunk, Hello, TaskEnded, TaskStarted
 from mpscope.core.worker.channel import FrameWriter
 from mpscope.core.worker.watchdog import start_orphan_watchdog
@@ -41,6 +42,7 @@ def init_process(address: str, task: str, generation: int, stack_dir: str | None
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Forked from `mpscope run`, the process would inherit its SIGUSR1 (print stacks) handler.
     signal.signal(signal.SIGUSR1, signal.SIG_DFL)
+    lead_own_group()  # what a task starts goes with this process (see process_tree)
     start_orphan_watchdog()
     stack = stack_dump.install(stack_dir)
     try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mpscope.core.insight import stack_dump
+from mpscope.core.worker.process_group import lead_own_group
 from mpscope.core.jsonsafe import json_safe
 from mpscope.core.worker import messages as m
 from mpscope.core.worker.channel import FrameWriter
@@ -41,6 +42,8 @@ def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any) -> None:
     """Process target: run one task and report on the worker's own channel."""
     # Ctrl-C in a terminal reaches the whole process group; the parent decides
     # what a stop means, so SIGINT only acts once the parent has set the flag.
+    # Its own process group: whatever the task starts goes with it (see process_tree).
+    lead_own_group()
     start_orphan_watchdog()
     writer = FrameWriter(conn.fileno())
     reporter = Reporter(spec.wid, writer.send, lambda: bool(stop_flag.value), spec.report_interval)

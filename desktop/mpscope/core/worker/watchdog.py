@@ -1,4 +1,4 @@
-"""Orphan watchdog: a multiprocessing child ends itself once its parent process is gone."""
+"""Orphan watchdog: a child ends itself, and all it started, once its parent is gone."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import multiprocessing
 # not imported it yet would fail with AttributeError inside the thread.
 import multiprocessing.connection
 import os
+import signal
 import threading
 
 from mpscope.core.worker.exit_codes import EXIT_ORPHANED
+from mpscope.core.worker.process_group import end_own_tree
 
 
 def start_orphan_watchdog() -> None:
-    """Start a daemon thread that calls os._exit(70) when the parent process dies."""
+    """Start a daemon thread: once the parent dies, kill our descendants and os._exit(70)."""
     parent = multiprocessing.parent_process()
     if parent is None:  # the main process has no multiprocessing parent to watch
         return
@@ -29,4 +31,8 @@ def _watch(sentinel: int) -> None:
     # holds: it becomes readable (EOF) exactly when the parent is gone, however
     # it died, SIGKILL included.
     multiprocessing.connection.wait([sentinel])
-    os._exit(EXIT_ORPHANED)
+    # Whatever this process started (a Pool, a subprocess) would outlive it otherwise.
+    try:
+        end_own_tree(signal.SIGKILL)
+    finally:
+        os._exit(EXIT_ORPHANED)
