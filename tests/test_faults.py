@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -35,10 +36,8 @@ def _family(pid: int) -> list[psutil.Process]:
 
 def _kill_all(processes: list[psutil.Process]) -> None:
     for proc in processes:
-        try:
+        with contextlib.suppress(psutil.Error):
             proc.kill()
-        except psutil.Error:
-            pass
 
 
 def test_a_ctrl_c_or_sigterm_at_any_instant_of_the_starts_stops_the_run(tmp_path):

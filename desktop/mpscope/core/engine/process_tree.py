@@ -5,8 +5,8 @@ watched programs): the child calls mpscope.core.worker.process_group.lead_own_gr
 (and `place_in_own_group` closes the race from the parent); `signal_tree` to terminate,
 kill, pause or resume a process with every descendant (what htop's tree kill
 does); `kill_group` for what is left of a group once its leader was reaped;
-`is_paused` to tell a SIGSTOPped process from a busy one. Imported by worker
-processes never import it (psutil is loaded only when a tree is walked).
+`is_paused` to tell a SIGSTOPped process from a busy one. Parent side only
+(worker processes never import psutil).
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from multiprocessing import util
 from typing import Any
 
 from mpscope.core.insight import stack_dump
-from mpscope.core.worker.process_group import lead_own_group
 from mpscope.core.pool.messages import Bye, Chunk, Hello, TaskEnded, TaskStarted
 from mpscope.core.worker.channel import FrameWriter
+from mpscope.core.worker.process_group import lead_own_group
 from mpscope.core.worker.watchdog import start_orphan_watchdog
 
 TRACEBACK_LIMIT = 2000  # characters: frames stay small, so a kill rarely cuts one

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mpscope.core.insight import stack_dump
-from mpscope.core.worker.process_group import lead_own_group
 from mpscope.core.jsonsafe import json_safe
 from mpscope.core.worker import messages as m
 from mpscope.core.worker.channel import FrameWriter
 from mpscope.core.worker.exit_codes import EXIT_FAILED
+from mpscope.core.worker.process_group import lead_own_group
 from mpscope.core.worker.reporter import Reporter, StopRequested
 from mpscope.core.worker.watchdog import start_orphan_watchdog
 
