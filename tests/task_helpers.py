@@ -118,3 +118,13 @@ def start_grandchildren(seconds: float = 60.0, reporter=None) -> list[int]:
     reporter.flush()
     time.sleep(seconds)
     return pids
+
+
+def replace_folder_with_file(path: str) -> str:
+    """Make the folder at `path` a plain file: an output meant for it can no longer be written."""
+    import shutil
+    from pathlib import Path
+
+    shutil.rmtree(path, ignore_errors=True)
+    Path(path).write_text("not a folder any more")
+    return path

@@ -45,12 +45,12 @@ def _command(argv: list[str]) -> int:
     check.add_argument("config", help="a TOML configuration file")
     sub.add_parser("example", help="print a commented example configuration")
     history = sub.add_parser("history", help="list recorded runs, newest first")
-    history.add_argument("--limit", type=int, default=20, metavar="N", help="show N runs (20)")
+    history.add_argument("--limit", type=_count, default=20, metavar="N", help="show N runs (20)")
     history.add_argument("--status", choices=("running", "finished", "interrupted"))
     history.add_argument("--search", metavar="TEXT", help="runs whose title or config has TEXT")
     history.add_argument("--path", action="store_true", help="print the database's path only")
     export = sub.add_parser("export", help="write a recorded run as JSON or CSV files")
-    export.add_argument("run_id", type=int, metavar="RUN_ID", help="a run id from `history`")
+    export.add_argument("run_id", type=_count, metavar="RUN_ID", help="a run id from `history`")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", metavar="DIR", default=".", help="directory to write into (.)")
     from mpscope.core.follow import command as follow
@@ -60,7 +60,16 @@ def _command(argv: list[str]) -> int:
     if options.command == "follow":
         return follow.main(options)
     if options.command in ("history", "export"):
-        return _history(options) if options.command == "history" else _export(options)
+        import sqlite3
+
+        try:
+            return _history(options) if options.command == "history" else _export(options)
+        except sqlite3.DatabaseError as error:  # opened, but broken further in
+            from mpscope.core.history.paths import history_path
+            from mpscope.core.history.store import unusable
+
+            print(f"mpscope: {unusable(history_path(), error)}", file=sys.stderr)
+            return EXIT_FAILED
     if options.command == "example":
         from mpscope.core.config import example_text
 
@@ -75,6 +84,8 @@ def _command(argv: list[str]) -> int:
         method = config.start_method
         print(f"{options.config}: ok ({groups} worker(s){pool}, start method {method})")
         return EXIT_OK
+    if options.summary_json and not _writable(options.summary_json):
+        return EXIT_USAGE
     from mpscope.core.console.headless import HeadlessRunner
 
     return HeadlessRunner(config, record=not options.no_history).execute(options.summary_json)
@@ -128,8 +139,9 @@ def _export(options: argparse.Namespace) -> int:
 
     store, path = _open_history(quiet=True)
     if store is None:
-        print(f"mpscope: no run #{options.run_id} in {path}", file=sys.stderr)
-        return EXIT_USAGE
+        if not path.exists():  # an unusable one was named on stderr already
+            print(f"mpscope: no run #{options.run_id} in {path}", file=sys.stderr)
+        return EXIT_USAGE if not path.exists() else EXIT_FAILED
     write = export_json if options.format == "json" else export_csv
     try:
         written = write(store, options.run_id, options.out)
@@ -164,6 +176,27 @@ def _open_history(quiet: bool = False) -> tuple[HistoryStore | None, Path]:
         return None, path
 
 
+def _count(text: str) -> int:
+    """argparse type: a whole number from 1 up (a run id, a number of runs)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 2**63 - 1:  # SQLite's integers end there
+        raise argparse.ArgumentTypeError(f"must be from 1 to {2**63 - 1}, got {text}")
+    return value
+
+
+def _writable(path: str) -> bool:
+    """Check before anything starts that an output file can be written; say so if not."""
+    from mpscope.core.engine.summary import output_problem
+
+    problem = output_problem(path)
+    if problem:
+        print(f"mpscope: --summary-json {path}: {problem}", file=sys.stderr)
+    return problem is None
+
+
 def _load(path: str):  # type: ignore[no-untyped-def]
     from mpscope.core.config import ConfigError, load
 
@@ -186,6 +219,8 @@ def _gui(argv: list[str]) -> int:
     parser.add_argument("--quit-when-done", action="store_true", help="close when the run ends")
     parser.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
     options = parser.parse_args(argv)
+    if options.summary_json and not _writable(options.summary_json):
+        return EXIT_USAGE
     try:
         from mpscope.gui.app import run_app
     except ImportError as error:  # the window is optional until its issue lands

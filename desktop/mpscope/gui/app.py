@@ -105,6 +105,10 @@ def _on_run_finished(window: Any, options: Any) -> None:
     if options.summary_json and window.bridge.run is not None:
         from mpscope.core.engine.summary import build_summary, write_summary
 
-        write_summary(options.summary_json, build_summary(window.bridge.run))
+        try:
+            write_summary(options.summary_json, build_summary(window.bridge.run))
+        except (OSError, TypeError, ValueError) as exc:  # checked at start; the disk may change
+            print(f"mpscope: could not write the summary to {options.summary_json}: {exc}",
+                  file=sys.stderr)
     if options.quit_when_done:
         QTimer.singleShot(0, window.close)

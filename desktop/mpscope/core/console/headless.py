@@ -21,6 +21,7 @@ from mpscope.core.engine.summary import build_summary, format_table, write_summa
 from mpscope.core.history.history_writer import Recorder, attach
 
 PROGRESS_EVERY = 1.0
+EXIT_OUTPUT_FAILED = 1  # every worker succeeded, but an asked-for output was not written
 SAMPLE_EVERY = 1.0  # CPU samples for the history, as often as the window takes them
 PROGRESS_WORKERS_SHOWN = 8
 # Events that can come by the thousand are printed up to a cap, then only counted
@@ -61,13 +62,23 @@ class HeadlessRunner:
                 self.control[0].close()
         self.out.write("\n" + format_table(self.run) + "\n")
         code = self.run.exit_code()
+        # The run's record first: nothing that fails after it (the summary) may lose it.
+        recorded = self._finish_recording(self.recorder, code) if self.recorder else None
+        exit_status = code
         if summary_path:
-            write_summary(summary_path, build_summary(self.run))
-        self.out.write(f"\n{_verdict(code)} in {self.run.duration:.1f}s (exit status {code})\n")
-        if self.recorder is not None:
-            self._finish_recording(self.recorder, code)
+            try:
+                write_summary(summary_path, build_summary(self.run))
+            except (OSError, TypeError, ValueError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                print(f"mpscope: could not write the summary to {summary_path}: {reason}",
+                      file=sys.stderr)
+                exit_status = exit_status or EXIT_OUTPUT_FAILED
+        self.out.write(f"\n{_verdict(code)} in {self.run.duration:.1f}s"
+                       f" (exit status {exit_status})\n")
+        if recorded:
+            self.out.write(recorded + "\n")
         self.out.flush()
-        return code
+        return exit_status
 
     def _loop(self) -> None:
         run = self.run
@@ -118,17 +129,18 @@ class HeadlessRunner:
                   "from another terminal", file=sys.stderr)
             return None
 
-    def _finish_recording(self, recorder: Recorder, code: int) -> None:
+    def _finish_recording(self, recorder: Recorder, code: int) -> str | None:
+        """Finish the run's record; → the line that says where it is (once it is whole)."""
         run_id = recorder.finish(code)
         if recorder.error:
             print(f"mpscope: warning: {recorder.error}", file=sys.stderr)
         if run_id is None:
-            return
+            return None
         if recorder.join(0):
-            self.out.write(f"recorded as run #{run_id} in {recorder.path}\n")
-        else:
-            print(f"mpscope: warning: run #{run_id} was not completely written to "
-                  f"{recorder.path} in time", file=sys.stderr)
+            return f"recorded as run #{run_id} in {recorder.path}"
+        print(f"mpscope: warning: run #{run_id} was not completely written to "
+              f"{recorder.path} in time", file=sys.stderr)
+        return None
 
     def _on_signal(self, signum: int, frame: object) -> None:
         # Only counted here: a handler runs between any two bytecodes, maybe in the middle

@@ -45,6 +45,24 @@ def _worker(record: WorkerRecord) -> dict[str, Any]:
     }
 
 
+def output_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why a file could not be written at `path` at the end of a run (None: it can).
+
+    Tried for real (a temporary file in its folder), so it holds whoever runs it.
+    """
+    target = Path(path)
+    if target.is_dir():
+        return "is a folder, not a file"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        os.close(fd)
+        os.unlink(temp)
+    except OSError as exc:
+        return f"cannot write there ({exc.strerror or exc})"
+    return None
+
+
 def write_summary(path: str | os.PathLike[str], summary: dict[str, Any]) -> None:
     """Write atomically, so a reader never sees half a file."""
     target = Path(path)

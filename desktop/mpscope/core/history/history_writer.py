@@ -38,7 +38,7 @@ from mpscope.core.history.rows import (
     task_row,
     worker_row,
 )
-from mpscope.core.history.store import HistoryError, HistoryStore, pack_cpu
+from mpscope.core.history.store import HistoryError, HistoryStore, pack_cpu, unusable
 
 FLUSH_S = 0.5  # commit cadence: a SIGKILL loses at most this (plus the commit itself)
 HEARTBEAT_S = 1.0  # commit even when idle, so an interrupted run's end is known to 1 s
@@ -241,7 +241,8 @@ class Recorder:
             with store.transaction():
                 self.run_id = store.begin_run(**self._begin)
         except (HistoryError, sqlite3.Error) as exc:
-            self.error, self._open = str(exc), False
+            message = str(exc) if isinstance(exc, HistoryError) else unusable(self.path, exc)
+            self.error, self._open = message, False
             if store is not None:
                 store.close()
             return

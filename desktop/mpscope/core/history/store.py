@@ -72,6 +72,12 @@ class HistoryError(Exception):
     """The history database cannot be used (unreadable, not a database, or from a newer mpscope)."""
 
 
+def unusable(path: str | os.PathLike[str], problem: object) -> str:
+    """One line: which history file cannot be used, why, and what to do about it."""
+    return (f"the run history {os.fspath(path)} is unusable ({problem}); move that file aside"
+            " to start a new one, or set MPSCOPE_DATA_DIR to keep the history elsewhere")
+
+
 def _create_sql() -> list[str]:
     sql = []
     for table, cols in TABLES.items():
@@ -106,10 +112,17 @@ class HistoryStore:
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self._setup()
-        except (sqlite3.Error, OSError) as exc:
-            raise HistoryError(f"cannot open run history {self.path}: {exc}") from exc
+        except (sqlite3.OperationalError, OSError) as exc:  # locked, no folder, no permission
+            raise HistoryError(f"cannot open run history {self.path}: {exc}; set"
+                               " MPSCOPE_DATA_DIR to keep the history elsewhere") from exc
+        except sqlite3.Error as exc:  # not a database, or a damaged one
+            raise HistoryError(unusable(self.path, exc)) from exc
         if check_interrupted:
-            self.mark_interrupted()
+            try:
+                self.mark_interrupted()
+            except sqlite3.DatabaseError as exc:  # opens, but is broken further in
+                self.db.close()
+                raise HistoryError(unusable(self.path, exc)) from exc
 
     def _setup(self) -> None:
         db = self.db
@@ -121,7 +134,8 @@ class HistoryStore:
         db.execute("PRAGMA journal_size_limit = 16777216")  # a big delete must not leave a big WAL
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise HistoryError(f"{self.path} was written by a newer mpscope (schema {version})")
+            raise HistoryError(unusable(
+                self.path, f"written by a newer mpscope, schema {version}"))
         if version == SCHEMA_VERSION:
             return  # the common case: reading needs no write lock
         with self.transaction():
