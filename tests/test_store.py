@@ -108,7 +108,7 @@ def test_a_real_run_is_recorded_and_reads_back_after_reopening(recorded):
 def test_an_unreadable_file_is_a_clear_history_error(tmp_path):
     path = tmp_path / "history.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(HistoryError, match="is unusable .*move that file aside"):
+    with pytest.raises(HistoryError, match=r"is unusable .*move that file aside"):
         HistoryStore(path)
 
 
