@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 
 from mpscope.core.engine.states import State
+from mpscope.core.history.export import format_runs
 from mpscope.core.history.paths import history_path
 from mpscope.core.history.store import HistoryStore
 from mpscope.gui import theme
@@ -75,13 +76,43 @@ def test_a_run_from_the_window_is_listed_once_it_ends(window, qtbot):
     run_id = run_from_window(window, qtbot)
     panel = window.history
     assert cell(panel, run_id, RunColumn.TITLE) == "history test"
-    assert cell(panel, run_id, RunColumn.STATUS) == "finished"
+    assert cell(panel, run_id, RunColumn.STATUS) == "succeeded"
     assert cell(panel, run_id, RunColumn.EXIT) == "0"
     assert cell(panel, run_id, RunColumn.WORKERS) == "2"
     assert cell(panel, run_id, RunColumn.TASKS) == "8"
     assert cell(panel, run_id, RunColumn.DURATION).endswith(" s")
     assert status_color("finished") == theme.state_color(State.FINISHED)
     assert "recorded" in panel.count.text()
+
+
+def test_a_run_with_a_killed_worker_is_not_a_green_finished(window, qtbot):
+    form = {"title": "one killed", "workers": [
+        {"task": "sleep_io", "count": 1, "name": "ok", "args": {"seconds": 0.3, "steps": 3}},
+        {"task": "sleep_io", "count": 1, "name": "victim", "args": {"seconds": 60, "steps": 600}}]}
+    window.launch.set_form(form)
+    window.last_exit_code = None
+    window.actions_by_name["start"].trigger()
+    bridge = window.bridge
+    qtbot.waitUntil(lambda: bridge.records[1].state is State.RUNNING, timeout=WAIT_MS)
+    bridge.control("kill", bridge.records[1].wid)
+    qtbot.waitUntil(lambda: window.last_exit_code is not None, timeout=WAIT_MS)
+    run_id = bridge.recorder.run_id
+    panel = window.history
+    qtbot.waitUntil(lambda: listed_status(panel, run_id) == "finished", timeout=WAIT_MS)
+    assert cell(panel, run_id, RunColumn.STATUS) == "stopped"
+    green = theme.state_color(State.FINISHED)
+    assert status_color("stopped") == theme.state_color(State.STOPPED) != green
+    assert "stopped" in cell(panel, run_id, RunColumn.STATUS, Qt.ItemDataRole.ToolTipRole)
+    view = panel.open_run(run_id)
+    qtbot.waitUntil(lambda: view.data is not None, timeout=WAIT_MS)
+    header = view.header.text()
+    assert "stopped" in header and "finished" not in header and green.name() not in header
+    view.close()
+    with HistoryStore(history_path()) as store:  # `mpscope history` prints the same word
+        row = next(r for r in store.list_runs() if r["id"] == run_id)
+    assert row["outcome"] == "stopped"
+    assert " stopped " in format_runs([row]).splitlines()[-1]
+    assert "\033[35mstopped" in format_runs([row], color=True)
 
 
 def test_opening_a_run_shows_its_workers_events_cpu_and_tasks(window, qtbot):
@@ -104,7 +135,7 @@ def test_opening_a_run_shows_its_workers_events_cpu_and_tasks(window, qtbot):
     assert len(view.charts.core_curves) == data.core_v.shape[0] or view.charts.image is not None
     assert set(data.progress) >= {w["wid"] for w in data.workers if w["kind"] == "worker"}
     assert view.stream.stream.bar_count("ok") == 8
-    assert "finished" in view.header.text() and f"#{run_id}" in view.header.text()
+    assert "succeeded" in view.header.text() and f"#{run_id}" in view.header.text()
     view.close()
     qtbot.waitUntil(lambda: not panel.views)
 

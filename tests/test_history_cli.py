@@ -67,11 +67,12 @@ def test_history_lists_recorded_runs_as_a_table(recorded):
     result = mpscope(recorded, "history")
     assert result.returncode == 0, result.stderr
     header, rule, *rows = result.stdout.splitlines()
-    assert header.split() == ["id", "started", "title", "status", "exit", "duration", "workers",
+    assert header.split() == ["id", "started", "title", "outcome", "exit", "duration", "workers",
                               "pool", "tasks"]
     assert set(rule) <= {"-", " "}
     assert len(rows) == 1  # --no-history was not recorded
-    assert rows[0].startswith("1 ") and "short run" in rows[0] and " finished " in rows[0]
+    assert rows[0].startswith("1 ") and "short run" in rows[0] and " succeeded " in rows[0]
+    assert "\033[" not in result.stdout  # colours only on a terminal
     assert rows[0].split()[-2:] == ["2", "0"]  # two workers, no pool tasks
     filtered = mpscope(recorded, "history", "--status", "interrupted")
     assert filtered.returncode == 0 and filtered.stdout.strip() == "no matching runs"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -130,7 +131,8 @@ def _history(options: argparse.Namespace) -> int:
         runs = store.list_runs(options.search, options.status, options.limit)
     finally:
         store.close()
-    print(format_runs(runs) if runs else "no matching runs")
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(format_runs(runs, color) if runs else "no matching runs")
     return EXIT_OK
 
 

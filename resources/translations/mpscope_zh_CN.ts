@@ -1486,18 +1486,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>无法显示运行 #{id}：{reason}</translation>
     </message>
     <message>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <source>finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>已中断</translation>
-    </message>
-    <message>
         <source>exit {code}</source>
         <translation>退出码 {code}</translation>
     </message>
@@ -1553,10 +1541,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>标题</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
         <source>Exit</source>
         <translation>退出码</translation>
     </message>
@@ -1583,10 +1567,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>The run&apos;s title, or what it ran</source>
         <translation>运行的标题，或它运行的内容</translation>
-    </message>
-    <message>
-        <source>finished: its end was recorded; interrupted: mpscope died during it; running: being recorded now</source>
-        <translation>已完成：已记录其结束；已中断：运行期间 mpscope 意外退出；运行中：正在记录</translation>
     </message>
     <message>
         <source>Exit status: 0 all succeeded, 1 something failed, 130 stopped with Ctrl-C</source>
@@ -1617,6 +1597,26 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>已中断</translation>
     </message>
     <message>
+        <source>succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>succeeded: every worker and pool task succeeded; failed: something failed or was lost; stopped: stopped, terminated or killed on request; interrupted: mpscope died during it; running: being recorded now</source>
+        <translation>成功：所有工作进程和进程池任务均成功；失败：有任务失败或失联；已停止：按请求被停止、终止或强制结束；已中断：运行期间 mpscope 意外退出；运行中：正在记录</translation>
+    </message>
+    <message>
         <source>No exit status: the run has not ended, or mpscope died during it</source>
         <translation>没有退出状态：运行尚未结束，或运行期间 mpscope 意外退出</translation>
     </message>
@@ -1631,6 +1631,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>{code}: something failed, was stopped or was lost</source>
         <translation>{code}：有任务失败、被停止或丢失</translation>
+    </message>
+    <message>
+        <source>Workers were stopped, terminated or killed on request (or with Ctrl-C); none failed</source>
+        <translation>工作进程按请求（或因 Ctrl-C）被停止、终止或强制结束；没有失败的</translation>
     </message>
     <message>
         <source>mpscope died during this run (killed, crashed or power cut); everything up to its last heartbeat is kept</source>

@@ -173,13 +173,21 @@ def _comparable(config: Any) -> Any:
 
 
 # -- the terminal table ---------------------------------------------------------------
-def format_runs(runs: list[dict[str, Any]]) -> str:
-    """The `mpscope history` table: id, started, title, status, exit, duration, workers, tasks."""
-    headers = ("id", "started", "title", "status", "exit", "duration", "workers", "pool tasks")
+# Terminal colours of the outcomes, the hues of the window's (green, red, violet, magenta).
+OUTCOME_ANSI = {"succeeded": "32", "failed": "31", "stopped": "35", "interrupted": "95",
+                "running": "34"}
+
+
+def format_runs(runs: list[dict[str, Any]], color: bool = False) -> str:
+    """The `mpscope history` table: id, started, title, outcome, exit, duration, workers, tasks.
+
+    `color`: the outcome in its colour (ANSI), for a terminal.
+    """
+    headers = ("id", "started", "title", "outcome", "exit", "duration", "workers", "pool tasks")
     rows = [(
         str(r["id"]),
         time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["started_at"] or 0)),
-        _clip(r["title"] or "", 40), r["status"],
+        _clip(r["title"] or "", 40), r.get("outcome") or r["status"],
         "-" if r["exit_code"] is None else str(r["exit_code"]),
         "-" if r["duration"] is None else f"{r['duration']:.1f}s",
         str(r["workers"]), str(r["pool_tasks"]),
@@ -188,8 +196,11 @@ def format_runs(runs: list[dict[str, Any]]) -> str:
               for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-              for row in rows]
+    for row in rows:
+        cells = [c.ljust(w) for c, w in zip(row, widths, strict=True)]
+        if color and row[3] in OUTCOME_ANSI:  # padded first: escapes take no columns
+            cells[3] = f"\033[{OUTCOME_ANSI[row[3]]}m{cells[3]}\033[0m"
+        lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 

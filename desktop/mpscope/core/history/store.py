@@ -20,6 +20,8 @@ from typing import Any
 
 import psutil
 
+from mpscope.core.history.outcome import run_outcome
+
 SCHEMA_VERSION = 2
 STATUSES = ("running", "finished", "interrupted")
 BUSY_TIMEOUT_S = 5.0
@@ -199,7 +201,8 @@ class HistoryStore:
     # -- queries -----------------------------------------------------------------
     def list_runs(self, search: str | None = None, status: str | None = None,
                   limit: int | None = 200) -> list[dict[str, Any]]:
-        """Newest first, with `workers` and `pool_tasks` counts; search matches title or config."""
+        """Newest first, with `workers` and `pool_tasks` counts and the `outcome`; search
+        matches title or config."""
         where, args = ["1"], []
         if search:
             where.append("(title LIKE ? OR config_json LIKE ? OR CAST(id AS TEXT) = ?)")
@@ -209,10 +212,14 @@ class HistoryStore:
             args.append(status)
         sql = ("SELECT runs.*, (SELECT count(*) FROM workers w WHERE w.run_id = runs.id AND "
                "w.kind = 'worker') AS workers, (SELECT count(*) FROM tasks k WHERE "
-               f"k.run_id = runs.id) AS pool_tasks FROM runs WHERE {' AND '.join(where)} "
-               "ORDER BY id DESC LIMIT ?")
-        rows = self.db.execute(sql, [*args, -1 if limit is None else limit])
-        return [_plain(row) for row in rows]
+               "k.run_id = runs.id) AS pool_tasks, (SELECT group_concat(DISTINCT w.state) "
+               "FROM workers w WHERE w.run_id = runs.id AND w.kind = 'worker') AS worker_states "
+               f"FROM runs WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?")
+        rows = [_plain(row) for row in self.db.execute(sql, [*args, -1 if limit is None
+                                                             else limit])]
+        for row in rows:  # how the run went, in one word (the status says only if it ended)
+            row["outcome"] = run_outcome(row)
+        return rows
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()

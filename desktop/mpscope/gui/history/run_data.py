@@ -18,6 +18,7 @@ import numpy as np
 
 from mpscope.core.engine.run_state import Event
 from mpscope.core.history import export
+from mpscope.core.history.outcome import run_outcome
 from mpscope.core.history.store import HistoryStore
 
 MAX_TASKS_SHOWN = 200_000  # bars in the task stream; the rest are counted, not drawn
@@ -102,6 +103,7 @@ def load_run(store: HistoryStore, run_id: int) -> RunData:
     for i, sample in enumerate(samples):
         core_v[: len(sample["per_core"]), i] = sample["per_core"]
     workers = store.workers(run_id)
+    run["outcome"] = run_outcome(run, [w["state"] for w in workers if w["kind"] == "worker"])
     # Progress is recorded when it moves: each line starts at 0 % when its process began.
     starts = {w["wid"]: w["running_at"] or w["started_at"] for w in workers}
     starts[POOL_ITEMS] = min((t.started for t in tasks if t.started), default=t0)

@@ -27,13 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mpscope.core.engine.states import State
-from mpscope.gui import theme
 from mpscope.gui.history.jobs import HistoryJobs
 from mpscope.gui.history.run_charts import RunCharts, RunTaskStream
 from mpscope.gui.history.run_data import RunData, export_runs, load_run
 from mpscope.gui.history.run_tables import EventLog, WorkersOutcomes
-from mpscope.gui.history.runs_model import status_color
+from mpscope.gui.history.runs_model import outcome_names, status_color
 from mpscope.gui.widgets.actions import make_action
 from mpscope.gui.widgets.formatting import format_span, format_when
 
@@ -177,17 +175,15 @@ class RunView(QWidget):
     def header_text(self, data: RunData) -> str:
         """`#12 Title · finished · exit 0 · 12.3 s · started … · spawn · 6 workers · 30 tasks`."""
         run = data.run
-        color = status_color(run["status"] or "", self.palette())
-        words = {"running": self.tr("running"), "finished": self.tr("finished"),
-                 "interrupted": self.tr("interrupted")}
-        status = escape(words.get(run["status"], run["status"] or ""))
+        outcome = run.get("outcome") or run["status"] or ""
+        color = status_color(outcome, self.palette())
+        status = escape(outcome_names().get(outcome, outcome))
         if color is not None:
             status = f'<span style="color:{color.name()}"><b>{status}</b></span>'
         code = run["exit_code"]
         exit_text = self.tr("exit {code}").format(code="—" if code is None else code)
-        if code:  # something failed, was stopped or lost: say it in the failure colour
-            failed = theme.state_color(State.FAILED, self.palette()).name()
-            exit_text = f'<span style="color:{failed}">{exit_text}</span>'
+        if code and color is not None:  # failed, stopped or lost: in the outcome's colour
+            exit_text = f'<span style="color:{color.name()}">{exit_text}</span>'
         parts = [f"<b>#{run['id']} {escape(run['title'] or '')}</b>", status, exit_text,
                  format_span(run["duration"]),
                  self.tr("started {when}").format(when=format_when(run["started_at"])),

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -37,9 +38,10 @@ SEARCH_DELAY_MS = 300  # list again once typing pauses, not on every key
 RUN_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
-# A run's status in the colour of the worker state that means the same.
+# A run's outcome (and status) in the colour of the worker state that means the same.
 STATUS_STATES = {"running": State.RUNNING, "finished": State.FINISHED,
-                 "interrupted": State.KILLED}
+                 "interrupted": State.KILLED, "succeeded": State.FINISHED,
+                 "failed": State.FAILED, "stopped": State.STOPPED}
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -65,6 +67,16 @@ _NUMERIC = frozenset({RunColumn.ID, RunColumn.EXIT, RunColumn.DURATION, RunColum
                       RunColumn.TASKS})
 
 
+def outcome_names() -> dict[str, str]:
+    """A run's outcome (and its status) in words (the list and the run view say the same)."""
+    return {"running": QCoreApplication.translate("RunsModel", "running"),
+            "finished": QCoreApplication.translate("RunsModel", "finished"),
+            "interrupted": QCoreApplication.translate("RunsModel", "interrupted"),
+            "succeeded": QCoreApplication.translate("RunsModel", "succeeded"),
+            "failed": QCoreApplication.translate("RunsModel", "failed"),
+            "stopped": QCoreApplication.translate("RunsModel", "stopped")}
+
+
 def status_color(status: str, palette: QPalette | None = None) -> QColor | None:
     state = STATUS_STATES.get(status)
     return theme.state_color(state, palette) if state is not None else None
@@ -76,21 +88,21 @@ class RunsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runs: list[dict[str, Any]] = []
-        self.headers = [self.tr("#"), self.tr("Title"), self.tr("Status"), self.tr("Duration"),
+        self.headers = [self.tr("#"), self.tr("Title"), self.tr("Outcome"), self.tr("Duration"),
                         self.tr("Exit"), self.tr("Started"), self.tr("Workers"),
                         self.tr("Pool tasks")]
         self._header_tips = [
             self.tr("Run number (never reused)"), self.tr("The run's title, or what it ran"),
-            self.tr("finished: its end was recorded; interrupted: mpscope died during it; "
-                    "running: being recorded now"),
+            self.tr("succeeded: every worker and pool task succeeded; failed: something "
+                    "failed or was lost; stopped: stopped, terminated or killed on request; "
+                    "interrupted: mpscope died during it; running: being recorded now"),
             self.tr("From start to end (to the last heartbeat if interrupted)"),
             self.tr("Exit status: 0 all succeeded, 1 something failed, 130 stopped with Ctrl-C"),
             self.tr("When the run started (local time)"),
             self.tr("Worker processes (pool processes not counted)"),
             self.tr("Pool tasks recorded"),
         ]
-        self.status_names = {"running": self.tr("running"), "finished": self.tr("finished"),
-                             "interrupted": self.tr("interrupted")}
+        self.status_names = outcome_names()
 
     def set_runs(self, runs: list[dict[str, Any]]) -> None:
         self.beginResetModel()
@@ -146,7 +158,8 @@ class RunsModel(QAbstractTableModel):
         if column == RunColumn.TITLE:
             return " ".join((run["title"] or "").split())
         if column == RunColumn.STATUS:
-            return self.status_names.get(run["status"], run["status"] or "")
+            outcome = run.get("outcome") or run["status"] or ""
+            return self.status_names.get(outcome, outcome)
         if column == RunColumn.EXIT:
             return "—" if run["exit_code"] is None else str(run["exit_code"])
         if column == RunColumn.DURATION:
@@ -171,6 +184,9 @@ class RunsModel(QAbstractTableModel):
                     130: self.tr("130: stopped with Ctrl-C")}.get(
                 code, self.tr("{code}: something failed, was stopped or was lost").format(
                     code=code))
+        if column == RunColumn.STATUS and run.get("outcome") == "stopped":
+            return self.tr("Workers were stopped, terminated or killed on request "
+                           "(or with Ctrl-C); none failed")
         if column == RunColumn.STATUS and run["status"] == "interrupted":
             return self.tr("mpscope died during this run (killed, crashed or power cut); "
                            "everything up to its last heartbeat is kept")
@@ -201,7 +217,9 @@ class RunsTable(QTableView):
         self.setSortingEnabled(True)
         self.sortByColumn(RunColumn.ID, Qt.SortOrder.DescendingOrder)
         self.setItemDelegateForColumn(RunColumn.STATUS, ChipDelegate(
-            lambda index, palette: status_color(index.data(RUN_ROLE)["status"] or "", palette),
+            lambda index, palette: status_color(
+                index.data(RUN_ROLE).get("outcome") or index.data(RUN_ROLE)["status"] or "",
+                palette),
             self))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.resize_columns()
