@@ -10,7 +10,7 @@ Checks, each with a fresh data and settings folder:
 - a task of your own ("module:function") is found through PYTHONPATH;
 - without a display the window refuses in one line with exit status 2;
 - offscreen, the window runs the same configuration end to end (which also
-  builds the lessons from their texts and their source code), and its worker
+  builds the lessons from their texts and their scripts), and its worker
   processes never load Qt;
 - no process of the bundle is left behind.
 
@@ -69,7 +69,7 @@ IN_BUNDLE = [
     "mpscope/resources/lessons/en/process_basics.md",
     "mpscope/resources/lessons/zh_CN/process_basics.md",
     "mpscope/core/example.toml",
-    "mpscope/core/lessons/processes.py",  # lessons show their source code
+    "mpscope/resources/lessons/scripts/01_process_basics.py",  # the code view shows it
     "PySide6/Qt/translations/qtbase_zh_CN.qm",
     "PySide6/Qt/plugins/platforms/libqxcb.so",
     "PySide6/Qt/plugins/platforms/libqoffscreen.so",

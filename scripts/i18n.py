@@ -44,6 +44,32 @@ QM = TRANSLATIONS / f"mpscope_{LANGUAGE}.qm"
 CORE = PACKAGE / "core"
 CORE_TEXTS = PACKAGE / "gui" / "i18n" / "core_texts.py"
 CORE_CONTEXT = "core"  # as mpscope.core.text.CONTEXT
+LESSON_SCRIPTS = ROOT / "resources" / "lessons" / "scripts"
+LESSON_TEXTS_ZH = ROOT / "resources" / "lessons" / LANGUAGE
+TERMINOLOGY = ROOT / "docs" / "terminology.md"
+# What may stay in Latin letters in a Chinese text: code (`…`, names with _ ( ) . = and the
+# like), {placeholders}, markup, and these API names, keywords and abbreviations.
+_CODE = re.compile(r"`[^`]*`|<[^>]+>|\{[^}]*\}|&\w+;|\S*[_().=*/\\:\[\]#%@+-]\S*")
+_LATIN_OK = {
+    "Python", "python", "CPU", "CPUs", "GIL", "pid", "PID", "API", "TOML", "JSON", "SQLite",
+    "SSH", "Dask", "Queue", "Pipe", "Pool", "SimpleQueue", "Process", "Lock", "Value",
+    "Event", "Barrier", "Semaphore", "Manager", "map", "imap", "starmap", "apply", "async",
+    "spawn", "fork", "forkserver", "chunksize", "daemon", "lambda", "pickle", "asyncio",
+    "multiprocessing", "Windows", "macOS", "Linux", "POSIX", "Jupyter", "SIGTERM",
+    "SIGKILL", "SIGINT", "stderr", "stdout", "ms", "KB", "MB", "GB", "MiB", "Ctrl", "Shift",
+    "Alt", "Esc", "mpscope", "Return", "Enter", "Tab", "PNG", "CSV", "SVG", "HTML", "URL",
+    "ID", "OK", "OOM", "UTC", "Qt", "PySide6", "pyqtgraph", "psutil", "I", "O", "x", "py",
+    "ProcessPoolExecutor", "ThreadPoolExecutor", "ThreadPool", "TerminateProcess",
+    "TimeoutError", "RuntimeError", "BrokenProcessPool", "ValueError", "AssertionError",
+    "AttributeError", "PicklingError", "StopRequested", "False", "True", "None", "with",
+    "assert", "import", "if", "def", "class", "for", "in", "not", "key", "value", "item",
+    "CPython", "Mac", "gh", "NumPy", "pstree", "atexit", "finally", "join",
+    "start", "terminate", "kill",
+}
+LESSON_TEXTS = PACKAGE / "gui" / "i18n" / "lesson_texts.py"
+LESSON_CONTEXT = "lessons"  # as mpscope.gui.lessons.wording.CONTEXT
+# The lesson scripts' helpers whose literal arguments the window shows, and which.
+_LESSON_CALLS = {"say": "first", "phrase": "first", "table": "title and columns"}
 
 # A module takes part when it calls Qt's translation functions.
 _USES_TR = re.compile(r"\.tr\(|\btranslate\(|QT_TR_NOOP|QT_TRANSLATE_NOOP")
@@ -167,8 +193,10 @@ def problems(ts: Path = TS, qm: Path = QM) -> list[str]:
         if not m.context:
             found.append(f"no context (call self.tr(…) itself, not an alias): {label}")
     found += stale(messages)
+    found += wording_problems(messages)
     found += unextractable()
     found += core_text_problems()
+    found += lesson_text_problems()
     found += qm_problems(ts, qm)
     return found
 
@@ -307,6 +335,141 @@ def core_text_problems() -> list[str]:
     return found
 
 
+# -- the lesson scripts' words ------------------------------------------------------------
+def lesson_texts_in(script: Path) -> list[tuple[str, str]]:
+    """The templates one lesson script shows: say()/phrase() texts, table() titles and columns.
+
+    The scripts print English; their result line keeps these templates, and the
+    window shows them translated (context "lessons").
+    """
+    name = _rel(script)
+    tree = ast.parse(script.read_text(encoding="utf-8"), name)
+    found: list[tuple[str, str]] = []
+    calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Name) and n.func.id in _LESSON_CALLS),
+                   key=lambda n: (n.lineno, n.col_offset))
+    for node in calls:
+        if not node.args:
+            continue
+        literals = [node.args[0]]
+        if node.func.id == "table" and len(node.args) > 1 and isinstance(node.args[1], ast.List):
+            literals += node.args[1].elts
+        for literal in literals:
+            if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
+                found.append((literal.value, f"{name}:{node.lineno}"))
+    return found
+
+
+def lesson_texts() -> tuple[list[tuple[str, str]], list[str]]:
+    """Every template of every lesson script (first place it is used), and the problems.
+
+    A say(), phrase() or table() whose text is not a literal cannot be
+    translated: the window would show it in English. That is a problem.
+    """
+    texts: dict[str, str] = {}
+    found: list[str] = []
+    for script in sorted(LESSON_SCRIPTS.glob("*.py")):
+        name = _rel(script)
+        for text, where in lesson_texts_in(script):
+            texts.setdefault(text, where)
+        tree = ast.parse(script.read_text(encoding="utf-8"), name)
+        helpers = [n for n in tree.body if isinstance(n, ast.FunctionDef)
+                   and n.name in _LESSON_CALLS]  # say() passes its own text on to phrase()
+        inside = {id(n) for helper in helpers for n in ast.walk(helper)}
+        for node in ast.walk(tree):
+            if id(node) not in inside and isinstance(node, ast.Call) \
+                    and isinstance(node.func, ast.Name) and node.func.id in _LESSON_CALLS \
+                    and node.args:
+                args = [node.args[0]]
+                if node.func.id == "table" and len(node.args) > 1:
+                    column = node.args[1]
+                    args += column.elts if isinstance(column, ast.List) else [column]
+                for arg in args:
+                    if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                        found.append(f"lesson text is not a string literal (the Chinese window "
+                                     f"would show it in English): {name}:{node.lineno}: "
+                                     f"{ast.unparse(arg)[:80]}")
+    return list(texts.items()), found
+
+
+def lesson_texts_module(texts: list[tuple[str, str]]) -> str:
+    """The source of gui/i18n/lesson_texts.py: one QT_TRANSLATE_NOOP line per template."""
+    lines = ['"""The lesson scripts\' words (results, tables, findings), marked for lupdate.',
+             "",
+             "Generated by `python3 scripts/i18n.py update` from resources/lessons/scripts:",
+             "do not edit. mpscope.gui.lessons.wording.words() looks them up.",
+             '"""',
+             "",
+             "# ruff: noqa: E501  (one template a line, as long as it is)",
+             "from PySide6.QtCore import QT_TRANSLATE_NOOP",
+             "",
+             "TEXTS = ("]
+    for template, where in texts:
+        lines.append(f"    QT_TRANSLATE_NOOP({json.dumps(LESSON_CONTEXT)}, "
+                     f"{json.dumps(template, ensure_ascii=False)}),  # {where.split(':')[0]}")
+    lines.append(")")
+    return "\n".join(lines) + "\n"
+
+
+def write_lesson_texts() -> int:
+    texts, found = lesson_texts()
+    if found:
+        raise SystemExit("i18n: " + "\n".join(found))
+    LESSON_TEXTS.write_text(lesson_texts_module(texts), encoding="utf-8")
+    return len(texts)
+
+
+def lesson_text_problems() -> list[str]:
+    """Non-literal lesson texts, and a gui/i18n/lesson_texts.py not matching the scripts."""
+    texts, found = lesson_texts()
+    current = LESSON_TEXTS.read_text(encoding="utf-8") if LESSON_TEXTS.is_file() else ""
+    if current != lesson_texts_module(texts):
+        found.append(f"{_rel(LESSON_TEXTS)} does not list the lesson scripts' texts as they are "
+                     "now: run `python3 scripts/i18n.py update`")
+    return found
+
+
+# -- Chinese wording: no English left, one word per idea ----------------------------------
+def english_left(text: str) -> list[str]:
+    """The English words a Chinese text still has, beyond code, placeholders and API names."""
+    return [w for w in re.findall(r"[A-Za-z]{2,}", _CODE.sub(" ", text)) if w not in _LATIN_OK]
+
+
+def forbidden_terms(path: Path = TERMINOLOGY) -> dict[str, str]:
+    """The words the terminology table says never to use: {word: the one to use instead}."""
+    if not path.is_file():
+        return {}
+    found: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2] and not set(cells[2]) <= set("-") and cells[2] != "never":
+            for word in cells[2].split(","):
+                found[word.strip()] = cells[1]
+    return found
+
+
+def wording_problems(messages: list[Message]) -> list[str]:
+    """English left in the Chinese interface, and words the terminology table forbids."""
+    found = []
+    forbidden = forbidden_terms()
+    if not forbidden:
+        found.append(f"{_rel(TERMINOLOGY)} is missing or has no table of words never to use")
+    texts = [(f"[{m.context}] {m.source!r}", m.translation) for m in messages
+             if m.kind not in ("vanished", "obsolete")]
+    for path in sorted(LESSON_TEXTS_ZH.glob("*.md")):
+        prose = re.sub(r"```.*?```", " ", path.read_text(encoding="utf-8"), flags=re.S)
+        texts.append((_rel(path), prose))
+    for label, text in texts:
+        if left := english_left(text):
+            found.append(f"English left in the Chinese interface: {label}: {', '.join(left)}")
+        for word, instead in forbidden.items():
+            # A {placeholder} in the table stands for any placeholder.
+            pattern = re.sub(r"\\\{[^}]*\\\}", r"\\{[^}]*\\}", re.escape(word))
+            if re.search(pattern, text):
+                found.append(f"{label}: says {word!r}; {_rel(TERMINOLOGY)} says {instead!r}")
+    return found
+
+
 # -- update ------------------------------------------------------------------------------
 def update(ts: Path = TS) -> list[Message]:
     """Merge the code's strings into the .ts; reuse a translation of the very same text.
@@ -317,6 +480,7 @@ def update(ts: Path = TS) -> list[Message]:
     """
     ts.parent.mkdir(parents=True, exist_ok=True)
     print(f"{_rel(CORE_TEXTS)}: {write_core_texts()} core sentences")
+    print(f"{_rel(LESSON_TEXTS)}: {write_lesson_texts()} lesson texts")
     lupdate(ts, no_obsolete=False)  # a moved string's old entry stays, marked vanished…
     reused = reuse_same_text(ts)
     lupdate(ts)  # …until its translation is reused: then the vanished ones go

@@ -240,3 +240,29 @@ def test_a_translation_that_does_not_fit_falls_back_to_english(chinese, monkeypa
         "任务 3（数据项 12）丢失：进程池进程 pid 7 意外退出（退出码 3）；将重试一次")
     monkeypatch.setattr(i18n, "translate", lambda _context, _source: "{nom} broken {")
     assert i18n.translated(text) == "w: killed — killed on request"
+
+
+def test_the_check_fails_on_english_left_and_on_words_the_terminology_forbids():
+    script = load_script()
+    message = script.Message
+
+    def problems(translation: str) -> list[str]:
+        return script.wording_problems([message("x", "source", "", translation, "", "")])
+
+    assert problems("用 `Pool.map()` 在 {n} 个 CPU 上运行 imap") == []  # code and API names stay
+    assert "worker" in "\n".join(problems("把 worker 停下"))
+    assert "'杀死'" in "\n".join(problems("把进程杀死"))
+    assert "个运行" in "\n".join(problems("已记录 {count} 个运行"))  # any placeholder
+    assert "慢 {x:.2f} 倍" in "\n".join(problems("运行 #{b} 比运行 #{a} 慢 {x:.2f} 倍"))
+    assert problems("程序会终止一个运行太久的进程") == []  # "个运行" only as a count
+
+
+def test_the_check_fails_on_a_lesson_text_that_cannot_be_translated(tmp_path, monkeypatch):
+    script = load_script()
+    lesson = tmp_path / "99_x.py"
+    lesson.write_text('def main():\n    say("fine {n}", n=1)\n    say(f"built {1}")\n'
+                      '    table("title", ["a", name], [])\n', encoding="utf-8")
+    monkeypatch.setattr(script, "LESSON_SCRIPTS", tmp_path)
+    texts, found = script.lesson_texts()
+    assert [text for text, _ in texts] == ["fine {n}", "title", "a"]
+    assert len(found) == 2 and all("not a string literal" in line for line in found)

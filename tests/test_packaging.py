@@ -82,7 +82,8 @@ def test_wheel_holds_every_resource_and_module(wheel: Path):
     missing = [r for r in shipped_resources() if f"mpscope/resources/{r}" not in names]
     assert not missing, f"resources missing from the wheel (pyproject package-data): {missing}"
     for kind in ("icons/mpscope.svg", "translations/mpscope_zh_CN.qm",
-                 "lessons/en/process_basics.md", "lessons/zh_CN/process_basics.md"):
+                 "lessons/en/process_basics.md", "lessons/zh_CN/process_basics.md",
+                 "lessons/scripts/01_process_basics.py"):
         assert f"mpscope/resources/{kind}" in names
     assert "mpscope/core/config/example.toml" in names
     modules = {p.relative_to(ROOT / "desktop").as_posix()

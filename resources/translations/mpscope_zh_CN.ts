@@ -164,11 +164,11 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>Run #{b} was &lt;b&gt;{x:.2f}× faster&lt;/b&gt; than run #{a} (speedup {x:.2f}).</source>
-        <translation>运行 #{b} 比运行 #{a} &lt;b&gt;快 {x:.2f} 倍&lt;/b&gt;（加速比 {x:.2f}）。</translation>
+        <translation>运行 #{b} 的速度是运行 #{a} 的 &lt;b&gt;{x:.2f} 倍&lt;/b&gt;（加速比 {x:.2f}）。</translation>
     </message>
     <message>
         <source>Run #{b} was &lt;b&gt;{x:.2f}× slower&lt;/b&gt; than run #{a} (speedup {s:.2f}).</source>
-        <translation>运行 #{b} 比运行 #{a} &lt;b&gt;慢 {x:.2f} 倍&lt;/b&gt;（加速比 {s:.2f}）。</translation>
+        <translation>运行 #{b} 的耗时是运行 #{a} 的 &lt;b&gt;{x:.2f} 倍&lt;/b&gt;（加速比 {s:.2f}）。</translation>
     </message>
     <message>
         <source>Throughput ratio B/A: {r:.2f}.</source>
@@ -517,11 +517,11 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>{n} matching run(s)</source>
-        <translation>{n} 个匹配的运行</translation>
+        <translation>{n} 次匹配的运行</translation>
     </message>
     <message>
         <source>{n} run(s) recorded</source>
-        <translation>已记录 {n} 个运行</translation>
+        <translation>已记录 {n} 次运行</translation>
     </message>
     <message>
         <source>The run history cannot be read: {reason}. Fix or move the file, then Refresh (Ctrl+R).</source>
@@ -553,7 +553,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>Deleted {n} run(s)</source>
-        <translation>已删除 {n} 个运行</translation>
+        <translation>已删除 {n} 次运行</translation>
     </message>
 </context>
 <context>
@@ -653,14 +653,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>LessonsPanel</name>
     <message>
-        <source>Variant:</source>
-        <translation>变体：</translation>
-    </message>
-    <message>
-        <source>Each variant runs the lesson another way</source>
-        <translation>每个变体用不同的方式运行本课</translation>
-    </message>
-    <message>
         <source>▶  Run lesson</source>
         <translation>▶  运行本课</translation>
     </message>
@@ -677,8 +669,12 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>注意观察</translation>
     </message>
     <message>
-        <source>Results of “{variant}”</source>
-        <translation>“{variant}”的结果</translation>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Save this lesson&apos;s script, to run it at home with python</source>
+        <translation>保存本课的脚本，回家后用 python 运行</translation>
     </message>
     <message>
         <source>Results</source>
@@ -709,16 +705,32 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>请在以下面板中观察：{panels}</translation>
     </message>
     <message>
-        <source>The run ended after {seconds:.1f} s.</source>
-        <translation>运行在 {seconds:.1f} 秒后结束。</translation>
+        <source>Save the lesson&apos;s script</source>
+        <translation>保存本课的脚本</translation>
     </message>
     <message>
-        <source>The run ended after {seconds:.1f} s: {ok} of {total} workers finished, {other} failed, were stopped or crashed.</source>
-        <translation>运行在 {seconds:.1f} 秒后结束：{total} 个工作进程中 {ok} 个完成，{other} 个失败、被停止或崩溃。</translation>
+        <source>Python scripts (*.py);;All files (*)</source>
+        <translation>Python 脚本 (*.py);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>Running… {seconds} s · {ended} of {total} workers ended</source>
-        <translation>运行中… {seconds} 秒 · {total} 个工作进程中已有 {ended} 个结束</translation>
+        <source>Cannot save {path}: {error}</source>
+        <translation>无法保存 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>Saved {path}: run it with python {name}</source>
+        <translation>已保存 {path}：用 python {name} 运行它</translation>
+    </message>
+    <message>
+        <source>The script&apos;s result line could not be read: {error}</source>
+        <translation>无法读取脚本的结果行：{error}</translation>
+    </message>
+    <message>
+        <source>The lesson ran for {seconds:.1f} s.</source>
+        <translation>本课运行了 {seconds:.1f} 秒。</translation>
+    </message>
+    <message>
+        <source>The lesson ended after {seconds:.1f} s without a result: {detail}</source>
+        <translation>本课运行 {seconds:.1f} 秒后结束，没有得到结果：{detail}</translation>
     </message>
     <message>
         <source>Running… {seconds} s</source>
@@ -726,7 +738,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>Another run is going: stop it first (Run → Stop all), then run this lesson.</source>
-        <translation>另一个运行正在进行：请先停止它（运行 → 全部停止），再运行本课。</translation>
+        <translation>另一次运行正在进行：请先停止它（运行 → 全部停止），再运行本课。</translation>
     </message>
     <message>
         <source>Press Run (Ctrl+Return) to start this lesson, then watch the panels it points to.</source>
@@ -1180,44 +1192,8 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>ResultsView</name>
     <message>
-        <source>&lt;b&gt;{title}&lt;/b&gt; &amp;nbsp;(worker &lt;code&gt;{worker}&lt;/code&gt;)</source>
-        <translation>&lt;b&gt;{title}&lt;/b&gt; &amp;nbsp;（工作进程 &lt;code&gt;{worker}&lt;/code&gt;）</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;In short:&lt;/b&gt; {verdict}</source>
-        <translation>&lt;b&gt;简而言之：&lt;/b&gt;{verdict}</translation>
-    </message>
-    <message>
-        <source>This run returned no result table.</source>
-        <translation>本次运行没有返回结果表。</translation>
-    </message>
-    <message>
-        <source>processes</source>
-        <translation>进程数</translation>
-    </message>
-    <message>
-        <source>efficiency, {workload}</source>
-        <translation>效率，{workload}</translation>
-    </message>
-    <message>
-        <source>This lesson is read in the Workers panel: each worker&apos;s state, exit code and explanation.</source>
-        <translation>本课的结果在“工作进程”面板中查看：每个工作进程的状态、退出码和说明。</translation>
-    </message>
-    <message>
-        <source>This lesson is read in the Pool task stream: the order results arrive in, the chunks and the callbacks.</source>
-        <translation>本课的结果在“进程池”任务流中查看：结果到达的顺序、分块和回调。</translation>
-    </message>
-    <message>
-        <source>Show the Workers panel</source>
-        <translation>显示“工作进程”面板</translation>
-    </message>
-    <message>
-        <source>Show the Pool panel</source>
-        <translation>显示“进程池”面板</translation>
-    </message>
-    <message>
-        <source>Bring that panel to the front</source>
-        <translation>将该面板置于前面</translation>
+        <source>&lt;b&gt;What it found:&lt;/b&gt;</source>
+        <translation>&lt;b&gt;结论：&lt;/b&gt;</translation>
     </message>
 </context>
 <context>
@@ -1648,8 +1624,12 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>ScalingChart</name>
     <message>
-        <source>Amdahl fit, serial fraction {s}</source>
-        <translation>Amdahl 拟合，串行比例 {s}</translation>
+        <source>measured speedup</source>
+        <translation>实测加速比</translation>
+    </message>
+    <message>
+        <source>Amdahl fit, serial share {share:.0%}</source>
+        <translation>阿姆达尔定律拟合，串行比例 {share:.0%}</translation>
     </message>
     <message>
         <source>ideal: speedup = processes</source>
@@ -2182,7 +2162,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>killed from outside mpscope (the OOM killer?)</source>
-        <translation>被 mpscope 之外的程序强制结束（可能是 OOM killer？）</translation>
+        <translation>被 mpscope 之外的程序强制结束（可能是系统内存不足时的 OOM 机制？）</translation>
     </message>
     <message>
         <source>terminated on request</source>
@@ -2234,7 +2214,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>pool: the executor started no process for {count} queued tasks after the last one retired (max_tasks_per_child: CPython gh-115634); mpscope starts them</source>
-        <translation>进程池：最后一个进程退役后，执行器没有为排队中的 {count} 个任务启动任何进程（max_tasks_per_child：CPython gh-115634）；由 mpscope 启动它们</translation>
+        <translation>进程池：最后一个进程达到任务数上限退出后，执行器没有为排队中的 {count} 个任务启动任何进程（max_tasks_per_child：CPython gh-115634）；由 mpscope 启动它们</translation>
     </message>
     <message>
         <source>pool: kept {count} results the abandoned pool had already handed to the parent</source>
@@ -2348,7 +2328,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>Executor process</source>
-        <translation>Executor 池进程</translation>
+        <translation>执行器池进程</translation>
     </message>
     <message>
         <source>Process</source>
@@ -2484,7 +2464,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>retired: exited normally</source>
-        <translation>已退役：正常退出</translation>
+        <translation>达到任务数上限后退出：正常退出</translation>
     </message>
     <message>
         <source>killed by mpscope: its pool was abandoned after another process died</source>
@@ -2589,6 +2569,597 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>exit code {code}</source>
         <translation>退出码 {code}</translation>
+    </message>
+</context>
+<context>
+    <name>lessons</name>
+    <message>
+        <source>parent</source>
+        <translation>父进程</translation>
+    </message>
+    <message>
+        <source>child 1</source>
+        <translation>子进程 1</translation>
+    </message>
+    <message>
+        <source>child 2</source>
+        <translation>子进程 2</translation>
+    </message>
+    <message>
+        <source>grandchild (child of child 1)</source>
+        <translation>孙进程（子进程 1 的子进程）</translation>
+    </message>
+    <message>
+        <source>Four processes, each with its own pid</source>
+        <translation>四个进程，各有自己的 pid</translation>
+    </message>
+    <message>
+        <source>process</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>pid</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>parent pid</source>
+        <translation>父进程 pid</translation>
+    </message>
+    <message>
+        <source>reported after (ms)</source>
+        <translation>报告时间（毫秒）</translation>
+    </message>
+    <message>
+        <source>start() returned after {start_ms:.1f} ms for both children; join() then waited {join_s:.2f} s for them to end.</source>
+        <translation>启动两个子进程时，start() 在 {start_ms:.1f} 毫秒后就返回了；随后 join() 等了 {join_s:.2f} 秒，直到它们结束。</translation>
+    </message>
+    <message>
+        <source>The grandchild&apos;s parent pid ({ppid}) is child 1&apos;s pid: the processes form a tree.</source>
+        <translation>孙进程的父进程 pid（{ppid}）正是子进程 1 的 pid：这些进程构成一棵树。</translation>
+    </message>
+    <message>
+        <source>The children ended with exit codes {first} and {second} (0 means a normal end).</source>
+        <translation>两个子进程的退出码是 {first} 和 {second}（0 表示正常结束）。</translation>
+    </message>
+    <message>
+        <source>1 thread</source>
+        <translation>1 个线程</translation>
+    </message>
+    <message>
+        <source>{n} threads</source>
+        <translation>{n} 个线程</translation>
+    </message>
+    <message>
+        <source>{n} processes</source>
+        <translation>{n} 个进程</translation>
+    </message>
+    <message>
+        <source>The same CPU-bound work, three ways (median of 3 rounds)</source>
+        <translation>同样的 CPU 密集型工作，三种方式（3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>way</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>median (s)</source>
+        <translation>中位数（秒）</translation>
+    </message>
+    <message>
+        <source>spread (s)</source>
+        <translation>波动（秒）</translation>
+    </message>
+    <message>
+        <source>speedup</source>
+        <translation>加速比</translation>
+    </message>
+    <message>
+        <source>This Python runs with the GIL ({version}): one thread at a time runs Python code in a process.</source>
+        <translation>这个 Python（{version}）带有 GIL：一个进程中同一时刻只有一个线程执行 Python 代码。</translation>
+    </message>
+    <message>
+        <source>This Python runs WITHOUT the GIL ({version}, a free-threaded build): threads can run Python code on several cores at once here.</source>
+        <translation>这个 Python（{version}，自由线程构建）没有启用 GIL：在这里，线程可以同时在多个核心上执行 Python 代码。</translation>
+    </message>
+    <message>
+        <source>Threads: {threads:.2f}x as fast as one thread; processes: {processes:.2f}x ({n} CPUs).</source>
+        <translation>多线程的速度是单线程的 {threads:.2f} 倍；多进程是 {processes:.2f} 倍（{n} 个 CPU）。</translation>
+    </message>
+    <message>
+        <source>This machine gives the program only one CPU: nothing can run in parallel, so neither threads nor processes can be faster.</source>
+        <translation>这台机器只给本程序一个 CPU：什么都无法并行，所以线程和进程都不可能更快。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point: the CPUs were already {busy:.0f}% busy with other programs, so the processes had no free cores. Close other programs and run it again.</source>
+        <translation>这次结果 并没有 体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%，进程找不到空闲的核心。请关闭其他程序后再运行一次。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point, although the CPUs looked idle ({busy}% busy): run it again and compare the spread column.</source>
+        <translation>这次结果 并没有 体现本课的结论，尽管 CPU 看起来是空闲的（占用 {busy}%）：请再运行一次，并对比“波动”一列。</translation>
+    </message>
+    <message>
+        <source>As expected: threads did not speed up CPU-bound Python code, processes did.</source>
+        <translation>与预期一致：多线程没有加速 CPU 密集型的 Python 代码，多进程做到了。</translation>
+    </message>
+    <message>
+        <source>Eight uneven tasks, two processes: when results reach the parent</source>
+        <translation>八个长短不一的任务、两个进程：结果何时到达父进程</translation>
+    </message>
+    <message>
+        <source>method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>first result after (s)</source>
+        <translation>第一个结果（秒）</translation>
+    </message>
+    <message>
+        <source>last result after (s)</source>
+        <translation>最后一个结果（秒）</translation>
+    </message>
+    <message>
+        <source>order received</source>
+        <translation>到达顺序</translation>
+    </message>
+    <message>
+        <source>map_async returned at once: ready() was {ready}, get(timeout=0.01) raised TimeoutError: {timed_out}; later ready() was {ready_after}, successful() was {successful}, get() gave {values}.</source>
+        <translation>map_async 立刻返回：ready() 为 {ready}，get(timeout=0.01) 抛出 TimeoutError：{timed_out}；之后 ready() 为 {ready_after}，successful() 为 {successful}，get() 得到 {values}。</translation>
+    </message>
+    <message>
+        <source>The callbacks ran in the parent&apos;s thread {thread!r}, not in the main thread; six 0.05 s tasks with a 0.1 s callback each took {seconds:.2f} s, because that one thread runs the callbacks one after another.</source>
+        <translation>回调在父进程的线程 {thread!r} 中运行，而不在主线程中；六个 0.05 秒的任务，每个配一个 0.1 秒的回调，一共用了 {seconds:.2f} 秒，因为这一个线程只能一个接一个地运行回调。</translation>
+    </message>
+    <message>
+        <source>map and starmap deliver all results at once, in input order; imap delivers them in input order as soon as each is ready, so slow item 0 holds back the rest; imap_unordered and apply_async deliver each result as soon as it is done.</source>
+        <translation>map 和 starmap 按输入顺序一次性交付所有结果；imap 按输入顺序、在每项就绪时逐个交付，所以慢的第 0 项拖住了其余各项；imap_unordered 和 apply_async 在每个结果完成时立刻交付。</translation>
+    </message>
+    <message>
+        <source>imap, chunksize={size}</source>
+        <translation>imap，chunksize={size}</translation>
+    </message>
+    <message>
+        <source>map (it chose chunksize={size})</source>
+        <translation>map（它选择了 chunksize={size}）</translation>
+    </message>
+    <message>
+        <source>5,000 tiny tasks (median of 3 rounds)</source>
+        <translation>5000 个极小的任务（3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>how</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>messages out</source>
+        <translation>发出的消息数</translation>
+    </message>
+    <message>
+        <source>Chunks of 1000 were {ratio:.0f}x as fast as one item per message: the work is the same, only the number of messages changed.</source>
+        <translation>分块大小为 1000 时的速度是每条消息一项时的 {ratio:.0f} 倍：工作量相同，变的只是消息的数量。</translation>
+    </message>
+    <message>
+        <source>map, chunksize={size}</source>
+        <translation>map，chunksize={size}</translation>
+    </message>
+    <message>
+        <source>20 uneven tasks (7 slow ones first; median of 3 rounds)</source>
+        <translation>20 个长短不一的任务（7 个慢任务在前；3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>With uneven tasks, chunks of 7 took {big:.2f} s against {small:.2f} s for chunks of 1: one process got all the slow items while the other sat idle.</source>
+        <translation>任务长短不一时，分块大小为 7 耗时 {big:.2f} 秒，分块大小为 1 只要 {small:.2f} 秒：一个进程分到了所有慢任务，另一个进程却闲着。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point clearly: the CPUs were already {busy:.0f}% busy with other programs. Close them and run it again.</source>
+        <translation>这次结果 并没有 清楚地体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%。请关闭它们后再运行一次。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point clearly, although the CPUs looked idle: run it again and compare the spread column.</source>
+        <translation>这次结果 并没有 清楚地体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次，并对比“波动”一列。</translation>
+    </message>
+    <message>
+        <source>16 CPU-bound tasks on pools of 1 to 2x the CPUs (median of 3 rounds)</source>
+        <translation>16 个 CPU 密集型任务，进程池从 1 个进程到 CPU 数的 2 倍（3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>processes</source>
+        <translation>进程数</translation>
+    </message>
+    <message>
+        <source>efficiency</source>
+        <translation>并行效率</translation>
+    </message>
+    <message>
+        <source>The best speedup was {speedup:.2f}x, with {n} processes, on {cores} CPUs.</source>
+        <translation>在 {cores} 个 CPU 上，最高加速比为 {speedup:.2f}，此时有 {n} 个进程。</translation>
+    </message>
+    <message>
+        <source>Amdahl&apos;s law fits these points with a serial share of {share:.0%}: even on many cores the speedup would stay below {limit:.1f}x.</source>
+        <translation>阿姆达尔定律以 {share:.0%} 的串行比例拟合了这些点：即使核心再多，加速比也不会超过 {limit:.1f}。</translation>
+    </message>
+    <message>
+        <source>Amdahl&apos;s law fits these points with no serial share at all: the work scales fully up to the core count.</source>
+        <translation>阿姆达尔定律拟合这些点时串行比例为零：在核心数以内，这项工作可以完全并行。</translation>
+    </message>
+    <message>
+        <source>Amdahl&apos;s law does not fit these points (off by up to {off:.0%}): the timings vary too much to estimate a serial share.</source>
+        <translation>阿姆达尔定律与这些点不吻合（偏差最大 {off:.0%}）：计时波动太大，无法估计串行比例。</translation>
+    </message>
+    <message>
+        <source>With {cores} CPUs there are too few points below the core count to fit Amdahl&apos;s law: no serial share is estimated.</source>
+        <translation>只有 {cores} 个 CPU 时，核心数以内的测量点太少，无法拟合阿姆达尔定律：因此不估计串行比例。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point: the CPUs were already {busy:.0f}% busy with other programs, so more processes found no free cores. Close other programs and run it again.</source>
+        <translation>这次结果 并没有 体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%，增加的进程找不到空闲的核心。请关闭其他程序后再运行一次。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point, although the CPUs looked idle: run it again and compare the spread column.</source>
+        <translation>这次结果 并没有 体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次，并对比“波动”一列。</translation>
+    </message>
+    <message>
+        <source>Beyond {cores} processes the speedup does not grow: there are no more cores to run them on, only more processes taking turns.</source>
+        <translation>超过 {cores} 个进程后，加速比不再增长：没有更多的核心来运行它们，只是更多的进程在轮流运行。</translation>
+    </message>
+    <message>
+        <source>20,000 numbers from a child to its parent (median of 3 rounds)</source>
+        <translation>子进程向父进程发送 20000 个数字（3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>channel</source>
+        <translation>通道</translation>
+    </message>
+    <message>
+        <source>items per message</source>
+        <translation>每条消息的项数</translation>
+    </message>
+    <message>
+        <source>messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>items per second</source>
+        <translation>每秒项数</translation>
+    </message>
+    <message>
+        <source>Measured here: sending {batch} items per message moved the same numbers {ratio:.1f}x as fast as one item per message.</source>
+        <translation>本机实测：每条消息带 {batch} 项时，发送同样的数字，速度是每条消息一项时的 {ratio:.1f} 倍。</translation>
+    </message>
+    <message>
+        <source>The CPUs were already {busy:.0f}% busy with other programs: these rates are lower and less steady than on an idle machine.</source>
+        <translation>CPU 已被其他程序占用 {busy:.0f}%：这些速率比空闲机器上的低，也更不稳定。</translation>
+    </message>
+    <message>
+        <source>Pipe() is duplex: the child received {sent!r} and sent back {reply!r} on the same end.</source>
+        <translation>Pipe() 是双向的：子进程收到 {sent!r}，并在同一端发回了 {reply!r}。</translation>
+    </message>
+    <message>
+        <source>Queue(maxsize=2) with 2 items waiting: a third put() blocked: {blocked} (it gave up with queue.Full after {seconds:.2f} s).</source>
+        <translation>Queue(maxsize=2) 中已有 2 项等待时，第三次 put() 被阻塞：{blocked}（{seconds:.2f} 秒后以 queue.Full 放弃）。</translation>
+    </message>
+    <message>
+        <source>counter.value += 1, no lock</source>
+        <translation>counter.value += 1，不加锁</translation>
+    </message>
+    <message>
+        <source>with get_lock(): on every add</source>
+        <translation>每次加一都在 get_lock() 锁内</translation>
+    </message>
+    <message>
+        <source>count locally, add once with the lock</source>
+        <translation>本地计数，最后加锁写一次</translation>
+    </message>
+    <message>
+        <source>4 processes x 20,000 adds to one shared counter (worst of 3 rounds)</source>
+        <translation>4 个进程 × 20000 次对同一个共享计数器加一（3 轮中最差的一轮）</translation>
+    </message>
+    <message>
+        <source>expected</source>
+        <translation>期望值</translation>
+    </message>
+    <message>
+        <source>final count</source>
+        <translation>最终计数</translation>
+    </message>
+    <message>
+        <source>lost updates</source>
+        <translation>丢失的更新</translation>
+    </message>
+    <message>
+        <source>Without a lock, {lost:,} of {expected:,} updates were lost: two processes read the same value, and one write overwrote the other.</source>
+        <translation>不加锁时，{expected:,} 次更新中丢失了 {lost:,} 次：两个进程读到同一个值，一次写入覆盖了另一次。</translation>
+    </message>
+    <message>
+        <source>This time no update was lost without the lock: the race is real but depends on timing (with one CPU, or by luck, the processes rarely overlap). Run it again.</source>
+        <translation>这次不加锁也没有丢失更新：竞态条件确实存在，但取决于时机（只有一个 CPU 时，或者碰巧，进程很少交错执行）。请再运行一次。</translation>
+    </message>
+    <message>
+        <source>With the lock the count is exact, but it took {locked:.2f} s against {local:.3f} s for counting locally and writing once.</source>
+        <translation>加锁后计数准确，但耗时 {locked:.2f} 秒，而本地计数、最后写一次只要 {local:.3f} 秒。</translation>
+    </message>
+    <message>
+        <source>the program reached its end</source>
+        <translation>程序正常运行到结尾</translation>
+    </message>
+    <message>
+        <source>the program called os._exit(0)</source>
+        <translation>程序调用了 os._exit(0)</translation>
+    </message>
+    <message>
+        <source>A daemon child (1 s of work) and a normal child (0.5 s) when the program ends</source>
+        <translation>程序结束时的守护子进程（1 秒的工作）和普通子进程（0.5 秒）</translation>
+    </message>
+    <message>
+        <source>how the program ended</source>
+        <translation>程序如何结束</translation>
+    </message>
+    <message>
+        <source>normal child finished</source>
+        <translation>普通子进程完成了</translation>
+    </message>
+    <message>
+        <source>daemon child finished</source>
+        <translation>守护子进程完成了</translation>
+    </message>
+    <message>
+        <source>program took (s)</source>
+        <translation>程序耗时（秒）</translation>
+    </message>
+    <message>
+        <source>At a normal end the daemon child was terminated before finishing its work, and the program waited for the normal child ({seconds:.2f} s in all).</source>
+        <translation>正常结束时，守护子进程在完成工作之前就被终止了，而程序等待普通子进程完成（共 {seconds:.2f} 秒）。</translation>
+    </message>
+    <message>
+        <source>Unexpected here: at a normal end the daemon child finished: {daemon}, the normal child finished: {normal}.</source>
+        <translation>出乎意料：正常结束时，守护子进程完成了：{daemon}，普通子进程完成了：{normal}。</translation>
+    </message>
+    <message>
+        <source>After os._exit(0) no exit hook ran: nobody terminated the daemon child, and it finished its work on its own.</source>
+        <translation>调用 os._exit(0) 后，退出处理函数没有运行：没有人终止守护子进程，它独自完成了工作。</translation>
+    </message>
+    <message>
+        <source>After os._exit(0) the daemon child did not finish its work within 1.2 s here.</source>
+        <translation>调用 os._exit(0) 后，守护子进程在这里没有在 1.2 秒内完成工作。</translation>
+    </message>
+    <message>
+        <source>A daemon process that tries to start a child gets: {outcome} (the check is an assert, so python -O skips it).</source>
+        <translation>守护进程试图启动子进程时得到：{outcome}（这项检查是一个 assert，所以 python -O 会跳过它）。</translation>
+    </message>
+    <message>
+        <source>Pool processes are daemons: daemon = {daemon}.</source>
+        <translation>池进程都是守护进程：daemon = {daemon}。</translation>
+    </message>
+    <message>
+        <source>exit code {code}, no exception</source>
+        <translation>退出码 {code}，没有异常</translation>
+    </message>
+    <message>
+        <source>{code} in the child</source>
+        <translation>在子进程中调用 {code}</translation>
+    </message>
+    <message>
+        <source>{error} with its message and traceback (exit code {code})</source>
+        <translation>{error}，连同信息和回溯（退出码 {code}）</translation>
+    </message>
+    <message>
+        <source>map raised {error}; no result at all</source>
+        <translation>map 抛出 {error}；一个结果也拿不到</translation>
+    </message>
+    <message>
+        <source>f received {received}, and get() raised {error} too</source>
+        <translation>f 收到了 {received}，而且 get() 也抛出了 {error}</translation>
+    </message>
+    <message>
+        <source>{results}: the item after the failure still came</source>
+        <translation>{results}：出错项之后的结果照样到达</translation>
+    </message>
+    <message>
+        <source>result() raised BrokenProcessPool</source>
+        <translation>result() 抛出 BrokenProcessPool</translation>
+    </message>
+    <message>
+        <source>What the parent sees when a child fails</source>
+        <translation>子进程失败时父进程看到什么</translation>
+    </message>
+    <message>
+        <source>what</source>
+        <translation>做法</translation>
+    </message>
+    <message>
+        <source>the parent sees</source>
+        <translation>父进程看到</translation>
+    </message>
+    <message>
+        <source>An exception ends only its own process; a pool hands it back to the caller. A crash raises nothing: only the exit code tells, and a Pool would wait for ever for the dead process&apos;s task, so this lesson shows the crash with ProcessPoolExecutor.</source>
+        <translation>异常只会结束它所在的进程；进程池会把异常交还给调用者。崩溃不会抛出任何异常：只有退出码能说明情况，而 Pool 会永远等待死掉的进程手上的任务，所以本课用 ProcessPoolExecutor 演示崩溃。</translation>
+    </message>
+    <message>
+        <source>This Python ({version}) on {system} offers {methods}; its default is {default}.</source>
+        <translation>这个 Python（{version}，{system}）提供的启动方法有 {methods}；默认是 {default}。</translation>
+    </message>
+    <message>
+        <source>Starting and joining one child that does nothing (median of 3 rounds)</source>
+        <translation>启动并等待一个什么也不做的子进程（3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>start method</source>
+        <translation>启动方法</translation>
+    </message>
+    <message>
+        <source>ms per child</source>
+        <translation>每个子进程（毫秒）</translation>
+    </message>
+    <message>
+        <source>spread (ms)</source>
+        <translation>波动（毫秒）</translation>
+    </message>
+    <message>
+        <source>by name: the child imports it again</source>
+        <translation>按名字传递：子进程重新导入它</translation>
+    </message>
+    <message>
+        <source>its class by name, then its attributes</source>
+        <translation>先按名字传递它的类，再传递它的属性</translation>
+    </message>
+    <message>
+        <source>a function by name plus its arguments</source>
+        <translation>按名字传递的函数，加上它的参数</translation>
+    </message>
+    <message>
+        <source>a lambda has no name the child could import</source>
+        <translation>lambda 没有可供子进程导入的名字</translation>
+    </message>
+    <message>
+        <source>defined inside a function: the child cannot import it by name</source>
+        <translation>定义在函数内部：子进程无法按名字导入它</translation>
+    </message>
+    <message>
+        <source>its class is defined inside a function</source>
+        <translation>它的类定义在函数内部</translation>
+    </message>
+    <message>
+        <source>an open file belongs to this process</source>
+        <translation>打开的文件属于本进程</translation>
+    </message>
+    <message>
+        <source>a thread lock belongs to this process</source>
+        <translation>线程锁属于本进程</translation>
+    </message>
+    <message>
+        <source>a running generator cannot be copied</source>
+        <translation>运行中的生成器无法复制</translation>
+    </message>
+    <message>
+        <source>What can be sent to another process (pickled)?</source>
+        <translation>哪些东西可以发送给另一个进程（序列化）？</translation>
+    </message>
+    <message>
+        <source>object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>can be pickled</source>
+        <translation>可以序列化</translation>
+    </message>
+    <message>
+        <source>why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Functions defined in a Jupyter notebook live in its __main__ module: under spawn (Windows, macOS) the children cannot import them, so put them in a .py file.</source>
+        <translation>在 Jupyter 笔记本中定义的函数位于它的 __main__ 模块中：使用 spawn（Windows、macOS）时子进程无法导入它们，所以请把它们放进 .py 文件。</translation>
+    </message>
+    <message>
+        <source>it worked</source>
+        <translation>成功了</translation>
+    </message>
+    <message>
+        <source>{error}: the lambda must be pickled</source>
+        <translation>{error}：lambda 必须序列化</translation>
+    </message>
+    <message>
+        <source>pool.map(lambda x: 2 * x, [1]) under each start method</source>
+        <translation>各启动方法下的 pool.map(lambda x: 2 * x, [1])</translation>
+    </message>
+    <message>
+        <source>what happened</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>A script that starts a process without the __main__ guard</source>
+        <translation>没有 __main__ 保护就启动进程的脚本</translation>
+    </message>
+    <message>
+        <source>the child raised RuntimeError</source>
+        <translation>子进程抛出 RuntimeError</translation>
+    </message>
+    <message>
+        <source>child exit code 1</source>
+        <translation>子进程退出码为 1</translation>
+    </message>
+    <message>
+        <source>Without the guard, the child re-runs the script&apos;s top level while importing it and tries to start a process of its own: multiprocessing stops it with RuntimeError.</source>
+        <translation>没有保护时，子进程在导入脚本时会重新执行脚本的顶层代码，并试图启动自己的进程：multiprocessing 用 RuntimeError 阻止了它。</translation>
+    </message>
+    <message>
+        <source>one Queue shared by all writers</source>
+        <translation>所有写入者共用一个队列</translation>
+    </message>
+    <message>
+        <source>a Queue for each writer</source>
+        <translation>每个写入者一个队列</translation>
+    </message>
+    <message>
+        <source>3 writers, one terminated mid-write</source>
+        <translation>3 个写入者，其中一个在写入中途被终止</translation>
+    </message>
+    <message>
+        <source>trials</source>
+        <translation>试验次数</translation>
+    </message>
+    <message>
+        <source>the others stalled</source>
+        <translation>其他写入者卡住的次数</translation>
+    </message>
+    <message>
+        <source>With one shared Queue, the other writers stalled in {stalls} of {trials} trials: the terminated writer died holding the queue&apos;s lock (or halfway through a message, which blocks the reader). With a Queue each: {own}.</source>
+        <translation>共用一个队列时，{trials} 次试验中有 {stalls} 次其他写入者卡住了：被终止的写入者死时还持有队列的锁（或者死在一条消息写到一半时，使读取方阻塞）。每个写入者一个队列时：{own} 次。</translation>
+    </message>
+    <message>
+        <source>No stall in {trials} trials: on Windows a Queue has no write lock to die holding.</source>
+        <translation>{trials} 次试验都没有卡住：Windows 上的队列没有写锁，不会有进程死时还持有它。</translation>
+    </message>
+    <message>
+        <source>No stall in {trials} trials this time: the writer must die at the very moment it holds the lock, which is a matter of timing. Run it again.</source>
+        <translation>这次 {trials} 次试验都没有卡住：写入者必须恰好在持有锁的那一刻死掉，这取决于时机。请再运行一次。</translation>
+    </message>
+    <message>
+        <source>{factor}x the CPUs</source>
+        <translation>CPU 数的 {factor} 倍</translation>
+    </message>
+    <message>
+        <source>Tasks per second by pool size (median of 3 rounds)</source>
+        <translation>不同进程池大小下每秒完成的任务数（3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>processes or threads</source>
+        <translation>进程数或线程数</translation>
+    </message>
+    <message>
+        <source>pool size</source>
+        <translation>进程池大小</translation>
+    </message>
+    <message>
+        <source>waiting task, processes</source>
+        <translation>等待型任务，进程</translation>
+    </message>
+    <message>
+        <source>waiting task, threads</source>
+        <translation>等待型任务，线程</translation>
+    </message>
+    <message>
+        <source>CPU-bound task, processes</source>
+        <translation>CPU 密集型任务，进程</translation>
+    </message>
+    <message>
+        <source>The waiting task ran {io:.1f}x as fast with 8x the CPUs as with 1x; the CPU-bound task {cpu:.1f}x.</source>
+        <translation>进程池为 CPU 数的 8 倍时，等待型任务的速度是 1 倍时的 {io:.1f} 倍；CPU 密集型任务是 {cpu:.1f} 倍。</translation>
+    </message>
+    <message>
+        <source>As expected: a pool bigger than the core count helped only while its tasks wait.</source>
+        <translation>与预期一致：进程池大于核心数，只在任务等待时才有帮助。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point clearly, although the CPUs looked idle: run it again.</source>
+        <translation>这次结果 并没有 清楚地体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次。</translation>
+    </message>
+    <message>
+        <source>Threads did as well as processes for the waiting task ({threads:,.0f} against {processes:,.0f} tasks per second), at a fraction of the cost.</source>
+        <translation>对于等待型任务，线程和进程一样好（每秒 {threads:,.0f} 个任务，进程为 {processes:,.0f} 个），而开销只是进程的一小部分。</translation>
+    </message>
+    <message>
+        <source>This task only waits, so it keeps gaining from more workers; a real task also computes, and the gain stops sooner. The best size depends on how long a task waits compared with how long it computes: measure it, as here.</source>
+        <translation>这个任务只是等待，所以工作进程越多越快；真实的任务还要计算，收益会更早停止。最合适的大小取决于任务等待的时间和计算的时间之比：像这里一样去测量它。</translation>
     </message>
 </context>
 </TS>

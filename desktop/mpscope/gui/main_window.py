@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
 
         panel = LessonsPanel(self.bridge, self)
         panel.show_panel.connect(self.raise_panel)
+        panel.run_config.connect(self.launch.load_text)  # the Launch form shows the lesson's run
+        panel.message.connect(self._show_message)
         return panel
 
     @property

@@ -1,58 +1,71 @@
-"""The Classroom lessons: each is a run students launch and watch, plus the code it runs.
+"""The classroom lessons: plain multiprocessing scripts students run, read and take home.
 
-`lessons()` lists them in order, `get(id)` finds one and `text(id, language)`
-returns its lesson text (markdown). The experiment modules (`processes`, `gil`,
-…) hold module-level task functions that run inside worker processes; the
-catalog that ties them to configs is only imported when the registry is first
-used, so a worker that resolves one experiment does not import all the others.
-
-Every experiment returns a JSON-friendly dict with at least `title`,
-`columns`, `rows` and `verdict`, so any result can be shown as a table;
-`result_kind` says what else the panel should draw:
-
-- "workers": the point is in the Workers panel (states, exit codes, errors);
-- "table": the experiment's table is the point;
-- "scaling": the result also has `series` (speedup against processes) to plot;
-- "pool": the point is in the Pool task stream (order, chunks, callbacks).
+Each lesson is a standalone script under resources/lessons/scripts/ (standard
+library only) plus its text in resources/lessons/<language>/<id>.md.
+`lessons()` lists them in order, `get(id)` finds one, `code(lesson)` is the
+exact file that runs and `text(id, language)` the lesson text. A script ends
+with one result line that `mpscope.core.lessons.results` reads.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 
-RESULT_KINDS = ("workers", "table", "scaling", "pool")
 DEFAULT_LANGUAGE = "en"
+RESULT_KINDS = ("table", "scaling")
 
 
 @dataclass(frozen=True)
 class Lesson:
-    """One classroom lesson: the run it launches, the code students see and the key points."""
+    """One lesson: its number, id, English title, script file and what its result draws."""
 
-    id: str
     number: int
+    id: str
     title: str  # English; the panel shows the heading of the translated .md instead
-    config_toml: str  # the run it launches (the first variant's when there are variants)
-    code: str  # the real source of the experiment and task functions the run uses
-    notice: str  # English key points, one per line; the .md has the full text
-    result_kind: str
-    # Alternative runs, name -> config TOML, in display order; empty for a single run.
-    variants: dict[str, str] = field(default_factory=dict)
+    script_name: str  # the file under resources/lessons/scripts
+    result_kind: str = "table"  # "scaling": the result also has a chart
+
+    @property
+    def script(self) -> Path:
+        """The script that runs, and that the code view shows."""
+        return _root() / "scripts" / self.script_name
+
+
+_LESSONS = (
+    Lesson(1, "process_basics", "Process basics", "01_process_basics.py"),
+    Lesson(2, "gil", "Threads vs processes (the GIL)", "02_gil.py"),
+    Lesson(3, "pool_methods", "Pool methods: when do results arrive?", "03_pool_methods.py"),
+    Lesson(4, "chunksize", "chunksize", "04_chunksize.py"),
+    Lesson(5, "scaling", "How many processes?", "05_scaling.py", "scaling"),
+    Lesson(6, "queue_pipe", "Queue, SimpleQueue and Pipe", "06_queue_pipe.py"),
+    Lesson(7, "shared_memory", "Shared memory and locks", "07_shared_counter.py"),
+    Lesson(8, "daemons", "Daemon processes", "08_daemons.py"),
+    Lesson(9, "exceptions", "Exceptions and crashes in children", "09_exceptions.py"),
+    Lesson(10, "start_methods", "Start methods, pickling and the __main__ guard",
+           "10_start_methods.py"),
+    Lesson(11, "terminate_queue", "terminate() and a shared Queue", "11_terminate_queue.py"),
+    Lesson(12, "pool_sizing", "Pool sizing for I/O-bound work", "12_pool_sizing.py"),
+)
 
 
 def lessons() -> list[Lesson]:
     """All lessons, in teaching order."""
-    return list(_catalog())
+    return list(_LESSONS)
 
 
 def get(lesson_id: str) -> Lesson:
     """The lesson with this id; KeyError (listing the ids) when there is none."""
-    for lesson in _catalog():
+    for lesson in _LESSONS:
         if lesson.id == lesson_id:
             return lesson
-    known = ", ".join(lesson.id for lesson in _catalog())
+    known = ", ".join(lesson.id for lesson in _LESSONS)
     raise KeyError(f"no lesson {lesson_id!r}; lessons are: {known}")
+
+
+def code(lesson: Lesson) -> str:
+    """The script exactly as it runs (and as "Save as…" writes it)."""
+    return lesson.script.read_text(encoding="utf-8")
 
 
 def text(lesson_id: str, language: str = DEFAULT_LANGUAGE) -> str:
@@ -65,9 +78,11 @@ def text(lesson_id: str, language: str = DEFAULT_LANGUAGE) -> str:
 
 
 def languages() -> list[str]:
-    """The languages that have lesson texts (folder names under resources/lessons)."""
+    """The languages that have lesson texts (folders of .md files under resources/lessons)."""
     root = _root()
-    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.md")))
 
 
 def _candidates(lesson_id: str, language: str) -> list[Path]:
@@ -84,10 +99,3 @@ def _root() -> Path:
     from mpscope.assets import resource_path
 
     return resource_path("lessons")
-
-
-@cache
-def _catalog() -> tuple[Lesson, ...]:
-    from mpscope.core.lessons.catalog import build
-
-    return tuple(build())

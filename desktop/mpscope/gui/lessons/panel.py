@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMargins, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from mpscope.core import config, lessons
 from mpscope.core.engine.states import State
-from mpscope.core.lessons import Lesson
+from mpscope.core.lessons import Lesson, results, runner
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.i18n import language as i18n
 from mpscope.gui.lessons.results import ResultsView
@@ -49,13 +51,17 @@ def split_text(markdown: str) -> tuple[str, str, str, str]:
 
 
 class LessonsPanel(QWidget):
-    """The eleven classroom lessons: text, exact code, a Run button and the run's results.
+    """The classroom lessons: text, the script that runs, a Run button and the run's results.
 
     Signals:
         show_panel(str): show the "workers", "pool" or "cpu" panel (the window raises its dock).
+        run_config(str): the TOML of the run a lesson launches (the Launch form shows it).
+        message(str): something to tell the user in the status bar.
     """
 
     show_panel = Signal(str)
+    run_config = Signal(str)
+    message = Signal(str)
 
     def __init__(self, bridge: RunBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,10 +70,11 @@ class LessonsPanel(QWidget):
         self._language = i18n.system_language() if chosen == i18n.SYSTEM else chosen
         self._lessons = lessons.lessons()
         self.lesson: Lesson = self._lessons[0]
-        self._starting: tuple[str, str] | None = None  # (lesson id, variant) while start() runs
-        self._own: tuple[Any, str, str] | None = None  # (run, lesson id, variant) of our run
+        self._starting: str | None = None  # the lesson id while start() runs
+        self._own: tuple[Any, str] | None = None  # (run, lesson id) of our run
         self._started = 0.0
-        self._results: dict[str, tuple[str, list[tuple[str, dict]], str]] = {}  # by lesson id
+        # By lesson id: the last run's result (None when it found none) and its summary.
+        self._results: dict[str, tuple[results.LessonResult | None, str]] = {}
         self._sized = False
         self._ticker = QTimer(self, interval=500)
         self._ticker.timeout.connect(self._update_controls)  # the "Running… 3 s" line
@@ -76,12 +83,13 @@ class LessonsPanel(QWidget):
         bridge.run_finished.connect(self._on_run_finished)
         self._fill_list()
         self.lesson_list.setCurrentRow(0)
+        self._show_lesson()  # row 0 was current already: no signal shows it
 
     def _build_ui(self) -> None:
         self.title_label = QLabel(wordWrap=True)
-        self.variant_label = QLabel(self.tr("Variant:"))
-        self.variant_combo = QComboBox(toolTip=self.tr("Each variant runs the lesson another way"))
-        self.variant_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.save_button = QPushButton(self.tr("Save as…"), toolTip=self.tr(
+            "Save this lesson's script, to run it at home with python"))
+        self.save_button.clicked.connect(self.save_dialog)
         self.run_button = QPushButton(self.tr("▶  Run lesson"),
                                       toolTip=self.tr("Start this lesson's run (Ctrl+Return)"))
         self.run_button.clicked.connect(self.run_lesson)
@@ -99,7 +107,6 @@ class LessonsPanel(QWidget):
         self.watch_label.linkActivated.connect(self.show_panel)
         self.results_heading = QLabel(contentsMargins=QMargins(0, 8, 0, 0))
         self.results = ResultsView()
-        self.results.show_panel.connect(self.show_panel)
         lower = QWidget()
         column = QVBoxLayout(lower)
         column.setContentsMargins(10, 6, 10, 10)
@@ -113,7 +120,7 @@ class LessonsPanel(QWidget):
         self.splitter = _splitter(Qt.Orientation.Horizontal, self.left, self.right, 2)
         header = QHBoxLayout()
         header.addWidget(self.title_label, 1)
-        for widget in (self.variant_label, self.variant_combo, self.run_button):
+        for widget in (self.save_button, self.run_button):
             header.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 12)
@@ -161,25 +168,19 @@ class LessonsPanel(QWidget):
         title, body, notice_title, notice = split_text(lessons.text(lesson.id, self._language))
         self.title_label.setText(_heading(title or lesson.title, "x-large"))
         self.explanation.setMarkdown(body)
-        self.code_view.set_code(lesson.code)
+        self.code_view.set_code(lessons.code(lesson))
         self.notice_heading.setText(_heading(notice_title or self.tr("What to notice")))
-        self.notice_label.setText(notice or "\n".join(f"- {p}" for p in lesson.notice.splitlines()))
+        self.notice_label.setText(notice)
         self.watch_label.setText(self._watch_links(lesson))
         self.watch_label.setHidden(not self.watch_label.text())
-        self.variant_combo.clear()
-        self.variant_combo.addItems(list(lesson.variants))
-        for widget in (self.variant_label, self.variant_combo):
-            widget.setVisible(bool(lesson.variants))
         self._show_results()
 
     def _show_results(self) -> None:
         """The results of the shown lesson's last run (the code and text keep their scrolling)."""
         lesson = self.lesson
-        variant, results, summary = self._results.get(lesson.id, ("", [], ""))
-        self.results_heading.setText(_heading(self.tr("Results of “{variant}”").format(
-            variant=variant) if variant else self.tr("Results")))
-        if summary:
-            self.results.set_results(lesson.result_kind, results, summary)
+        self.results_heading.setText(_heading(self.tr("Results")))
+        if lesson.id in self._results:
+            self.results.set_result(*self._results[lesson.id])
         elif self._own is not None and self._own[1] == lesson.id:
             self.results.clear(self.tr("The results appear here when the run ends."))
         else:
@@ -192,28 +193,50 @@ class LessonsPanel(QWidget):
         names = {"workers": self.tr("Workers panel"), "cpu": self.tr("CPU panel"),
                  "pool": self.tr("Pool panel")}
         links = [f'<a href="{panel}">{names[panel]}</a>' for panel, mark in PANEL_MARKS.items()
-                 if mark in english or lesson.result_kind == panel]
+                 if mark in english]
         return self.tr("Watch it in: {panels}").format(panels=" · ".join(links)) if links else ""
 
     # -- running -----------------------------------------------------------------------
     def run_lesson(self) -> None:
-        """Launch the shown lesson's chosen variant (configs are checked by test_lessons.py)."""
+        """Run the shown lesson's script (the Launch form shows the run it makes)."""
         if self._bridge.running:  # one run at a time: the user stops the other first
             return
         lesson = self.lesson
-        variant = self.variant_combo.currentText() if lesson.variants else ""
-        run_config = config.loads(lesson.variants.get(variant, lesson.config_toml), lesson.id)
-        self._starting = (lesson.id, variant)
+        toml = runner.config_toml(lesson)
+        self.run_config.emit(toml)
+        self._starting = lesson.id
         try:
-            self._bridge.set_config(run_config)
+            self._bridge.set_config(config.loads(toml, lesson.id))
             self._bridge.start()  # emits run_started, which claims the run as ours
         finally:
             self._starting = None
         self._update_controls()
 
+    def save_dialog(self) -> None:
+        """Ask where to save the shown lesson's script, then save it."""
+        lesson = self.lesson
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the lesson's script"),
+            os.path.join(os.path.expanduser("~"), lesson.script_name),
+            self.tr("Python scripts (*.py);;All files (*)"))
+        if path:
+            self.save_script(path)
+
+    def save_script(self, path: str) -> bool:
+        """Write the shown lesson's script to `path`, byte for byte as it runs here."""
+        try:
+            Path(path).write_bytes(self.lesson.script.read_bytes())
+        except OSError as error:
+            self.message.emit(self.tr("Cannot save {path}: {error}").format(
+                path=path, error=error.strerror or error))
+            return False
+        self.message.emit(self.tr("Saved {path}: run it with python {name}").format(
+            path=path, name=os.path.basename(path)))
+        return True
+
     def _on_run_started(self) -> None:
         if self._starting is not None:
-            self._own = (self._bridge.run, *self._starting)
+            self._own = (self._bridge.run, self._starting)
             self._started = time.monotonic()
             self._results.pop(self._own[1], None)
             self._ticker.start()
@@ -226,37 +249,35 @@ class LessonsPanel(QWidget):
         if own is not None and own[0] is self._bridge.run:
             self._own = None
             self._ticker.stop()
-            records = self._bridge.records
-            results = [(r.name, r.result) for r in records
-                       if isinstance(r.result, dict) and r.result.get("columns")]
-            self._results[own[1]] = (own[2], results, self._summary(records))
+            self._results[own[1]] = self._outcome(self._bridge.records)
             if own[1] == self.lesson.id:
                 self._show_results()
                 QTimer.singleShot(0, lambda: self.lower_scroll.ensureWidgetVisible(
                     self.results_heading, 0, 0))  # once laid out
         self._update_controls()
 
-    def _summary(self, records: list[Any]) -> str:
+    def _outcome(self, records: list[Any]) -> tuple[results.LessonResult | None, str]:
+        """The run's result and a one-line summary (what went wrong when it found none)."""
         seconds = time.monotonic() - self._started
-        workers = [r for r in records if r.kind == "worker"]
-        if not workers:
-            return self.tr("The run ended after {seconds:.1f} s.").format(seconds=seconds)
-        ok = sum(r.state is State.FINISHED for r in workers)
-        return self.tr("The run ended after {seconds:.1f} s: {ok} of {total} workers finished, "
-                       "{other} failed, were stopped or crashed.").format(
-            seconds=seconds, ok=ok, total=len(workers), other=len(workers) - ok)
+        record = next((r for r in records if r.kind == "worker"), None)
+        if record is not None and record.state is State.FINISHED:
+            try:
+                found = results.from_json(record.result)
+            except results.ResultError as error:
+                return None, self.tr("The script's result line could not be read: {error}").format(
+                    error=error)
+            return found, self.tr("The lesson ran for {seconds:.1f} s.").format(seconds=seconds)
+        detail = i18n.translated(record.detail) if record is not None else ""
+        return None, self.tr("The lesson ended after {seconds:.1f} s without a result: "
+                             "{detail}").format(seconds=seconds, detail=detail)
 
     def _update_controls(self) -> None:
         """Run is enabled while no run goes; the status line says what is going on."""
         running = self._bridge.running
         self.run_button.setEnabled(not running)
         if self._own is not None and running:
-            workers = [r for r in self._bridge.records if r.kind == "worker"]
-            seconds = int(time.monotonic() - self._started)
-            text = self.tr("Running… {seconds} s · {ended} of {total} workers ended").format(
-                seconds=seconds, ended=sum(r.state.is_final for r in workers),
-                total=len(workers)) if workers else self.tr("Running… {seconds} s").format(
-                seconds=seconds)
+            text = self.tr("Running… {seconds} s").format(
+                seconds=int(time.monotonic() - self._started))
         elif running:
             text = self.tr("Another run is going: stop it first (Run → Stop all), then run "
                            "this lesson.")

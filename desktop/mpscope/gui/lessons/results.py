@@ -1,4 +1,4 @@
-"""What a lesson's run found: result tables with their verdicts, and the scaling chart."""
+"""What a lesson's run found: its tables, its findings and (for scaling) its chart."""
 
 from __future__ import annotations
 
@@ -7,37 +7,25 @@ from html import escape
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
-    QPushButton,
-    QSizePolicy,
+        QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from mpscope.core.lessons.results import Cell, LessonResult
+from mpscope.gui.lessons.wording import cell_text, words
 from mpscope.gui.widgets.charts import PALETTE, ChartLegend, chart_style, curve_pen, style_plot
 
 MAX_CELL_CHARS = 240  # longer cells are cut (the tooltip has it all)
 MAX_TABLE_PX = 600
 NUMERIC = re.compile(r"^-?[\d.,]+\s*[%x×]?$")  # right-aligned like numbers
-
-
-def format_cell(value: Any, column: str = "") -> str:
-    """A result value as table text: thousands separators, short floats, lists joined."""
-    if isinstance(value, bool):
-        return "✔" if value else "✘"
-    if isinstance(value, int):
-        return str(value) if "pid" in column.lower() or "code" in column.lower() else f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-    if isinstance(value, list | tuple):
-        return ", ".join(format_cell(item) for item in value)
-    return "" if value is None else str(value)
 
 
 def share_widths(natural: list[int], least: list[int], available: int) -> list[int]:
@@ -65,10 +53,10 @@ def share_widths(natural: list[int], least: list[int], available: int) -> list[i
 class ResultTable(QTableWidget):
     """A read-only table that shows every row (no inner scrolling) and fits its columns to width."""
 
-    def __init__(self, columns: list[str], rows: list[list[Any]],
+    def __init__(self, columns: list[str], rows: list[list[Cell]],
                  parent: QWidget | None = None) -> None:
         super().__init__(len(rows), len(columns), parent)
-        self.setHorizontalHeaderLabels([str(c) for c in columns])
+        self.setHorizontalHeaderLabels([words(c) for c in columns])
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setAlternatingRowColors(True)
@@ -77,7 +65,7 @@ class ResultTable(QTableWidget):
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
         for r, row in enumerate(rows):
             for c, value in enumerate(row[: len(columns)]):
-                text = format_cell(value, str(columns[c]))
+                text = cell_text(value, columns[c])
                 long = len(text) > MAX_CELL_CHARS
                 item = QTableWidgetItem(text[:MAX_CELL_CHARS] + "…" if long else text)
                 item.setToolTip(text if long else "")
@@ -147,29 +135,30 @@ class ScalingChart(QWidget):
         layout.addWidget(self.widget, 1)
         chart_style().changed.connect(self._on_style_changed)  # presenter mode
 
-    def set_result(self, result: dict[str, Any]) -> None:
-        """Draw a scaling result (its `series` and `cpu_count`)."""
-        self.result = result
+    def set_result(self, chart: dict[str, Any]) -> None:
+        """Draw a scaling chart: `n`, `speedup`, `cores`, and `amdahl` when it was fitted."""
+        self.result = chart
         self.plot.clear()
-        series = result.get("series") or []
+        n, speedup, amdahl = chart.get("n") or [1], chart.get("speedup") or [1], chart.get("amdahl")
         ideal_color = QColor(self.palette().color(QPalette.ColorRole.WindowText))
         ideal_color.setAlpha(150)
-        top = max((max(line["n"]) for line in series if line.get("n")), default=1)
+        top = max(n)
         presenter = chart_style().presenter
         self.plot.plot([1, top], [1, top], pen=curve_pen(ideal_color, Qt.PenStyle.DashLine, 2.0))
+        color = PALETTE[0]
         keys: list[tuple[QColor | str, str, str]] = []
-        for i, line in enumerate(series):
-            color = PALETTE[i % len(PALETTE)]
-            self.plot.plot(line["n"], line["amdahl"], pen=curve_pen(
-                color, Qt.PenStyle.DotLine, 4.0 if presenter else 3.0))
-            self.plot.plot(line["n"], line["speedup"], pen=curve_pen(
-                color, width=4.0 if presenter else 2.5), symbol="o", symbolBrush=color,
-                symbolSize=11 if presenter else 8, symbolPen=pg.mkPen(color))
-            keys.append((color, line.get("name", ""), "━●"))
-            keys.append((color, self.tr("Amdahl fit, serial fraction {s}").format(
-                s=line.get("serial_fraction", "?")), "┅┅"))
+        self.plot.plot(n, speedup, pen=curve_pen(color, width=4.0 if presenter else 2.5),
+                       symbol="o", symbolBrush=color, symbolSize=11 if presenter else 8,
+                       symbolPen=pg.mkPen(color))
+        keys.append((color, self.tr("measured speedup"), "━●"))
+        if amdahl:  # the script fits Amdahl's law only when it means something
+            fit = PALETTE[1]
+            self.plot.plot(n, amdahl, pen=curve_pen(fit, Qt.PenStyle.DotLine,
+                                                    4.0 if presenter else 3.0))
+            keys.append((fit, self.tr("Amdahl fit, serial share {share:.0%}").format(
+                share=float(chart.get("serial_share") or 0)), "┅┅"))
         keys.append((ideal_color, self.tr("ideal: speedup = processes"), "╍╍"))
-        cpus = result.get("cpu_count")
+        cpus = chart.get("cores")
         if cpus:
             marker = QColor("#d62728")
             mark = pg.InfiniteLine(pos=cpus, angle=90, pen=pg.mkPen(marker, width=2),
@@ -180,7 +169,7 @@ class ScalingChart(QWidget):
             keys.append((marker, self.tr("number of CPUs ({n})").format(n=cpus), "┃"))
         self.legend.set_entries(self.tr("Lines:"), keys)
         step = max(1, -(-top // 16))  # at most 16 labels
-        self.plot.getAxis("bottom").setTicks([[(n, str(n)) for n in range(1, top + 1, step)]])
+        self.plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(1, top + 1, step)]])
         self.plot.setXRange(0.5, top + 0.5, padding=0)
         self.plot.setYRange(0, top * 1.05, padding=0)
         self.widget.setBackground(self.palette().color(QPalette.ColorRole.Base))
@@ -200,13 +189,7 @@ class ScalingChart(QWidget):
 
 
 class ResultsView(QWidget):
-    """The results of one lesson run, one section per worker result, plus where else to look.
-
-    Signals:
-        show_panel(str): the user asked to see another panel: "workers", "pool" or "cpu".
-    """
-
-    show_panel = Signal(str)
+    """The results of one lesson run: a summary, each table, its findings, and its chart."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -214,6 +197,7 @@ class ResultsView(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.tables: list[ResultTable] = []
         self.charts: list[ScalingChart] = []
+        self.findings: list[QLabel] = []
 
     def clear(self, message: str = "") -> None:
         """Remove every section; show `message` (if any) instead."""
@@ -222,65 +206,36 @@ class ResultsView(QWidget):
                 widget.hide()  # gone now, not only after the next event loop pass
                 widget.setParent(None)
                 widget.deleteLater()
-        self.tables, self.charts = [], []
+        self.tables, self.charts, self.findings = [], [], []
         if message:
-            self._layout.addWidget(self._label(message))
+            self._layout.addWidget(self._label(escape(message)))
             self._layout.addStretch(1)
 
-    def set_results(self, kind: str, results: list[tuple[str, dict[str, Any]]],
-                    summary: str = "") -> None:
-        """Show a run's results: `kind` is the lesson's result_kind, results (worker, result)."""
+    def set_result(self, result: LessonResult | None, summary: str = "") -> None:
+        """Show a run's result (None: the run found none; `summary` says why)."""
         self.clear()
         if summary:
             self._layout.addWidget(self._label(escape(summary)))
-        if kind in ("workers", "pool"):
-            self._pointer(kind)
-        for worker, result in results:
-            title = QLabel(self.tr("<b>{title}</b> &nbsp;(worker <code>{worker}</code>)").format(
-                title=escape(str(result.get("title", ""))), worker=escape(worker)))
-            title.setWordWrap(True)
-            self._layout.addWidget(title)
-            if kind == "scaling" and result.get("series"):
+        if result is not None:
+            for table in result.tables:
+                title = self._label(f"<b>{escape(words(table.title))}</b>")
+                self._layout.addWidget(title)
+                view = ResultTable(table.columns, table.rows)
+                self.tables.append(view)
+                self._layout.addWidget(view)
+            if result.chart and result.chart.get("kind") == "scaling":
                 chart = ScalingChart()
-                chart.set_result(result)
+                chart.set_result(result.chart)
                 self.charts.append(chart)
                 self._layout.addWidget(chart)
-                columns, rows = self._efficiency(result)
-            else:
-                columns, rows = result.get("columns", []), result.get("rows", [])
-            table = ResultTable(columns, rows)
-            self.tables.append(table)
-            self._layout.addWidget(table)
-            if verdict := escape(str(result.get("verdict") or "")):
-                self._layout.addWidget(self._label(
-                    self.tr("<b>In short:</b> {verdict}").format(verdict=verdict), verdict=True))
-        if not results and kind not in ("workers", "pool"):
-            self._layout.addWidget(self._label(self.tr("This run returned no result table.")))
+            if result.findings:
+                items = "".join(f"<li>{escape(words(f.text, f.values))}</li>"
+                                for f in result.findings)
+                label = self._label(self.tr("<b>What it found:</b>") + f"<ul>{items}</ul>",
+                                    verdict=True)
+                self.findings.append(label)
+                self._layout.addWidget(label)
         self._layout.addStretch(1)
-
-    def _efficiency(self, result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-        """The efficiency table: a row per process count, a column per workload."""
-        series = result.get("series") or []
-        shares = [dict(zip(line["n"], line["efficiency"], strict=False)) for line in series]
-        rows = [[n, *(f"{at[n] * 100:.0f} %" if n in at else "" for at in shares)]
-                for n in sorted({n for at in shares for n in at})]
-        columns = [self.tr("processes")] + [
-            self.tr("efficiency, {workload}").format(workload=line.get("name", ""))
-            for line in series]
-        return columns, rows
-
-    def _pointer(self, kind: str) -> None:
-        """Where to read a "workers" or "pool" lesson, and a button that shows that panel."""
-        self._layout.addWidget(self._label(self.tr(
-            "This lesson is read in the Workers panel: each worker's state, exit code and "
-            "explanation.") if kind == "workers" else self.tr(
-            "This lesson is read in the Pool task stream: the order results arrive in, the "
-            "chunks and the callbacks.")))
-        button = QPushButton(self.tr("Show the Workers panel") if kind == "workers"
-                             else self.tr("Show the Pool panel"))
-        button.setToolTip(self.tr("Bring that panel to the front"))
-        button.clicked.connect(lambda: self.show_panel.emit(kind))
-        self._layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
 
     def _label(self, text: str, verdict: bool = False) -> QLabel:
         label = QLabel(text, wordWrap=True)
