@@ -59,17 +59,29 @@ args = {{ seconds = {seconds}, every = 0.02 }}
     return path
 
 
+_STARTED: list[subprocess.Popen[str]] = []
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[dict[str, str]]:
     runtime = tempfile.mkdtemp(prefix="mpscope-rt-", dir="/tmp")  # short: AF_UNIX paths ≤ 107
     yield dict(os.environ, PYTHONPATH=PYTHONPATH, MPSCOPE_DATA_DIR=str(tmp_path / "data"),
                XDG_RUNTIME_DIR=runtime)
+    while _STARTED:  # a failed test still leaves nothing running
+        process = _STARTED.pop()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
     subprocess.run(["rm", "-rf", runtime], check=True)
 
 
-def mpscope(env: dict[str, str], *args: str, **popen) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "mpscope", *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+def mpscope(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """`python -m mpscope ARGS` in its own process group (its workers go with it)."""
+    process = subprocess.Popen([sys.executable, "-m", "mpscope", *args], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    _STARTED.append(process)
+    return process
 
 
 def started(env: dict[str, str], toml: Path) -> subprocess.Popen[str]:
@@ -296,19 +308,14 @@ def test_a_paused_worker_still_stops_when_the_run_is_stopped(env, tmp_path):
 
 
 def test_a_follower_ends_when_the_recorder_is_killed(env, tmp_path):
-    run = mpscope(env, "run", str(config(tmp_path / "run.toml", seconds=60, fail=False)),
-                  start_new_session=True)  # its own process group: its workers die with it
-    try:
-        assert run.stdout is not None and run.stdout.readline().startswith("[")
-        follower = mpscope(env, "follow", "--jsonl")
-        assert follower.stdout is not None
-        assert json.loads(follower.stdout.readline())["type"] == "run"
-        os.killpg(run.pid, signal.SIGKILL)
-        code, out, err = finish(follower)
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-        finish(run)
+    run = mpscope(env, "run", str(config(tmp_path / "run.toml", seconds=60, fail=False)))
+    assert run.stdout is not None and run.stdout.readline().startswith("[")
+    follower = mpscope(env, "follow", "--jsonl")
+    assert follower.stdout is not None
+    assert json.loads(follower.stdout.readline())["type"] == "run"
+    os.killpg(run.pid, signal.SIGKILL)  # the recorder and its workers (its process group)
+    code, out, err = finish(follower)
+    finish(run)
     last = json.loads(out.splitlines()[-1])
     assert code == 1, err
     assert last["type"] == "end" and last["status"] == "interrupted" and last["exit_code"] is None

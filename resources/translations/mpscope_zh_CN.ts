@@ -2177,6 +2177,46 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>意外退出，未发出最终消息</translation>
     </message>
     <message>
+        <source>connecting to {host}…</source>
+        <translation>正在连接 {host}…</translation>
+    </message>
+    <message>
+        <source>the stream from {host} is not mpscope&apos;s: {problem}</source>
+        <translation>来自 {host} 的数据流不是 mpscope 的：{problem}</translation>
+    </message>
+    <message>
+        <source>stopped following; the run on {host} goes on</source>
+        <translation>已停止跟随；{host} 上的运行仍在继续</translation>
+    </message>
+    <message>
+        <source>cannot start {command}: {problem}</source>
+        <translation>无法启动 {command}：{problem}</translation>
+    </message>
+    <message>
+        <source>reconnecting to {host}…</source>
+        <translation>正在重新连接 {host}…</translation>
+    </message>
+    <message>
+        <source>following run #{run} on {host}</source>
+        <translation>正在跟随 {host} 上的运行 #{run}</translation>
+    </message>
+    <message>
+        <source>run #{run} on {host} ended (exit status {code})</source>
+        <translation>{host} 上的运行 #{run} 已结束（退出状态 {code}）</translation>
+    </message>
+    <message>
+        <source>{host}: {problem}</source>
+        <translation>{host}：{problem}</translation>
+    </message>
+    <message>
+        <source>cannot follow a run on {host}: {problem}</source>
+        <translation>无法跟随 {host} 上的运行：{problem}</translation>
+    </message>
+    <message>
+        <source>connection to {host} lost ({problem}); trying again in {seconds:.0f} s</source>
+        <translation>与 {host} 的连接已断开（{problem}）；{seconds:.0f} 秒后重试</translation>
+    </message>
+    <message>
         <source>{name}: no stack: the process is not running</source>
         <translation>{name}：没有调用栈：进程没有在运行</translation>
     </message>

@@ -15,13 +15,12 @@ import time
 from typing import Any, TextIO
 
 from mpscope.core.follow.control import ControlError, parse_command, parse_spec, send
-from mpscope.core.follow.feed import SCHEMA
+from mpscope.core.follow.feed import HEARTBEAT_S, SCHEMA
 from mpscope.core.follow.plain import PlainPrinter
 from mpscope.core.follow.tail import POLL_S, NoSuchRun, Tail, pick_run
 from mpscope.core.history.store import HistoryError, HistoryStore
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-HEARTBEAT_S = 5.0  # an idle --jsonl stream says it is alive this often (a reader's timeout)
 
 
 def add_parser(sub: Any) -> None:
@@ -37,6 +36,13 @@ def add_parser(sub: Any) -> None:
     follow.add_argument("--control", metavar="ACTION[:WORKER]",
                         help="send stop|pause|resume|terminate|kill to the run or one worker "
                              "(e.g. kill:pi-2) and exit")
+    follow.add_argument("--remote", metavar="DESTINATION",
+                        help="follow a run on another machine over SSH (user@host)")
+    follow.add_argument("--via", metavar="COMMAND",
+                        help="instead of ssh: a command that runs the remote command given as "
+                             "its last argument (e.g. 'sh -c')")
+    follow.add_argument("--remote-command", default="mpscope", metavar="COMMAND",
+                        help="how to run mpscope over there (default: mpscope)")
     follow.add_argument("--stdin-control", action="store_true",
                         help="with --jsonl: read control requests, one JSON object a line, from "
                              "stdin and answer with `reply` lines")
@@ -49,6 +55,10 @@ def main(options: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         return _usage("give a RUN_ID or --latest, not both")
     if options.since < 0:
         return _usage("--since must be 0 or more")
+    if options.remote or options.via:
+        from mpscope.core.follow.remote_console import follow_remote
+
+        return follow_remote(options, out)
     path = history_path()
     if not path.exists():
         return _usage(f"no runs recorded yet ({path})")
@@ -137,6 +147,8 @@ class Following:
     def _read_commands(self) -> None:
         """Control requests from stdin (the SSH connection's other direction)."""
         for raw in sys.stdin.buffer:
+            if not raw.strip():
+                continue
             reply: dict[str, Any]
             ident = None
             try:

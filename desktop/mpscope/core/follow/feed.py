@@ -15,6 +15,7 @@ from typing import Any
 from mpscope.core.history.store import COLUMNS, FEED_CODES, GROUPED, HistoryStore, unpack_cpu
 
 SCHEMA = 1
+HEARTBEAT_S = 5.0  # an idle stream says it is alive this often (a reader's timeout)
 READ_LIMIT = 5_000  # feed rows per read: a long run replayed arrives in bounded pieces
 # The data table → (item type, the join of its rows to their feed row).
 _JOINS = {

@@ -50,6 +50,16 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{target}: resume asked through the control socket (pid {pid})"),  # core/follow/commands.py
     QT_TRANSLATE_NOOP("core", "{target}: terminate asked through the control socket (pid {pid})"),  # core/follow/commands.py
     QT_TRANSLATE_NOOP("core", "{target}: kill asked through the control socket (pid {pid})"),  # core/follow/commands.py
+    QT_TRANSLATE_NOOP("core", "connecting to {host}…"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "the stream from {host} is not mpscope's: {problem}"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "stopped following; the run on {host} goes on"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "cannot start {command}: {problem}"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "reconnecting to {host}…"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "following run #{run} on {host}"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "run #{run} on {host} ended (exit status {code})"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "{host}: {problem}"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "cannot follow a run on {host}: {problem}"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "connection to {host} lost ({problem}); trying again in {seconds:.0f} s"),  # core/follow/remote.py
     QT_TRANSLATE_NOOP("core", "{name}: no stack: the process is not running"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "{name}: stack not available: mpscope did not instrument this process (or it is still starting)"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "{name}: stack not available: its dump file is missing"),  # core/insight/stack_requests.py
