@@ -128,3 +128,12 @@ def replace_folder_with_file(path: str) -> str:
     shutil.rmtree(path, ignore_errors=True)
     Path(path).write_text("not a folder any more")
     return path
+
+
+def allocate(megabytes: int) -> int:
+    """Hold `megabytes` MiB, every page written (so really resident), for 0.1 s; free it."""
+    block = bytearray(megabytes << 20)
+    block[::4096] = b"\x01" * (len(block) // 4096)
+    time.sleep(0.1)
+    del block
+    return megabytes

@@ -203,6 +203,7 @@ def fill(store: HistoryStore, run_id: int, start: float, seconds: int, wids=(1, 
         store.insert("events", [(run_id, start, 1, "log", "x", None)])
         for table in ("workers", "tasks"):  # a bare row with its key: (run_id, wid | seq)
             store.insert(table, [(run_id, 1, *[None] * (len(COLUMNS[table]) - 2))])
+        store.insert("peaks", [(run_id, "task", 1, 2**20)])
 
 
 def test_retention_keeps_the_newest_runs_and_never_a_live_one(tmp_path):

@@ -1062,6 +1062,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 <context>
     <name>PoolPanel</name>
     <message>
+        <source>Top tasks…</source>
+        <translation>耗时/内存最多的任务…</translation>
+    </message>
+    <message>
+        <source>The 5 longest tasks and the 5 that used most memory, with their arguments</source>
+        <translation>用时最长的 5 个任务和占用内存最多的 5 个任务，以及它们的参数</translation>
+    </message>
+    <message>
         <source>seconds since the start</source>
         <translation>自开始以来的秒数</translation>
     </message>
@@ -1406,6 +1414,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>事件</translation>
     </message>
     <message>
+        <source>Top tasks</source>
+        <translation>最耗资源的任务</translation>
+    </message>
+    <message>
         <source>Reading run #{id}…</source>
         <translation>正在读取运行 #{id}…</translation>
     </message>
@@ -1452,6 +1464,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>This run had no pool</source>
         <translation>本次运行没有进程池</translation>
+    </message>
+    <message>
+        <source>The 5 longest tasks and the 5 that used most memory, with their arguments</source>
+        <translation>用时最长的 5 个任务和占用内存最多的 5 个任务，以及它们的参数</translation>
     </message>
     <message>
         <source>Run #{id}: {title} — mpscope</source>
@@ -1738,8 +1754,66 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>耗时 {0:.3f} 秒</translation>
     </message>
     <message>
+        <source>Peak memory {0:,.0f} MiB</source>
+        <translation>内存峰值 {0:,.0f} MiB</translation>
+    </message>
+    <message>
         <source>Error: {0}</source>
         <translation>错误：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>TopTasksDialog</name>
+    <message>
+        <source>Top tasks — mpscope</source>
+        <translation>最耗资源的任务 — mpscope</translation>
+    </message>
+</context>
+<context>
+    <name>TopTasksView</name>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>调用</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>内存峰值</translation>
+    </message>
+    <message>
+        <source>No task has ended yet.</source>
+        <translation>还没有任务结束。</translation>
+    </message>
+    <message>
+        <source>Top {n} tasks by time</source>
+        <translation>用时最长的 {n} 个任务</translation>
+    </message>
+    <message>
+        <source>Top {n} tasks by peak memory</source>
+        <translation>内存峰值最高的 {n} 个任务</translation>
+    </message>
+    <message>
+        <source>Each task with the arguments it was called with; a chunk shows its items</source>
+        <translation>每个任务及其调用参数；分块任务显示其中的数据项</translation>
+    </message>
+    <message>
+        <source>{0:.3f} s</source>
+        <translation>{0:.3f} 秒</translation>
+    </message>
+    <message>
+        <source>{0:,.0f} MiB</source>
+        <translation>{0:,.0f} MiB</translation>
     </message>
 </context>
 <context>
@@ -1809,8 +1883,8 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>此进程的 CPU 占用（100% = 一个核心）</translation>
     </message>
     <message>
-        <source>Resident memory (RSS) of this process</source>
-        <translation>此进程的常驻内存 (RSS)</translation>
+        <source>Resident memory (RSS) of this process; its peak once it has ended</source>
+        <translation>此进程的常驻内存 (RSS)；进程结束后显示其峰值</translation>
     </message>
     <message>
         <source>Daemon processes end with mpscope; set before start() only</source>
@@ -1883,6 +1957,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>planned: starts when you press Start</source>
         <translation>计划中：按“开始”后启动</translation>
+    </message>
+    <message>
+        <source>{name}: {now:,.0f} MiB now, peak {peak:,.0f} MiB</source>
+        <translation>{name}：当前 {now:,.0f} MiB，峰值 {peak:,.0f} MiB</translation>
+    </message>
+    <message>
+        <source>{name}: ended; its peak resident memory was {peak:,.0f} MiB</source>
+        <translation>{name}：已结束；其常驻内存峰值为 {peak:,.0f} MiB</translation>
     </message>
     <message>
         <source>{name}: a pool process (double-click for details)</source>
@@ -2088,6 +2170,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>memory</source>
         <translation>内存</translation>
+    </message>
+    <message>
+        <source>peak memory</source>
+        <translation>内存峰值</translation>
     </message>
     <message>
         <source>last message</source>

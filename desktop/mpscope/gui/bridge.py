@@ -264,6 +264,7 @@ class RunBridge(QObject):
         for record in self.records:
             if record.pid in sample.per_pid:
                 record.cpu_percent, record.rss = sample.per_pid[record.pid]
+                record.peak_rss = max(record.peak_rss, record.rss)
             elif not record.state.is_alive:
                 record.cpu_percent = 0.0
         self.sampled.emit(sample)

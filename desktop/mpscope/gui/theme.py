@@ -49,6 +49,12 @@ def pool_color(palette: QPalette | None = None) -> QColor:
     return QColor(POOL_ACCENT[1] if is_dark(palette) else POOL_ACCENT[0])
 
 
+def ended_color(palette: QPalette | None = None) -> QColor:
+    """Text of a process that has ended: still readable, clearly not live."""
+    palette = palette or QGuiApplication.palette()
+    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+
+
 def dark_palette() -> QPalette:
     """A calm dark palette for the Fusion style (operators at night, dim classrooms)."""
     p = QPalette()

@@ -99,7 +99,11 @@ class HeadlessRunner:
             if sampler is not None and self.recorder is not None and now >= next_sample:
                 records = run.engine.records.values()
                 pids = [r.pid for r in records if r.pid and r.state.is_alive]
-                self.recorder.on_sample(sampler.sample(pids))
+                sample = sampler.sample(pids)
+                for record in records:
+                    if record.pid in sample.per_pid:
+                        record.peak_rss = max(record.peak_rss, sample.per_pid[record.pid][1])
+                self.recorder.on_sample(sample)
                 next_sample = now + SAMPLE_EVERY
             if not run.backlog:  # messages already read from a pipe do not wake wait()
                 multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)

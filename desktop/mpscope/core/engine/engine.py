@@ -360,6 +360,7 @@ class Engine:
         elif isinstance(message, m.FINAL_MESSAGES):
             live.final = message
             record.sent = message.sent
+            record.peak_rss = max(record.peak_rss, message.peak_rss)
 
     # -- endings -----------------------------------------------------------------
     def _finish(self, record: WorkerRecord, live: Live) -> None:

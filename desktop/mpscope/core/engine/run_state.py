@@ -64,6 +64,7 @@ class WorkerRecord:
     restarts: int = 0
     cpu_percent: float = 0.0  # filled by a sampler
     rss: int = 0
+    peak_rss: int = 0  # bytes: the highest resident size seen (samples and its own report)
     stack_ready: bool = False  # it said it dumps its stacks when asked
     parent: int | None = None  # the parent's pid, where known (watched programs)
 

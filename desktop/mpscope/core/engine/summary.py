@@ -11,6 +11,7 @@ from typing import Any
 from mpscope.core.engine.run import Run
 from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.engine.states import State
+from mpscope.core.insight import top_tasks as top
 
 
 def build_summary(run: Run) -> dict[str, Any]:
@@ -24,6 +25,8 @@ def build_summary(run: Run) -> dict[str, Any]:
     }
     if run.pool is not None:
         summary["pool"] = run.pool.summary()
+        summary["pool"]["top_tasks"] = {
+            by: [row.as_dict() for row in top.of_pool(run.pool, by)] for by in ("time", "memory")}
     return summary
 
 
@@ -42,6 +45,7 @@ def _worker(record: WorkerRecord) -> dict[str, Any]:
         "result": record.result,
         "error": str(record.error) if record.error else None,
         "duration_s": round(record.elapsed, 3) if record.elapsed is not None else None,
+        "peak_rss": record.peak_rss or None,
     }
 
 
@@ -76,7 +80,7 @@ def write_summary(path: str | os.PathLike[str], summary: dict[str, Any]) -> None
 
 def format_table(run: Run) -> str:
     """A plain-text table of every worker's outcome."""
-    headers = ("worker", "pid", "task", "state", "exit", "msgs", "time", "result / error")
+    headers = ("worker", "pid", "task", "state", "exit", "msgs", "time", "peak", "result / error")
     rows = []
     for r in run.engine.records.values():
         if r.kind != "worker":
@@ -90,6 +94,7 @@ def format_table(run: Run) -> str:
             "-" if r.exitcode is None else str(r.exitcode),
             f"{r.received}/{'?' if r.sent is None else r.sent}",
             "-" if r.elapsed is None else f"{r.elapsed:.1f}s",
+            f"{r.peak_rss / 2**20:,.0f} MiB" if r.peak_rss else "-",
             _clip(outcome, 60),
         ))
     lines: list[str] = []
@@ -101,6 +106,8 @@ def format_table(run: Run) -> str:
                   for row in rows]
     if run.pool is not None:
         lines += ["", run.pool.summary_line()] if lines else [run.pool.summary_line()]
+        for by, title in (("time", "top 5 tasks by time:"), ("memory", "top 5 tasks by memory:")):
+            lines += top.format_top(title, top.of_pool(run.pool, by))
     return "\n".join(lines)
 
 

@@ -78,6 +78,8 @@ def export_csv(store: HistoryStore, run_id: int, out_dir: str | os.PathLike[str]
 
 def _columns(rows: list[dict[str, Any]], table: str) -> tuple[list[str], list[list[Any]]]:
     header = [c[:-5] if c.endswith("_json") else c for c in COLUMNS[table] if c != "run_id"]
+    if table in ("workers", "tasks"):
+        header.append("peak_rss")  # from the peaks table
     body = [[json.dumps(r[c]) if c == "result" else r[c] for c in header] for r in rows]
     return header, body
 
@@ -97,6 +99,10 @@ def import_json(store: HistoryStore, path: str | os.PathLike[str]) -> int:
         store.update_run(run_id, summary=summary)
         for table in ROW_TABLES:
             store.insert(table, [_row(table, run_id, r) for r in document.get(table, [])])
+        store.insert("peaks", [(run_id, kind, r[key], r["peak_rss"])
+                               for table, kind, key in (("workers", "worker", "wid"),
+                                                        ("tasks", "task", "seq"))
+                               for r in document.get(table, []) if r.get("peak_rss")])
     return run_id
 
 

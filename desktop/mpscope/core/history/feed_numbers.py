@@ -21,6 +21,9 @@ class FeedNumbers:
 
         An event's key is its place in the batch until `keyed` knows its rowid."""
         kept = batch.setdefault(table, [])
+        if table not in FEED_CODES:  # e.g. peaks: recorded, not followed
+            kept.extend(rows)
+            return
         feed = batch.setdefault("feed", [])
         seq, code = self.seq, FEED_CODES[table]
         if table in GROUPED:  # rows of one t, in wid order, behind one feed row

@@ -148,6 +148,8 @@ class Recorder:
             if record.state.is_final:
                 self._settled.add(record.wid)
         self._put("workers", rows)
+        if force:  # a process's peak is known for good once it has ended: written at the end
+            self._put("peaks", [("worker", r.wid, r.peak_rss) for r in records if r.peak_rss])
         if force or self._snapshots % stride(len(records)) == 0:
             moved = [r for r in records if self._progress.get(r.wid, 0.0) != r.done]
             self._progress.update((r.wid, r.done) for r in moved)
@@ -171,6 +173,7 @@ class Recorder:
         # A task that never ran (pending, or cancelled before it started) is not written.
         margin = 16 + 2 * (getattr(getattr(pool, "config", None), "processes", 0) or 8)
         rows: list[tuple[Any, ...]] = []
+        peaks: list[tuple[Any, ...]] = []
         done_before, fresh = self._pool_done, 0
         # Everything (the final snapshot) starts over at _task_low: tasks before the resume
         # point may have changed since the cut snapshot wrote them.
@@ -192,6 +195,8 @@ class Recorder:
                 if key != self._task_hash[seq]:
                     self._task_hash[seq] = key
                     rows.append(task_row(seq, task))
+                    if getattr(task, "peak_rss", None):
+                        peaks.append(("task", seq, task.peak_rss))
                     ok = task.outcome == "ok"
                     if ok != bool(self._task_ok[seq]):
                         self._task_ok[seq] = ok
@@ -200,6 +205,7 @@ class Recorder:
                 self._task_low += 1
             seq += 1
         self._put("tasks", rows)
+        self._put("peaks", peaks)
         if self._pool_done != done_before:
             total = getattr(pool, "items_total", None)
             self._put("progress_samples", [(now, 0, self._pool_done, total)])

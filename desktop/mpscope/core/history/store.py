@@ -22,7 +22,7 @@ import psutil
 
 from mpscope.core.history.outcome import run_outcome
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATUSES = ("running", "finished", "interrupted")
 BUSY_TIMEOUT_S = 5.0
 
@@ -47,10 +47,14 @@ TABLES: dict[str, tuple[str, ...]] = {
                      "own_rss INTEGER"),
     "worker_samples": ("run_id INTEGER", "t REAL", "wid INTEGER", "cpu REAL", "rss INTEGER"),
     "progress_samples": ("run_id INTEGER", "t REAL", "wid INTEGER", "done REAL", "total REAL"),
+    # Peak resident memory of a task (kind 'task', key its seq) or a process ('worker', its wid).
+    # A table of its own, not columns, for the reason the feed is one (see FEED_SQL).
+    "peaks": ("run_id INTEGER", "kind TEXT", "key INTEGER", "peak_rss INTEGER"),
 }
 # Keyed tables are WITHOUT ROWID, clustered on their key: no separate index to pay for.
 _KEYS = {"workers": "run_id, wid", "tasks": "run_id, seq", "core_samples": "run_id, t",
-         "worker_samples": "run_id, t, wid", "progress_samples": "run_id, t, wid"}
+         "worker_samples": "run_id, t, wid", "progress_samples": "run_id, t, wid",
+         "peaks": "run_id, kind, key"}
 COLUMNS = {table: tuple(c.split()[0] for c in cols) for table, cols in TABLES.items()}
 CHILD_TABLES = tuple(t for t in TABLES if t != "runs")
 COLUMNS["feed"] = ("run_id", "seq", "tbl", "k1", "k2", "n")  # see FEED_SQL
@@ -67,7 +71,10 @@ FEED_SQL = ("CREATE TABLE IF NOT EXISTS feed (run_id INTEGER, seq INTEGER, tbl I
 FEED_TABLES = ("events", "workers", "tasks", "core_samples", "worker_samples", "progress_samples")
 GROUPED = frozenset({"worker_samples", "progress_samples"})  # see above
 FEED_CODES = {table: code for code, table in enumerate(FEED_TABLES, 1)}  # feed.tbl
-_MIGRATIONS: dict[int, tuple[str, ...]] = {2: (FEED_SQL,)}  # version reached -> its statements
+PEAKS_SQL = ("CREATE TABLE IF NOT EXISTS peaks (run_id INTEGER, kind TEXT, key INTEGER, "
+             "peak_rss INTEGER, PRIMARY KEY (run_id, kind, key)) WITHOUT ROWID")
+# Version reached -> its statements.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {2: (FEED_SQL,), 3: (PEAKS_SQL,)}
 
 
 class HistoryError(Exception):
@@ -226,7 +233,8 @@ class HistoryStore:
         return None if row is None else _plain(row)
 
     def workers(self, run_id: int) -> list[dict[str, Any]]:
-        return self._rows("workers", run_id, order="wid")
+        """The run's processes, each with its `peak_rss` (bytes, None when unknown)."""
+        return self._with_peaks(self._rows("workers", run_id, order="wid"), run_id, "worker")
 
     def events(self, run_id: int, kinds: Iterable[str] | None = None,
                wid: int | None = None) -> list[dict[str, Any]]:
@@ -234,7 +242,22 @@ class HistoryStore:
         return self._rows("events", run_id, order="rowid", wid=wid, kinds=kinds)
 
     def tasks(self, run_id: int) -> list[dict[str, Any]]:
-        return self._rows("tasks", run_id, order="seq")
+        """The run's pool tasks, each with its `peak_rss` (bytes, None when unknown)."""
+        return self._with_peaks(self._rows("tasks", run_id, order="seq"), run_id, "task")
+
+    def peaks(self, run_id: int, kind: str) -> dict[int, int]:
+        """Peak RSS by seq (`kind` 'task') or by wid ('worker')."""
+        rows = self.db.execute("SELECT key, peak_rss FROM peaks WHERE run_id = ? AND kind = ?",
+                               (run_id, kind))
+        return {key: peak for key, peak in rows}
+
+    def _with_peaks(self, rows: list[dict[str, Any]], run_id: int,
+                    kind: str) -> list[dict[str, Any]]:
+        peaks = self.peaks(run_id, kind)
+        key = "seq" if kind == "task" else "wid"
+        for row in rows:
+            row["peak_rss"] = peaks.get(row[key])
+        return rows
 
     def core_samples(self, run_id: int) -> list[dict[str, Any]]:
         """Per-core CPU % (`per_core`, a list) and mpscope's own CPU % and RSS, by time."""

@@ -21,6 +21,7 @@ from multiprocessing import util
 from typing import Any
 
 from mpscope.core.insight import stack_dump
+from mpscope.core.insight.peak_memory import PeakMeter
 from mpscope.core.pool.messages import Bye, Chunk, Hello, TaskEnded, TaskStarted
 from mpscope.core.worker.channel import FrameWriter
 from mpscope.core.worker.process_group import lead_own_group
@@ -33,6 +34,7 @@ _socket: socket.socket | None = None
 _writer: FrameWriter | None = None
 _task: Callable[..., Any] | None = None
 _task_problem: str | None = None
+_meter = PeakMeter()
 
 
 def init_process(address: str, task: str, generation: int, stack_dir: str | None = None) -> None:
@@ -67,6 +69,7 @@ def run_chunk(chunk: Chunk) -> tuple[int, list[Any]]:
     """Run one task (an item or a chunk of items); return (task_id, values) in item order."""
     pid = os.getpid()
     _send(TaskStarted(chunk.task_id, pid, time.time()))
+    _meter.start()
     values = []
     for offset, item in enumerate(chunk.items):
         try:
@@ -78,12 +81,13 @@ def run_chunk(chunk: Chunk) -> tuple[int, list[Any]]:
             # the process, and the parent then marks the task lost.
             index = chunk.first_index + offset
             text = f"item {index}: {describe(exc)}"
-            _send(TaskEnded(chunk.task_id, "failed", time.time(), text, _traceback()))
+            _send(TaskEnded(chunk.task_id, "failed", time.time(), text, _traceback(),
+                            _meter.stop()))
             with contextlib.suppress(Exception):  # tells an unordered method which task raised
                 exc.mpscope_task_id = chunk.task_id  # type: ignore[attr-defined]
                 exc.mpscope_index = index  # type: ignore[attr-defined]
             raise
-    _send(TaskEnded(chunk.task_id, "ok", time.time()))
+    _send(TaskEnded(chunk.task_id, "ok", time.time(), peak_rss=_meter.stop()))
     return chunk.task_id, values
 
 

@@ -38,6 +38,7 @@ class TaskEnded(NamedTuple):
     t: float
     error: str | None = None
     traceback: str | None = None
+    peak_rss: int = 0  # bytes: the highest resident size while it ran (0: unknown)
 
 
 class Bye(NamedTuple):

@@ -158,6 +158,8 @@ class Tracker:
         if task is None:
             return
         task.ended = frame.t
+        if frame.peak_rss:
+            task.peak_rss = frame.peak_rss
         if task.outcome in ("pending", "running"):
             task.outcome = frame.outcome
         if frame.error:
@@ -165,6 +167,7 @@ class Tracker:
         record = self.records.get(connection.wid or -1)
         if record is not None:
             record.note = None
+            record.peak_rss = max(record.peak_rss, frame.peak_rss)
             self._close_span(record.wid, task.started, frame.t)
             if frame.outcome == "ok":
                 record.done += 1

@@ -73,8 +73,8 @@ class TaskRecord:
     """
 
     __slots__ = ("_outcome", "attempt", "count", "delivered", "ended", "error", "first_index",
-                 "generation", "history", "pid", "started", "tally", "task_id", "traceback",
-                 "wid")
+                 "generation", "history", "peak_rss", "pid", "started", "tally", "task_id",
+                 "traceback", "wid")
     task_id: int
     first_index: int
     count: int  # items in the task
@@ -89,6 +89,7 @@ class TaskRecord:
     delivered: bool  # its result (or exception) reached the caller through the method
     history: list[Span]  # earlier attempts, oldest first
     tally: Tally | None
+    peak_rss: int | None  # bytes: the pool process's highest resident size while it ran
 
     def __init__(self, task_id: int, first_index: int, count: int, pid: int | None = None,
                  wid: int | None = None, started: float | None = None,
@@ -103,6 +104,7 @@ class TaskRecord:
         self.generation, self.delivered = generation, delivered
         self.history = [] if history is None else history
         self.tally = tally
+        self.peak_rss = None
         if tally is not None:  # counted here, so no caller can forget; inlined: no call
             tally.tasks[outcome] += 1
             tally.items[outcome] += count
@@ -150,7 +152,7 @@ class TaskRecord:
     def archive(self, outcome: str) -> None:
         """Move the current attempt into the history and make the task pending again."""
         self.history.append(Span(self.pid, self.wid, self.started, self.ended, outcome))
-        self.pid = self.wid = self.started = self.ended = None
+        self.pid = self.wid = self.started = self.ended = self.peak_rss = None
         self.outcome = "pending"
         self.error = self.traceback = None
 

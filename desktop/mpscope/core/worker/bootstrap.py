@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mpscope.core.insight import stack_dump
+from mpscope.core.insight.peak_memory import PeakMeter
 from mpscope.core.jsonsafe import json_safe
 from mpscope.core.worker import messages as m
 from mpscope.core.worker.channel import FrameWriter
@@ -54,8 +55,11 @@ def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     reporter.emit_started(os.getpid(), stack_dump.install(spec.stack_dir))
     reporter.start()
+    meter = PeakMeter()
+    meter.start()
     final, exitcode = _run_task(spec, reporter)
-    reporter.emit_final(final)
+    peak = meter.stop()
+    reporter.emit_final(lambda seq, sent: final(seq, sent)._replace(peak_rss=peak))
     conn.close()
     if exitcode:
         sys.exit(exitcode)

@@ -58,6 +58,7 @@ class Finished(NamedTuple):
     result: Any
     sent: int
     t: float
+    peak_rss: int = 0  # bytes: the highest resident size while the task ran (0: unknown)
 
 
 class Failed(NamedTuple):
@@ -70,6 +71,7 @@ class Failed(NamedTuple):
     traceback: str
     sent: int
     t: float
+    peak_rss: int = 0
 
 
 class Stopped(NamedTuple):
@@ -80,6 +82,7 @@ class Stopped(NamedTuple):
     result: Any
     sent: int
     t: float
+    peak_rss: int = 0
 
 
 FINAL_MESSAGES = (Finished, Failed, Stopped)

@@ -53,6 +53,7 @@ class TaskRow:
     error: str | None
     traceback: str | None
     history: list[SpanRow] = field(default_factory=list)
+    peak_rss: int | None = None
 
 
 @dataclass
@@ -139,15 +140,16 @@ def task_rows(store: HistoryStore, run_id: int,
     """The run's first `limit` pool tasks as TaskRows, and how many were recorded."""
     db = store.db
     total = db.execute("SELECT count(*) FROM tasks WHERE run_id = ?", (run_id,)).fetchone()[0]
-    columns = ", ".join(f'"{c}"' for c in _TASK_COLUMNS)
-    cursor = db.execute(f"SELECT {columns} FROM tasks WHERE run_id = ? ORDER BY seq LIMIT ?",
-                        (run_id, limit))
+    columns = ", ".join(f't."{c}"' for c in _TASK_COLUMNS)
+    cursor = db.execute(f"SELECT {columns}, p.peak_rss FROM tasks t LEFT JOIN peaks p ON "
+                        "p.run_id = t.run_id AND p.kind = 'task' AND p.key = t.seq "
+                        "WHERE t.run_id = ? ORDER BY t.seq LIMIT ?", (run_id, limit))
     rows = []
-    for task_id, first, count, pid, wid, started, ended, outcome, attempt, error, tb, spans \
-            in cursor:
+    for task_id, first, count, pid, wid, started, ended, outcome, attempt, error, tb, spans, \
+            peak in cursor:
         history = [SpanRow(*span) for span in json.loads(spans)] if spans else []
         rows.append(TaskRow(task_id, first, count, pid, wid, started, ended, outcome or "pending",
-                            attempt or 1, error, tb, history))
+                            attempt or 1, error, tb, history, peak))
     return rows, int(total)
 
 

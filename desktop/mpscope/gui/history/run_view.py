@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mpscope.core.insight.top_tasks import recorded_items
 from mpscope.gui.history.jobs import HistoryJobs
 from mpscope.gui.history.run_charts import RunCharts, RunTaskStream
 from mpscope.gui.history.run_data import RunData, export_runs, load_run
 from mpscope.gui.history.run_tables import EventLog, WorkersOutcomes
 from mpscope.gui.history.runs_model import outcome_names, status_color
+from mpscope.gui.pool.top_tasks_view import TopTasksView
 from mpscope.gui.widgets.actions import make_action
 from mpscope.gui.widgets.formatting import format_span, format_when
 
@@ -94,6 +96,8 @@ class RunView(QWidget):
         self.tabs.addTab(self.stream, self.tr("Task stream"))
         self.tabs.addTab(self.workers, self.tr("Workers"))
         self.tabs.addTab(self.events, self.tr("Events"))
+        self.top_tasks = TopTasksView()
+        self.tabs.addTab(self.top_tasks, self.tr("Top tasks"))
         self.header = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.toolbar = QToolBar(self)
@@ -156,6 +160,16 @@ class RunView(QWidget):
         self.events.set_events(data.events, data.names, data.t0)
         self.tabs.setTabEnabled(1, bool(data.tasks))
         self.tabs.setTabToolTip(1, "" if data.tasks else self.tr("This run had no pool"))
+        top = self.tabs.indexOf(self.top_tasks)
+        self.tabs.setTabEnabled(top, bool(data.tasks))
+        self.tabs.setTabToolTip(top, self.tr("The 5 longest tasks and the 5 that used most "
+                                             "memory, with their arguments") if data.tasks
+                                else self.tr("This run had no pool"))
+        if data.tasks:
+            config = data.run.get("config") or {}
+            pool = config.get("pool") or {}
+            self.top_tasks.show_tasks(data.tasks, recorded_items(config), pool.get("task", "?"),
+                                      pool.get("method") in ("starmap", "starmap_async"))
         title = data.run["title"] or ""
         self.setWindowTitle(self.tr("Run #{id}: {title} — mpscope").format(id=self.run_id,
                                                                             title=title))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -24,6 +25,7 @@ from mpscope.core.engine.run_state import Event
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.events.model import EventsModel, events_view
 from mpscope.gui.pool.task_stream import TaskStreamPlot, outcome_color
+from mpscope.gui.pool.top_tasks_view import TopTasksDialog
 from mpscope.gui.theme import is_dark
 from mpscope.gui.widgets.charts import (
     Bars,
@@ -116,9 +118,14 @@ class PoolPanel(QWidget):
         # Texts that change during a run must not widen the panel: at the window's minimum
         # width that resizes the whole window (a relayout and a full repaint, ~40 ms).
         self.rate.setMinimumWidth(self.rate.fontMetrics().horizontalAdvance("000,000.0 items/s"))
+        self.top_button = QPushButton(self.tr("Top tasks…"))
+        self.top_button.setToolTip(self.tr(
+            "The 5 longest tasks and the 5 that used most memory, with their arguments"))
+        self.top_button.clicked.connect(self.show_top_tasks)
         top = QHBoxLayout()
         top.addWidget(self.progress, 1)
         top.addWidget(self.rate)
+        top.addWidget(self.top_button)
         self.counts = ChartLegend()
         self.setup = QLabel(wordWrap=True)
         self.stream = TaskStreamPlot()
@@ -336,6 +343,12 @@ class PoolPanel(QWidget):
         if self.callbacks.total > self.callbacks.kept:
             text += " · " + self.tr("the last {0:,} kept").format(MAX_CALLBACKS)
         self.callback_count.setText(text)
+
+    def show_top_tasks(self) -> TopTasksDialog:
+        """The top tasks by time and memory, in a window refreshed every second."""
+        dialog = TopTasksDialog(self._bridge, self)
+        dialog.show()
+        return dialog
 
     def _on_task_clicked(self, hit: tuple[Any, int]) -> None:
         self.details.setText(self.stream.describe(*hit).replace("\n", " · "))

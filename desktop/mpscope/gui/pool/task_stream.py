@@ -193,6 +193,9 @@ class TaskStreamPlot(pg.PlotItem):
         if run.started is not None:
             end = run.ended if run.ended is not None else time.time()
             lines.append(self.tr("Duration {0:.3f} s").format(end - run.started))
+        peak = getattr(run, "peak_rss", None)
+        if peak:
+            lines.append(self.tr("Peak memory {0:,.0f} MiB").format(peak / 2**20))
         if run is task and task.error:
             error = translated(task.error)
             lines.append(self.tr("Error: {0}").format(error.splitlines()[0][:200]))

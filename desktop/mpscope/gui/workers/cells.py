@@ -57,7 +57,7 @@ class WorkerCells(QObject):
             self.tr("Where the process is in its life, as the parent sees it"),
             self.tr("Progress reported by the task, its rate and the time left"),
             self.tr("CPU use of this process (100% = one core)"),
-            self.tr("Resident memory (RSS) of this process"),
+            self.tr("Resident memory (RSS) of this process; its peak once it has ended"),
             self.tr("Daemon processes end with mpscope; set before start() only"),
             self.tr("Exit code, or the signal that ended the process"),
             self.tr("The last log line, note or error from the task"),
@@ -87,7 +87,9 @@ class WorkerCells(QObject):
         if column == Column.CPU:
             return f"{r.cpu_percent:.0f}%" if alive else ""
         if column == Column.RSS:
-            return f"{r.rss / 2**20:,.0f} MiB" if alive and r.rss else ""
+            if alive:
+                return f"{r.rss / 2**20:,.0f} MiB" if r.rss else ""
+            return f"{r.peak_rss / 2**20:,.0f} MiB" if r.peak_rss else ""  # its peak, greyed
         if column == Column.DAEMON:
             return None
         if column == Column.EXIT:
@@ -104,7 +106,7 @@ class WorkerCells(QObject):
         if column == Column.CPU:
             return r.cpu_percent
         if column == Column.RSS:
-            return r.rss
+            return r.rss if r.state.is_alive else r.peak_rss
         if column == Column.DAEMON:
             return int(r.daemon)
         if column == Column.EXIT:
@@ -134,6 +136,13 @@ class WorkerCells(QObject):
             return f"{r.task}({args})"
         if column == Column.MESSAGE and r.error:
             return str(r.error)
+        if column == Column.RSS and r.peak_rss:
+            peak = r.peak_rss / 2**20
+            if r.state.is_alive:
+                return self.tr("{name}: {now:,.0f} MiB now, peak {peak:,.0f} MiB").format(
+                    name=r.name, now=r.rss / 2**20, peak=peak)
+            return self.tr("{name}: ended; its peak resident memory was {peak:,.0f} MiB").format(
+                name=r.name, peak=peak)
         if column == Column.NAME and r.kind == "pool":
             return self.tr("{name}: a pool process (double-click for details)").format(name=r.name)
         shown = self.display(r, column)

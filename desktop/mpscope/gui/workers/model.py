@@ -45,7 +45,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _signature(r: WorkerRecord) -> tuple[Any, ...]:
     """What a row shows; a refresh repaints the row only when this changed."""
-    return (r.state, r.pid, r.done, r.total, r.rate, r.cpu_percent, r.rss, r.daemon,
+    return (r.state, r.pid, r.done, r.total, r.rate, r.cpu_percent, r.rss, r.peak_rss, r.daemon,
             r.exitcode, r.last_message, r.error, r.restarts)
 
 
@@ -235,6 +235,8 @@ class WorkersModel(QAbstractTableModel):
         return None
 
     def _foreground(self, record: WorkerRecord, column: int) -> Any:
+        if record.state.is_final and column != Column.STATE:
+            return theme.ended_color()  # ended rows stay for the whole run, greyed
         return theme.pool_color() if column == Column.NAME and record.kind == "pool" else None
 
     @staticmethod

@@ -259,6 +259,7 @@ class WorkersPanel(QWidget):
             (self.tr("messages"), messages),
             (self.tr("restarts"), r.restarts), (self.tr("CPU"), f"{r.cpu_percent:.0f}%"),
             (self.tr("memory"), f"{r.rss / 2**20:,.1f} MiB"),
+            (self.tr("peak memory"), f"{r.peak_rss / 2**20:,.1f} MiB" if r.peak_rss else "—"),
             (self.tr("last message"), r.last_message or "—"),
             (self.tr("result"), repr(r.result)[:2000]),
             (self.tr("error"), str(r.error) if r.error else "—"),
