@@ -25,7 +25,7 @@ from mpscope.core.follow.control import (
     parse_command,
     send,
 )
-from mpscope.core.history.store import HistoryStore
+from mpscope.core.history.store import SCHEMA_VERSION, HistoryStore
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHONPATH = os.pathsep.join([str(ROOT / "desktop"), str(ROOT / "tests")])
@@ -329,7 +329,7 @@ def test_a_version_1_history_gains_the_feed_and_old_writers_still_insert(tmp_pat
         with store.transaction():
             run_id = store.begin_run(title="old")
     with HistoryStore(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.get_run(run_id)["title"] == "old"
         # An older mpscope still recording inserts without naming columns: that still fits.
         store.db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",

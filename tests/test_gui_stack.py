@@ -51,7 +51,7 @@ def test_the_stack_action_shows_where_the_worker_is_stuck(panel, qtbot):
     dialog = panel.findChild(StackDialog, "stackDialog")
     assert dialog is not None
     qtbot.waitUntil(lambda: "deeply_stuck_here" in dialog.text.toPlainText(), timeout=2_000)
-    assert "Python stack of 3 thread(s)" in dialog.status.text()
+    assert "Python stack of 4 thread(s)" in dialog.status.text()
     assert record.state is State.RUNNING  # asked, not stopped
     dialog.copy_text()
     assert "deeply_stuck_here" in QGuiApplication.clipboard().text()

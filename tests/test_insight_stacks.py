@@ -69,7 +69,8 @@ def test_the_stack_of_a_stuck_worker_names_its_function_within_a_second():
         assert "deeply_stuck_here" in event.detail
         assert "stuck_in_known_function" in event.detail
         assert "mpscope's reporter" in event.detail  # mpscope's own threads are named
-        assert f"pid {record.pid}" in event.text and "3 thread(s)" in event.text
+        assert "mpscope's memory meter" in event.detail
+        assert f"pid {record.pid}" in event.text and "4 thread(s)" in event.text
         # Asked again, it answers again: the process was not stopped by the first dump.
         assert record.state is State.RUNNING
         assert run.request_stack(record.wid) is None
@@ -151,6 +152,6 @@ def test_sigusr1_to_mpscope_run_prints_every_workers_stack(tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert "Python stack of 3 thread(s)" in seen
+    assert "Python stack of 4 thread(s)" in seen
     assert process.returncode == 130, err
     assert "Traceback" not in err

@@ -119,7 +119,9 @@ def thread_count(dump: str) -> int:
 _OWN_THREADS = {re.compile(r'mpscope/core/worker/watchdog\.py", line \d+ in _watch$', re.M):
                 "mpscope's orphan watchdog",
                 re.compile(r'mpscope/core/worker/reporter\.py", line \d+ in _run$', re.M):
-                "mpscope's reporter"}
+                "mpscope's reporter",
+                re.compile(r'mpscope/core/insight/peak_memory\.py", line \d+ in _sample$', re.M):
+                "mpscope's memory meter"}
 
 
 def annotate(dump: str) -> str:
