@@ -125,7 +125,6 @@ class PoolPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.progress, 1)
         top.addWidget(self.rate)
-        top.addWidget(self.top_button)
         self.counts = ChartLegend()
         self.setup = QLabel(wordWrap=True)
         self.stream = TaskStreamPlot()
@@ -154,8 +153,13 @@ class PoolPanel(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
         for widget, stretch in ((self.counts, 0), (self.setup, 0), (self.chart, 1),
-                                (self.insights_legend, 0), (self.details, 0)):
+                                (self.insights_legend, 0)):
             column.addWidget(widget, stretch)
+        # Beside the (wrapping) task details: the panel keeps its narrowest width.
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.details, 1)
+        bottom.addWidget(self.top_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(bottom)
         lower = self._callback_pane = QWidget()
         column = QVBoxLayout(lower)
         column.setContentsMargins(0, 0, 0, 0)
