@@ -70,6 +70,26 @@ def test_the_list_shows_all_twelve_lessons_with_full_titles(panel):
         assert rect.height() > 0 and panel.lesson_list.viewport().rect().contains(rect), row
 
 
+def test_docked_narrow_the_panel_uses_tabs_and_the_list_keeps_whole_titles(show_panel, qtbot):
+    """Docked beside the workers table at 1366×768 the panel is ~400 px wide."""
+    panel = show_panel(LessonsPanel, 400, 660, record_history=False)
+    panel.set_language("zh_CN")
+    assert panel.narrow and panel.body.currentWidget() is panel.tabs
+    assert [panel.tabs.tabText(i) for i in range(3)] == ["Lesson", "Code", "Results"]
+    view = panel.lesson_list
+
+    def all_titles_shown() -> bool:
+        rects = [view.visualItemRect(view.item(row)) for row in range(view.count())]
+        return all(view.viewport().rect().contains(rect) for rect in rects)
+
+    qtbot.waitUntil(all_titles_shown, timeout=5000)
+    assert panel.explanation.height() > 200  # and the text below still has room
+    panel.resize(1200, 700)
+    qtbot.waitUntil(lambda: not panel.narrow)
+    assert panel.body.currentWidget() is panel.splitter and panel.tabs.count() == 0
+    assert panel.code_view.parent() is not None and panel.code_view.isVisible()
+
+
 def test_the_code_view_shows_exactly_the_file_that_runs(panel):
     for lesson in LESSONS:
         panel.select(lesson.id)

@@ -677,6 +677,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>保存本课的脚本，回家后用 python 运行</translation>
     </message>
     <message>
+        <source>Lesson</source>
+        <translation>讲解</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
         <source>Results</source>
         <translation>结果</translation>
     </message>
@@ -2797,11 +2805,11 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>This result does NOT show the lesson&apos;s point: the CPUs were already {busy:.0f}% busy with other programs, so the processes had no free cores. Close other programs and run it again.</source>
-        <translation>这次结果 并没有 体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%，进程找不到空闲的核心。请关闭其他程序后再运行一次。</translation>
+        <translation>这次结果 并没有体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%，进程找不到空闲的核心。请关闭其他程序后再运行一次。</translation>
     </message>
     <message>
         <source>This result does NOT show the lesson&apos;s point, although the CPUs looked idle ({busy}% busy): run it again and compare the spread column.</source>
-        <translation>这次结果 并没有 体现本课的结论，尽管 CPU 看起来是空闲的（占用 {busy}%）：请再运行一次，并对比“波动”一列。</translation>
+        <translation>这次结果 并没有体现本课的结论，尽管 CPU 看起来是空闲的（占用 {busy}%）：请再运行一次，并对比“波动”一列。</translation>
     </message>
     <message>
         <source>As expected: threads did not speed up CPU-bound Python code, processes did.</source>
@@ -2877,11 +2885,11 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>This result does NOT show the lesson&apos;s point clearly: the CPUs were already {busy:.0f}% busy with other programs. Close them and run it again.</source>
-        <translation>这次结果 并没有 清楚地体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%。请关闭它们后再运行一次。</translation>
+        <translation>这次结果 并没有清楚地体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%。请关闭它们后再运行一次。</translation>
     </message>
     <message>
         <source>This result does NOT show the lesson&apos;s point clearly, although the CPUs looked idle: run it again and compare the spread column.</source>
-        <translation>这次结果 并没有 清楚地体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次，并对比“波动”一列。</translation>
+        <translation>这次结果 并没有清楚地体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次，并对比“波动”一列。</translation>
     </message>
     <message>
         <source>16 CPU-bound tasks on pools of 1 to 2x the CPUs (median of 3 rounds)</source>
@@ -2917,11 +2925,11 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>This result does NOT show the lesson&apos;s point: the CPUs were already {busy:.0f}% busy with other programs, so more processes found no free cores. Close other programs and run it again.</source>
-        <translation>这次结果 并没有 体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%，增加的进程找不到空闲的核心。请关闭其他程序后再运行一次。</translation>
+        <translation>这次结果 并没有体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%，增加的进程找不到空闲的核心。请关闭其他程序后再运行一次。</translation>
     </message>
     <message>
         <source>This result does NOT show the lesson&apos;s point, although the CPUs looked idle: run it again and compare the spread column.</source>
-        <translation>这次结果 并没有 体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次，并对比“波动”一列。</translation>
+        <translation>这次结果 并没有体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次，并对比“波动”一列。</translation>
     </message>
     <message>
         <source>Beyond {cores} processes the speedup does not grow: there are no more cores to run them on, only more processes taking turns.</source>
@@ -3277,7 +3285,7 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
     <message>
         <source>This result does NOT show the lesson&apos;s point clearly, although the CPUs looked idle: run it again.</source>
-        <translation>这次结果 并没有 清楚地体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次。</translation>
+        <translation>这次结果 并没有清楚地体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次。</translation>
     </message>
     <message>
         <source>Threads did as well as processes for the waiting task ({threads:,.0f} against {processes:,.0f} tasks per second), at a fraction of the cost.</source>

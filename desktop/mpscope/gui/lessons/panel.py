@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMargins, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -32,6 +34,9 @@ from mpscope.gui.i18n import language as i18n
 from mpscope.gui.lessons.results import ResultsView
 from mpscope.gui.widgets.code_view import CodeView
 
+# Narrower than this (docked beside the workers table), the panel shows its three parts as
+# tabs, so that the lesson list keeps whole titles and the text, code and results stay readable.
+NARROW_PX = 900
 NOTICE_SECTION = 2  # "## What to notice" is the third section of every lesson text
 # The panels a lesson's "What to watch" names, spotted in its English text.
 PANEL_MARKS = {"workers": "**Workers panel", "cpu": "**CPU panel", "pool": "**Pool task stream"}
@@ -118,6 +123,11 @@ class LessonsPanel(QWidget):
         self.left = _splitter(Qt.Orientation.Vertical, self.lesson_list, self.explanation, 0)
         self.right = _splitter(Qt.Orientation.Vertical, self.code_view, self.lower_scroll, 1)
         self.splitter = _splitter(Qt.Orientation.Horizontal, self.left, self.right, 2)
+        self.tabs = QTabWidget(documentMode=True)
+        self.body = QStackedWidget()
+        self.body.addWidget(self.splitter)
+        self.body.addWidget(self.tabs)
+        self.narrow = False
         header = QHBoxLayout()
         header.addWidget(self.title_label, 1)
         for widget in (self.save_button, self.run_button):
@@ -126,7 +136,28 @@ class LessonsPanel(QWidget):
         layout.setContentsMargins(12, 10, 12, 12)
         layout.addLayout(header)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.body, 1)
+
+    def _arrange(self, narrow: bool) -> None:
+        """Side by side when wide; when narrow, tabs: the lesson (list and text), code, results."""
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        if narrow:
+            for pane, name in ((self.left, self.tr("Lesson")), (self.code_view, self.tr("Code")),
+                               (self.lower_scroll, self.tr("Results"))):
+                self.tabs.addTab(pane, name)
+            self.body.setCurrentWidget(self.tabs)
+        else:
+            self.splitter.insertWidget(0, self.left)
+            self.right.insertWidget(0, self.code_view)
+            self.right.insertWidget(1, self.lower_scroll)
+            self.tabs.clear()
+            for pane in (self.left, self.code_view, self.lower_scroll):
+                pane.show()  # a tab that was not current comes back hidden
+            self.body.setCurrentWidget(self.splitter)
+        if self._sized:
+            QTimer.singleShot(0, self._fit_list)  # once the list has its new width
 
     def _fit_list(self) -> None:
         """Give the lesson list the height of all its titles (at most half the column)."""
@@ -134,7 +165,9 @@ class LessonsPanel(QWidget):
         view.doItemsLayout()
         rows = sum(view.visualItemRect(view.item(i)).height() for i in range(view.count()))
         total = sum(self.left.sizes())
-        top = min(total // 2, rows + 2 * view.spacing() * view.count() + 2 * view.frameWidth())
+        share = 0.6 if self.narrow else 0.5  # in its own tab, the list may take more
+        top = min(int(total * share),
+                  rows + 2 * view.spacing() * view.count() + 2 * view.frameWidth())
         self.left.setSizes([top, total - top])
 
     # -- language and lessons ----------------------------------------------------------
@@ -252,6 +285,8 @@ class LessonsPanel(QWidget):
             self._results[own[1]] = self._outcome(self._bridge.records)
             if own[1] == self.lesson.id:
                 self._show_results()
+                if self.narrow:
+                    self.tabs.setCurrentWidget(self.lower_scroll)
                 QTimer.singleShot(0, lambda: self.lower_scroll.ensureWidgetVisible(
                     self.results_heading, 0, 0))  # once laid out
         self._update_controls()
@@ -287,6 +322,10 @@ class LessonsPanel(QWidget):
         self.status_label.setText(text)
 
     # -- Qt ----------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width() < NARROW_PX)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized:  # first show: text 38 % of the width; code and results half each
@@ -295,6 +334,7 @@ class LessonsPanel(QWidget):
             self.splitter.setSizes([round(width * 0.38), round(width * 0.62)])
             self.right.setSizes([round(height * 0.48), round(height * 0.52)])
             self._fit_list()
+            QTimer.singleShot(0, self._fit_list)  # again once the tabs (when narrow) are laid out
 
     def cleanup(self) -> None:
         """Stop listening to the bridge (the panel is being closed)."""

@@ -25,6 +25,8 @@ from mpscope.gui.widgets.charts import PALETTE, ChartLegend, chart_style, curve_
 
 MAX_CELL_CHARS = 240  # longer cells are cut (the tooltip has it all)
 MAX_TABLE_PX = 600
+# What a line cannot break inside: a run of non-space Latin text, or one CJK character.
+UNBREAKABLE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+")
 NUMERIC = re.compile(r"^-?[\d.,]+\s*[%x×]?$")  # right-aligned like numbers
 
 
@@ -83,11 +85,11 @@ class ResultTable(QTableWidget):
         self.resizeColumnsToContents()
         metrics, pad = self.fontMetrics(), self.fontMetrics().horizontalAdvance("MM")
         self._natural = [self.columnWidth(c) + pad for c in range(self.columnCount())]
-        # Cells wrap between words; a header never wraps.
+        # Cells wrap between words (and between Chinese characters); a header never wraps.
         self._least = [pad + max([metrics.horizontalAdvance(self.horizontalHeaderItem(c).text())]
                                  + [metrics.horizontalAdvance(word)
                                     for r in range(self.rowCount()) if self.item(r, c)
-                                    for word in self.item(r, c).text().split()])
+                                    for word in UNBREAKABLE.findall(self.item(r, c).text())])
                        for c in range(self.columnCount())]
         self.updateGeometry()
         self._fit()
