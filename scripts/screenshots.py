@@ -1,10 +1,14 @@
-"""Screenshots of the real window during a run, into docs/screenshots/ (light and dark).
+"""Screenshots of the real window during a run, at 1366×768, into docs/screenshots/.
 
     python scripts/screenshots.py [--out docs/screenshots] [--config RUN.toml] [--at 5]
+    python scripts/screenshots.py --only window-zh_CN     # one of them
 
-window.png and window-dark.png show the run `--at` seconds in; history.png shows
-that run opened from the History panel once it has been stopped (it is recorded
-into a temporary history, never the user's own).
+At a classroom projector's size, `--at` seconds into the run: window.png
+(English), window-zh_CN.png (Chinese), window-presenter.png (presenter mode),
+window-dark.png (dark palette); history.png shows the English run opened from
+the History panel once it has been stopped (recorded into a temporary history,
+never the user's own). Each shot is taken by its own process (a language is
+chosen at start-up).
 
 Without a display it starts its own Xvfb (when installed). The top of this
 file stays Qt-free: spawned workers re-import it as their main module.
@@ -24,7 +28,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZE = (1600, 1000)
+SIZE = (1366, 768)  # the most common projector and cheap-laptop screen
+# name: (language, presenter mode, theme, then the run opened from the History)
+SHOTS = {"window": ("en", False, "system", True), "window-zh_CN": ("zh_CN", False, "system", False),
+         "window-presenter": ("en", True, "system", False),
+         "window-dark": ("en", False, "dark", False)}
 
 # Something of everything: CPU-bound and I/O workers, one that fails, one we kill, a pool.
 DEMO = """
@@ -64,7 +72,7 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str] | None:
     for number in range(99, 140):
         if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
             continue
-        screen = f"{SIZE[0] + 200}x{SIZE[1] + 200}x24"
+        screen = f"{SIZE[0]}x{SIZE[1]}x24"
         proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", screen, "-nolisten", "tcp"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
@@ -77,25 +85,29 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str] | None:
     return None
 
 
-def shoot(out: Path, config: Path, at: float, dark: bool, font_scale: float = 1.0,
-          history: bool = True) -> int:
-    """Open the window, start the run, grab it `at` seconds in, end everything.
+def shoot(out: Path, config: Path, at: float, name: str) -> int:
+    """Open the window, start the run, grab it `at` seconds in as NAME.png, end everything.
 
-    With `history`, the run is then killed and opened from the History panel as recorded.
+    For the "window" shot, the run is then killed and opened from the History panel.
     """
+    language, presenter, palette, history = SHOTS[name]
     sys.path.insert(0, str(ROOT / "desktop"))
     from PySide6.QtCore import QTimer
 
     from mpscope.core.engine.states import State
     from mpscope.gui import theme
     from mpscope.gui.app import create_app
+    from mpscope.gui.i18n.language import install_translator
     from mpscope.gui.main_window import CLOSE_TERMINATE, MainWindow
 
     app = create_app()
+    install_translator(app, language)
+    if palette != "system":
+        theme.apply_theme(app, palette)
     window = MainWindow()
     window.ask_close = lambda daemons, others: CLOSE_TERMINATE  # never a dialog here
     window.resize(*SIZE)
-    window.font_scaler.set_scale(font_scale)  # e.g. 1.5: what a projector in class shows
+    window.presenter.set_enabled(presenter)
     if not window.launch.load_file(str(config)):
         print(f"screenshots: cannot open {config}", file=sys.stderr)
         return 2
@@ -114,11 +126,7 @@ def shoot(out: Path, config: Path, at: float, dark: bool, font_scale: float = 1.
         if victims:
             window.bridge.control("kill", victims[-1].wid)
 
-    def go_dark() -> None:
-        theme.apply_theme(app, "dark")
-
     def end_run() -> None:
-        theme.apply_theme(app, "system")
         window.docks["history"].raise_()
         window.bridge.kill_all()  # the History lists the run once its recording has ended
 
@@ -141,10 +149,8 @@ def shoot(out: Path, config: Path, at: float, dark: bool, font_scale: float = 1.
         window.close()
 
     steps: list[tuple[float, object]] = [
-        (0.0, window.launch.start), (at * 0.5, kill_one), (at, lambda: grab("window.png")),
+        (0.0, window.launch.start), (at * 0.5, kill_one), (at, lambda: grab(f"{name}.png")),
     ]
-    if dark:
-        steps += [(at + 0.2, go_dark), (at + 1.2, lambda: grab("window-dark.png"))]
     if history:
         window.history.listed.connect(open_recorded)
         steps.append((steps[-1][0] + 0.2, end_run))
@@ -165,10 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--config", type=Path, help="a run file (default: a built-in demo)")
     parser.add_argument("--at", type=float, default=10.0, help="seconds into the run to grab")
-    parser.add_argument("--no-dark", action="store_true", help="skip the dark-palette shot")
-    parser.add_argument("--no-history", action="store_true", help="skip the History shot")
-    parser.add_argument("--font-scale", type=float, default=1.0, help="presenter text size")
+    parser.add_argument("--only", choices=sorted(SHOTS), help="take this shot only")
     options = parser.parse_args(argv)
+    if options.only is None:  # each shot in its own process: the language is set at start
+        codes = [subprocess.run([sys.executable, __file__, "--only", name, "--out",
+                                 str(options.out), "--at", str(options.at),
+                                 *(["--config", str(options.config)] if options.config else [])],
+                                check=False).returncode for name in SHOTS]
+        return max(codes)
     display = None
     if not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
         display = start_xvfb()
@@ -186,8 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             config = Path(temp) / "demo.toml"
             config.write_text(DEMO, encoding="utf-8")
         try:
-            return shoot(options.out, config, options.at, not options.no_dark,
-                         options.font_scale, not options.no_history)
+            return shoot(options.out, config, options.at, options.only)
         finally:
             if display is not None:
                 display[0].terminate()

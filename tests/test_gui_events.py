@@ -155,3 +155,27 @@ def test_events_reach_the_views_in_batches_at_most_ten_times_a_second(panel, qtb
     assert sum(n for _t, n in batches) == len(engine_events)  # every one, none twice
     assert len(batches) <= elapsed / 0.1 + 2
     assert panel.model.total == len(engine_events)
+
+
+def test_the_list_holds_still_under_the_pointer_and_while_a_row_is_selected(panel, qtbot):
+    panel.add_events([Event(T0 + i, 1, "log", f"line {i}") for i in range(300)])
+    table, bar = panel.table, panel.table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0)
+    aim = table.viewport().rect().center()
+    qtbot.mouseMove(table.viewport(), aim)  # the pointer rests on a row, about to click
+    qtbot.waitUntil(table.viewport().underMouse)
+    aimed = table.indexAt(aim).row()
+    panel.add_events([Event(T0 + 300 + i, 1, "log", f"more {i}") for i in range(40)])
+    assert table.indexAt(aim).row() == aimed  # the row under the pointer stays put
+    assert panel.jump_button.isVisibleTo(panel) and panel.jump_button.text() == "40 new events ↓"
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=aim)
+    assert table.currentIndex().row() == aimed  # the click hit the row aimed at
+    qtbot.mouseMove(panel.status)  # the pointer leaves; the selection still holds the view
+    qtbot.waitUntil(lambda: not table.viewport().underMouse())
+    panel.add_events([Event(T0 + 400, 1, "log", "newest")])
+    assert table.indexAt(aim).row() == aimed and panel.jump_button.text() == "41 new events ↓"
+    panel.jump_button.click()  # catch up: the selection goes, following resumes
+    assert bar.value() == bar.maximum() and not panel.jump_button.isVisibleTo(panel)
+    assert not table.selectionModel().hasSelection()
+    panel.add_events([Event(T0 + 401, 1, "log", "newer still")])
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())

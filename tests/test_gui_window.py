@@ -253,3 +253,9 @@ def test_display_detection():
     assert display_problem({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "w"}, "linux")
     assert display_problem({"QT_QPA_PLATFORM": "wayland;xcb", "DISPLAY": ":1"}, "linux") is None
     assert display_problem({}, "win32") is None
+
+
+def test_the_view_menu_names_each_panel_once(window):
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    texts = [a.text().replace("&", "") for a in view.actions() if a.text()]
+    assert texts.count("Lessons") == 1 and "Events" in texts and "History" in texts

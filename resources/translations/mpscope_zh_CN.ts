@@ -382,6 +382,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <source>{0} of {1} kinds</source>
         <translation>{0}/{1} 类</translation>
     </message>
+    <message>
+        <source>{0:,} new events ↓</source>
+        <translation>{0:,} 个新事件 ↓</translation>
+    </message>
 </context>
 <context>
     <name>GroupEditor</name>
@@ -1988,6 +1992,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>{n:,} tasks</source>
         <translation>{n:,} 个任务</translation>
+    </message>
+    <message>
+        <source>1 task</source>
+        <translation>1 个任务</translation>
     </message>
     <message>
         <source>ETA {eta}</source>

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QObject, QRect, QSize, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
 
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.presenter import PresenterMode
@@ -87,6 +87,11 @@ class DockLayout(QObject):
                 window.tabifyDockWidget(first, docks[name])
         for name, dock in docks.items():
             dock.setVisible(shown[name])
+            # A tab names its panel already: no title bar under it (two lines of height on
+            # a projector). The others keep theirs: it is how a panel is moved or closed.
+            untitled = name != "lessons" and (self.mode != DESK or name in DESK_COLUMN)
+            if untitled != isinstance(dock.titleBarWidget(), _NoTitle):
+                dock.setTitleBarWidget(_NoTitle() if untitled else None)
         docks["launch"].raise_()
         if self._bridge.running or self._bridge.records:
             self.after_start()
@@ -128,3 +133,7 @@ class DockLayout(QObject):
         rest = width - side
         window.resizeDocks([docks["cpu"], docks["pool"]], [rest * 11 // 20, rest * 9 // 20],
                            HORIZONTAL)
+
+
+class _NoTitle(QWidget):
+    """An empty title bar: a dock shown as a tab needs none."""

@@ -101,7 +101,9 @@ class MainWindow(QMainWindow):
             self, self.actions_by_name,
             worker_actions=[self.workers.actions_by_name[n]
                             for n in ("stop", "terminate", "kill", "restart", "daemon", "stack")],
-            panel_toggles=[dock.toggleViewAction() for dock in self.docks.values()],
+            # Lessons has its own entry (Ctrl+L, sized to be read): not a second one here.
+            panel_toggles=[dock.toggleViewAction() for name, dock in self.docks.items()
+                           if name != "lessons"],
             presenter=self.presenter.action, language=language_menu(self, self.settings),
             set_theme=self.set_theme)
         self.toolbar = build_toolbar(self, self.actions_by_name)

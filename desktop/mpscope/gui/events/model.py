@@ -62,6 +62,7 @@ class EventsModel(QAbstractTableModel):
         self.t0: float | None = None  # the run's start; times are shown relative to it
         self.names: dict[int, str] = {}
         self._strip = True  # drop the "name: " prefix of texts while the worker column shows
+        self.icons_only = False  # kinds as their mark alone (see set_icons_only)
         self._icons: dict[tuple[str, bool], QIcon] = {}
         self._words = {
             "state": self.tr("state"), "log": self.tr("log"), "error": self.tr("error"),
@@ -126,6 +127,13 @@ class EventsModel(QAbstractTableModel):
             if self._rows:
                 self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 1))
 
+    def set_icons_only(self, icons_only: bool) -> None:
+        """Kinds as their coloured mark alone (a narrow panel: room for the text instead)."""
+        if icons_only != self.icons_only:
+            self.icons_only = icons_only
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 2), self.index(len(self._rows) - 1, 2))
+
     def set_strip_names(self, strip: bool) -> None:
         if strip != self._strip:
             self._strip = strip
@@ -171,6 +179,8 @@ class EventsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section == 2 and self.icons_only:
+                return ""  # a column as wide as an icon has no room for its title
             return (self.tr("Time"), self.tr("Worker"), self.tr("Kind"), self.tr("What"))[section]
         return None
 
@@ -180,10 +190,12 @@ class EventsModel(QAbstractTableModel):
         event = self.event_at(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(event, column)
+            return "" if column == 2 and self.icons_only else self.cell_text(event, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:
             text = translated(event.text)
-            return text if len(text) > 60 else None
+            return text if len(text) > 30 else None  # the whole text when a narrow cell cuts it
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2 and self.icons_only:
+            return self.cell_text(event, 2)
         if role == Qt.ItemDataRole.ForegroundRole and (
             column == 2 or (column == 3 and event.kind in ERROR_KINDS)
         ):
@@ -267,7 +279,8 @@ class EventsView(QTableView):
         widest = max((metrics.horizontalAdvance(name) for name in model.names.values()), default=0)
         self.setColumnWidth(1, min(max(widest, metrics.horizontalAdvance("pool-00")) + 12,
                                    metrics.averageCharWidth() * 24))
-        self.setColumnWidth(2, kind + 30)  # 30: the kind's icon
+        # The kind's icon (30 px) and its word, or the icon alone in a narrow panel.
+        self.setColumnWidth(2, 30 if model.icons_only else kind + 30)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

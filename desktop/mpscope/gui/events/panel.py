@@ -27,6 +27,7 @@ from mpscope.gui.events.model import KINDS, MAX_EVENTS, NO_WORKER, EventsModel, 
 from mpscope.gui.i18n.language import translated
 
 NARROW_PX = 520
+ICONS_ONLY_CHARS = 60  # narrower than this many characters: kinds shown by their mark
 SEARCH_DELAY_MS = 250  # re-filter 100,000 events once typing pauses, not on every key
 
 
@@ -34,14 +35,18 @@ class EventsPanel(QWidget):
     """A table of every event (time since start, worker, kind, text) and a traceback viewer.
 
     The view follows new events while it is scrolled to the bottom, and stops
-    following as soon as the user scrolls up ("Jump to latest" resumes).
+    following as soon as the user scrolls up ("Jump to latest" resumes). It also
+    holds still while the pointer is over the list or a row is selected, so a click
+    lands on the row aimed at; "N new events ↓" says what came meanwhile.
     """
 
     def __init__(self, bridge: RunBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self.model = EventsModel(parent=self)
-        self._follow = True
+        self._follow = True  # the user wants the newest events (was at the bottom)
+        self._hovered = False
+        self._unseen = 0  # rows added while the view held still or was scrolled up
         self._build_filters()
         self._build_table()
         self._build_detail()
@@ -96,6 +101,7 @@ class EventsPanel(QWidget):
         scroll = table.verticalScrollBar()
         scroll.valueChanged.connect(self._on_scrolled)
         scroll.rangeChanged.connect(self._on_range_changed)
+        table.viewport().installEventFilter(self)
         copy = QAction(self.tr("Copy rows"), table, shortcut=QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         copy.triggered.connect(self.copy_selected_rows)
@@ -116,7 +122,7 @@ class EventsPanel(QWidget):
         self.status = QLabel(wordWrap=True)  # wraps rather than widening a narrow dock
         self.jump_button = QPushButton(self.tr("Jump to latest"), visible=False)
         self.jump_button.setToolTip(self.tr("Follow new events again"))
-        self.jump_button.clicked.connect(self.follow)
+        self.jump_button.clicked.connect(self._on_jump)
         self._status_bar = QHBoxLayout()
         self._status_bar.addWidget(self.status, 1)
         self._status_bar.addWidget(self.jump_button)
@@ -141,11 +147,22 @@ class EventsPanel(QWidget):
         if narrow != self.table.isColumnHidden(1):
             self.table.setColumnHidden(1, narrow)
             self.model.set_strip_names(not narrow)
+        # Narrower still (a side column): the kinds as their coloured marks, and the
+        # room to the "What" text, which is what the rows are read for.
+        icons_only = self.width() < ICONS_ONLY_CHARS * self.fontMetrics().averageCharWidth()
+        if icons_only != self.model.icons_only:
+            self.model.set_icons_only(icons_only)
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 2, 2)
+            self.table.fit_to_font()
 
     # -- events ------------------------------------------------------------------
     def add_events(self, events: list[Event]) -> None:
         """Append a batch (one model insert); follow it if the view was at the bottom."""
+        before = self.model.rowCount()
         self.model.append(events)
+        if not self._follow or self.held:
+            self._unseen += max(0, self.model.rowCount() - before)
+            self._show_jump()
         self._update_status()
 
     def _on_run_started(self) -> None:
@@ -202,20 +219,52 @@ class EventsPanel(QWidget):
         self._update_status()
 
     # -- following ---------------------------------------------------------------
+    @property
+    def held(self) -> bool:
+        """The view holds still: the pointer is over the list, or a row is selected."""
+        return self._hovered or self.table.selectionModel().hasSelection()
+
     def follow(self) -> None:
         """Scroll to the newest event and keep following."""
         self._follow = True
+        self._unseen = 0
         self.jump_button.hide()
         self.table.scrollToBottom()
+
+    def _on_jump(self) -> None:
+        self.table.clearSelection()  # a selection would hold the view again at once
+        self.follow()
+
+    def _release(self) -> None:
+        """Neither pointer nor selection holds the view: catch up if it was following."""
+        if self._follow and not self.held:
+            self.follow()
+
+    def _show_jump(self) -> None:
+        self.jump_button.setText(self.tr("{0:,} new events ↓").format(self._unseen)
+                                 if self._unseen else self.tr("Jump to latest"))
+        self.jump_button.setVisible(self._unseen > 0 or not self._follow)
 
     def _on_scrolled(self, value: int) -> None:
         bar = self.table.verticalScrollBar()
         self._follow = value >= bar.maximum() - 1
-        self.jump_button.setVisible(not self._follow)
+        if self._follow and not self.held:
+            self._unseen = 0
+        self._show_jump()
 
     def _on_range_changed(self, _low: int, high: int) -> None:
-        if self._follow:
+        if self._follow and not self.held:
             self.table.verticalScrollBar().setValue(high)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.table.viewport():
+            kind = event.type()
+            if kind == event.Type.Enter:
+                self._hovered = True
+            elif kind == event.Type.Leave:
+                self._hovered = False
+                self._release()
+        return super().eventFilter(watched, event)
 
     # -- details and clipboard -----------------------------------------------------
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -225,6 +274,8 @@ class EventsPanel(QWidget):
         self.detail.setPlainText((event.detail or translated(event.text)) if event is not None
                                  else "")
         self.copy_button.setEnabled(bool(event is not None and event.detail))
+        if event is None:
+            self._release()
 
     def copy_selected_rows(self) -> None:
         rows = [index.row() for index in self.table.selectionModel().selectedRows()]

@@ -99,3 +99,37 @@ def _background(delegate: QStyledItemDelegate, painter: QPainter, option: QStyle
     style = opt.widget.style() if opt.widget else QApplication.style()
     style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
     return opt, text
+
+
+class ReadableCheckDelegate(QStyledItemDelegate):
+    """A check box drawn as enabled even when the cell cannot change (a lock beside it says so).
+
+    Qt draws a disabled check box in the disabled text colour: in a dark palette
+    it all but vanishes, and whether a worker is a daemon is what the cell is for.
+    """
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        readable = QStyleOptionViewItem(option)
+        self.initStyleOption(readable, index)
+        readable.state |= QStyle.StateFlag.State_Enabled
+        readable.palette.setCurrentColorGroup(QPalette.ColorGroup.Active)
+        super().paint(painter, readable, index)
+        if not readable.features & QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator:
+            return
+        # Fusion outlines the box in a shade of the window colour: invisible on a dark
+        # base. An outline in the text colour, half strong, reads on both palettes.
+        widget = option.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else QApplication.style()
+        box = style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, readable,
+                                   widget)
+        outline = QColor(option.palette.color(QPalette.ColorRole.Text))
+        outline.setAlpha(190)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(outline)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        side = min(box.width(), box.height()) - 2
+        square = QRect(0, 0, side, side)
+        square.moveCenter(box.center())
+        painter.drawRoundedRect(square, 2, 2)
+        painter.restore()

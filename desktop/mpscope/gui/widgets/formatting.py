@@ -62,8 +62,9 @@ def progress_text(record: WorkerRecord) -> str:
         parts.append(f"{100 * fraction:.0f}%")
     elif record.done and record.kind == "pool":
         # A pool process counts tasks (a chunk of items each), not items: say which.
-        parts.append(QCoreApplication.translate("WorkersModel", "{n:,} tasks").format(
-            n=int(record.done)))
+        done = int(record.done)
+        parts.append(QCoreApplication.translate("WorkersModel", "{n:,} tasks").format(n=done)
+                     if done != 1 else QCoreApplication.translate("WorkersModel", "1 task"))
     elif record.done:
         parts.append(f"{record.done:,.0f}")
     if record.state.is_alive:

@@ -24,7 +24,11 @@ from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.engine.states import State, explain_exit
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.i18n.language import translated
-from mpscope.gui.widgets.delegates import ProgressDelegate, StateDelegate
+from mpscope.gui.widgets.delegates import (
+    ProgressDelegate,
+    ReadableCheckDelegate,
+    StateDelegate,
+)
 from mpscope.gui.widgets.formatting import format_duration, progress_text
 from mpscope.gui.widgets.icons import themed
 from mpscope.gui.workers.cells import SORT_ROLE, Column
@@ -100,6 +104,7 @@ class WorkersPanel(QWidget):
         view.setModel(self.proxy)
         view.setItemDelegateForColumn(Column.STATE, StateDelegate(view))
         view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
+        view.setItemDelegateForColumn(Column.DAEMON, ReadableCheckDelegate(view))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setAlternatingRowColors(True)
