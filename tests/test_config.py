@@ -210,7 +210,7 @@ def test_unknown_top_level_key_without_close_match_lists_keys() -> None:
     err = error("colour = 3\n" + PI)
     assert err.problem == (
         "unknown key; expected one of: title, start_method, grace_seconds, report_interval,"
-        " workers, pool"
+        " memory_limit, workers, pool"
     )
 
 
@@ -708,3 +708,22 @@ def _env() -> dict[str, str]:
 
     here = Path(__file__).resolve().parents[1] / "desktop"
     return {**os.environ, "PYTHONPATH": str(here)}
+
+
+@pytest.mark.parametrize(("value", "size"), [
+    ('"2 GiB"', 2 * 2**30), ('"512 MiB"', 512 * 2**20), ('"1.5G"', 1536 * 2**20),
+    ("256", 256 * 2**20), ('"64mb"', 64 * 2**20)])
+def test_memory_limit_takes_sizes_and_round_trips(value: str, size: int) -> None:
+    config = cfg.loads(f"memory_limit = {value}\n{PI}")
+    assert config.memory_limit == size
+    assert cfg.loads(cfg.dumps(config)) == config
+
+
+@pytest.mark.parametrize(("value", "needle"), [
+    ('"lots"', 'must be a size such as "2 GiB"'), ('"2 parsecs"', "must be a size"),
+    ("true", "must be a size"), ('"1 MiB"', "at least 32 MiB")])
+def test_a_bad_memory_limit_is_one_clear_line(value: str, needle: str) -> None:
+    with pytest.raises(cfg.ConfigError) as caught:
+        cfg.loads(f"memory_limit = {value}\n{PI}", "run.toml")
+    assert needle in str(caught.value) and "line 1" in str(caught.value)
+    assert "memory_limit" in str(caught.value)

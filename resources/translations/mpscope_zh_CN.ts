@@ -296,6 +296,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>调用栈</translation>
     </message>
     <message>
+        <source>memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -1282,6 +1286,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>工作进程报告进度的频率</translation>
     </message>
     <message>
+        <source>none (e.g. 2 GiB)</source>
+        <translation>无（例如 2 GB）</translation>
+    </message>
+    <message>
+        <source>The most memory any one process may use: a warning at 80 %, then it is stopped before the system runs out</source>
+        <translation>每个进程最多可用的内存：达到 80 % 时警告，超过后在系统内存耗尽之前停止该进程</translation>
+    </message>
+    <message>
         <source>Title</source>
         <translation>标题</translation>
     </message>
@@ -1296,6 +1308,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Report every</source>
         <translation>报告间隔</translation>
+    </message>
+    <message>
+        <source>Memory limit</source>
+        <translation>内存上限</translation>
     </message>
 </context>
 <context>
@@ -2263,10 +2279,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>已按请求强制结束</translation>
     </message>
     <message>
-        <source>killed from outside mpscope (the OOM killer?)</source>
-        <translation>被 mpscope 之外的程序强制结束（可能是系统内存不足时的 OOM 机制？）</translation>
-    </message>
-    <message>
         <source>terminated on request</source>
         <translation>已按请求终止</translation>
     </message>
@@ -2277,6 +2289,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>died without a final message</source>
         <translation>意外退出，未发出最终消息</translation>
+    </message>
+    <message>
+        <source>{why}: {detail}</source>
+        <translation>{why}：{detail}</translation>
     </message>
     <message>
         <source>connecting to {host}…</source>
@@ -2317,6 +2333,18 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>connection to {host} lost ({problem}); trying again in {seconds:.0f} s</source>
         <translation>与 {host} 的连接已断开（{problem}）；{seconds:.0f} 秒后重试</translation>
+    </message>
+    <message>
+        <source>{name}: uses {rss} MiB, {share:.0f} % of the memory limit of {limit} MiB</source>
+        <translation>{name}：占用 {rss} MiB，已达内存上限 {limit} MiB 的 {share:.0f} %</translation>
+    </message>
+    <message>
+        <source>its memory ({rss} MiB) crossed the limit of {limit} MiB</source>
+        <translation>它的内存（{rss} MiB）超过了 {limit} MiB 的上限</translation>
+    </message>
+    <message>
+        <source>{name}: uses {rss} MiB, over the memory limit of {limit} MiB: stopping it</source>
+        <translation>{name}：占用 {rss} MiB，超过内存上限 {limit} MiB：正在停止它</translation>
     </message>
     <message>
         <source>{name}: no stack: the process is not running</source>
@@ -2445,6 +2473,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
 {traceback}</translation>
     </message>
     <message>
+        <source>was killed by the kernel&apos;s OOM killer (out of memory)</source>
+        <translation>被内核的内存不足终结机制（OOM）强制结束（内存耗尽）</translation>
+    </message>
+    <message>
         <source>task {task} (item {item})</source>
         <translation>任务 {task}（数据项 {item}）</translation>
     </message>
@@ -2567,6 +2599,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>exit status unknown</source>
         <translation>退出状态未知</translation>
+    </message>
+    <message>
+        <source>killed by the kernel&apos;s OOM killer (out of memory)</source>
+        <translation>被内核的内存不足终结机制（OOM）强制结束（内存耗尽）</translation>
+    </message>
+    <message>
+        <source>killed from outside mpscope (possibly by the kernel&apos;s OOM killer)</source>
+        <translation>被 mpscope 之外的程序强制结束（可能是内核的内存不足终结机制 OOM）</translation>
     </message>
     <message>
         <source>the whole run</source>

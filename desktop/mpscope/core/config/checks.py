@@ -35,6 +35,7 @@ from mpscope.core.config.model import (
     WorkerGroup,
     short_name,
 )
+from mpscope.core.config.sizes import parse_size
 from mpscope.core.config.task_checks import check_pool_task, check_process_task
 from mpscope.core.config.toml_writer import toml_value
 
@@ -235,6 +236,12 @@ def build(
         lambda v: low <= v <= high,
         f"a number from {low} to {high} (seconds)",
     )
+    memory_limit = None
+    if raw.get("memory_limit") is not None:
+        try:
+            memory_limit = parse_size(raw["memory_limit"])
+        except ValueError as problem:
+            check.error(("memory_limit",), str(problem))
     workers = _build_workers(check, raw.get("workers"))
     pool = _build_pool(check, raw.get("pool"), start_method)
     if not raw.get("workers") and raw.get("pool") is None:
@@ -253,6 +260,7 @@ def build(
         report_interval=interval,
         workers=workers,
         pool=pool,
+        memory_limit=memory_limit,
         source=source,
     )
     return config, []

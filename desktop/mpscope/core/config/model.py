@@ -26,7 +26,8 @@ MAX_COUNT = 1024  # per group and per pool: beyond this a desktop chokes on proc
 MAX_ITEMS = 10_000_000  # `item_list` materialises range(items); keep it within memory
 WINDOWS_EXECUTOR_MAX = 61  # ProcessPoolExecutor's own limit on Windows
 
-TOP_KEYS = ("title", "start_method", "grace_seconds", "report_interval", "workers", "pool")
+TOP_KEYS = ("title", "start_method", "grace_seconds", "report_interval", "memory_limit",
+            "workers", "pool")
 GROUP_KEYS = ("task", "count", "daemon", "name", "args")
 POOL_KEYS = ("task", "items", "processes", "method", "chunksize", "maxtasksperchild", "backend")
 
@@ -95,6 +96,7 @@ class RunConfig:
     report_interval: float = DEFAULT_REPORT_INTERVAL
     workers: tuple[WorkerGroup, ...] = ()
     pool: PoolConfig | None = None
+    memory_limit: int | None = None  # bytes, per process; None: no limit
     # Where the config came from is not part of its meaning: a round trip through
     # dumps/loads must compare equal.
     source: str | None = field(default=None, compare=False)

@@ -12,6 +12,7 @@ from mpscope.core.config.line_index import BARE_KEY
 from mpscope.core.config.model import (
     RunConfig,
 )
+from mpscope.core.config.sizes import format_size
 
 _ESCAPES = {
     '"': '\\"',
@@ -105,6 +106,7 @@ def to_dict(config: RunConfig) -> dict[str, Any]:
         "start_method": config.start_method,
         "grace_seconds": config.grace_seconds,
         "report_interval": config.report_interval,
+        "memory_limit": None if config.memory_limit is None else format_size(config.memory_limit),
         "workers": workers,
         "pool": pool,
         "source": config.source,
@@ -121,6 +123,8 @@ def dumps(config: RunConfig) -> str:
     lines.append(f"start_method = {toml_value(config.start_method)}")
     lines.append(f"grace_seconds = {toml_value(float(config.grace_seconds))}")
     lines.append(f"report_interval = {toml_value(float(config.report_interval))}")
+    if config.memory_limit is not None:
+        lines.append(f"memory_limit = {toml_value(format_size(config.memory_limit))}")
     for group in config.workers:
         lines += [
             "",

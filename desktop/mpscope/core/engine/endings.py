@@ -7,6 +7,7 @@ from typing import Any
 
 from mpscope.core.engine.run_state import ErrorInfo, WorkerRecord
 from mpscope.core.engine.states import State
+from mpscope.core.insight.oom import oom_killed
 from mpscope.core.text import Text
 from mpscope.core.worker import messages as m
 
@@ -24,14 +25,20 @@ def ending(record: WorkerRecord, final: Any, requested: str | None) -> tuple[Sta
         if record.total:
             record.done = record.total
         return State.FINISHED, Text("returned {value}", value=short_repr(final.result))
-    return silent_death(record.exitcode, requested)
+    return silent_death(record.exitcode, requested, record.pid)
 
 
-def silent_death(exitcode: int | None, requested: str | None) -> tuple[State, str]:
+def silent_death(exitcode: int | None, requested: str | None,
+                 pid: int | None = None) -> tuple[State, str]:
     """How a worker ended that sent no final message."""
     if exitcode == -signal.SIGKILL:
-        return State.KILLED, (Text("killed on request") if requested == "kill"
-                              else Text("killed from outside mpscope (the OOM killer?)"))
+        if requested == "kill":
+            return State.KILLED, Text("killed on request")
+        # SIGKILL is all the OOM killer leaves: only the kernel log can say it was it.
+        if oom_killed(pid):
+            return State.KILLED, Text("killed by the kernel's OOM killer (out of memory)")
+        return State.KILLED, Text("killed from outside mpscope (possibly by the kernel's "
+                                  "OOM killer)")
     if exitcode == -signal.SIGTERM:
         return State.TERMINATED, (Text("terminated on request")
                                   if requested in ("terminate", "kill")

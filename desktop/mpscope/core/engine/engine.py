@@ -381,6 +381,8 @@ class Engine:
         record.ended_at = time.time()
         if record.exitcode:
             detail = Text("{detail}; {exit}", detail=detail, exit=explain_exit(record.exitcode))
+        if record.ended_because:
+            detail = Text("{why}: {detail}", why=record.ended_because, detail=detail)
         record.detail = detail
         kind = "error" if state in (State.FAILED, State.LOST) else "state"
         self._set_state(record, state, detail, kind=kind,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from mpscope.core.engine.engine import Engine
 from mpscope.core.engine.states import State
+from mpscope.core.insight.memory_guard import MemoryGuard
 from mpscope.core.insight.stack_requests import StackRequests
 from mpscope.core.text import Text
 
@@ -23,6 +24,7 @@ class Run:
         self.engine = Engine(config.start_method, config.grace_seconds, config.report_interval,
                              threaded_starts=threaded_starts)
         self.stacks = StackRequests(self)
+        self.memory = MemoryGuard(self, config.memory_limit)
         for group in config.workers:
             for index in range(group.count):
                 self.engine.add_worker(
@@ -52,6 +54,7 @@ class Run:
         if self.pool is not None:
             handled += self.pool.poll(max(0.001, deadline - time.monotonic()))
         self.stacks.poll()
+        self.memory.poll()
         if self.started_at is not None and not self.busy:
             self.ended_at = self.ended_at or time.time()
             if self.stacks.directory is not None:

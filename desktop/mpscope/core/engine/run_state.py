@@ -66,6 +66,7 @@ class WorkerRecord:
     rss: int = 0
     peak_rss: int = 0  # bytes: the highest resident size seen (samples and its own report)
     stack_ready: bool = False  # it said it dumps its stacks when asked
+    ended_because: str | None = None  # why mpscope ended it, when it did on its own (a limit)
     parent: int | None = None  # the parent's pid, where known (watched programs)
 
     @property

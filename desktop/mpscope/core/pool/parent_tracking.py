@@ -22,6 +22,7 @@ import psutil
 from mpscope.core.engine.engine import Engine
 from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.engine.states import State, explain_exit
+from mpscope.core.insight.oom import oom_killed
 from mpscope.core.pool import messages as pm
 from mpscope.core.pool.book import ProcessBook, alive, returncode
 from mpscope.core.pool.listener import Connection, Listener
@@ -250,6 +251,8 @@ class Tracker:
         pid = connection.pid
         who = {"kill": Text("killed on request"), "terminate": Text("terminated on request")}.get(
             self.requested.get(pid or -1, ""), Text("died"))
+        if code == -signal.SIGKILL and pid not in self.requested and oom_killed(pid):
+            who = Text("was killed by the kernel's OOM killer (out of memory)")
         for task in held:
             self.losses += 1
             task.outcome, task.ended = "lost", time.time()
@@ -275,6 +278,8 @@ class Tracker:
              kind: str = "state") -> None:
         if record is None:
             return
+        if record.ended_because:
+            detail = Text("{why}: {detail}", why=record.ended_because, detail=detail)
         record.exitcode, record.state, record.detail = code, state, detail
         record.ended_at, record.note = time.time(), None
         self.engine.emit(record.wid, kind, Text("{name}: {state} — {text}", name=record.name,

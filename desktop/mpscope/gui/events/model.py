@@ -22,7 +22,8 @@ from mpscope.gui.i18n.language import translated
 from mpscope.gui.theme import is_dark
 
 MAX_EVENTS = 100_000  # about 30 MB of events at most; older ones are dropped in chunks
-KINDS = ("state", "log", "error", "info", "callback", "error_callback", "task", "pool", "stack")
+KINDS = ("state", "log", "error", "info", "callback", "error_callback", "task", "pool", "stack",
+         "memory")
 NO_WORKER = 0  # the filter value for run- and pool-level events (wids start at 1)
 COLUMNS = 4  # time, worker, kind, text
 # (on light, on dark), the same hues as the worker states where they mean the same thing.
@@ -31,7 +32,7 @@ KIND_COLORS = {
     "error": ("#dc2626", "#f87171"), "info": ("#0891b2", "#22d3ee"),
     "callback": ("#15803d", "#4ade80"), "error_callback": ("#ea580c", "#fb923c"),
     "task": ("#7c3aed", "#a78bfa"), "pool": ("#0f766e", "#2dd4bf"),
-    "stack": ("#4338ca", "#818cf8"),
+    "stack": ("#4338ca", "#818cf8"), "memory": ("#b45309", "#fbbf24"),
 }  # fmt: skip
 ERROR_KINDS = frozenset({"error", "error_callback"})
 Index = QModelIndex | QPersistentModelIndex
@@ -69,6 +70,7 @@ class EventsModel(QAbstractTableModel):
             "info": self.tr("info"), "callback": self.tr("callback"),
             "error_callback": self.tr("error callback"), "task": self.tr("task"),
             "pool": self.tr("pool"), "stack": self.tr("stack"),
+            "memory": self.tr("memory"),
         }  # fmt: skip
 
     # -- contents ------------------------------------------------------------------

@@ -11,7 +11,8 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "stopped on request"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "returned {value}"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "killed on request"),  # core/engine/endings.py
-    QT_TRANSLATE_NOOP("core", "killed from outside mpscope (the OOM killer?)"),  # core/engine/endings.py
+    QT_TRANSLATE_NOOP("core", "killed by the kernel's OOM killer (out of memory)"),  # core/engine/endings.py
+    QT_TRANSLATE_NOOP("core", "killed from outside mpscope (possibly by the kernel's OOM killer)"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "terminated on request"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "terminated from outside mpscope"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "died without a final message"),  # core/engine/endings.py
@@ -23,6 +24,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{name}: did not stop in time"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: discarded a half-written message ({size} bytes) cut by its death"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{detail}; {exit}"),  # core/engine/engine.py
+    QT_TRANSLATE_NOOP("core", "{why}: {detail}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: {state} — {text}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "stopped before it started"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: stopping — {why}"),  # core/engine/engine.py
@@ -60,6 +62,9 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{host}: {problem}"),  # core/follow/remote.py
     QT_TRANSLATE_NOOP("core", "cannot follow a run on {host}: {problem}"),  # core/follow/remote.py
     QT_TRANSLATE_NOOP("core", "connection to {host} lost ({problem}); trying again in {seconds:.0f} s"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "{name}: uses {rss} MiB, {share:.0f} % of the memory limit of {limit} MiB"),  # core/insight/memory_guard.py
+    QT_TRANSLATE_NOOP("core", "its memory ({rss} MiB) crossed the limit of {limit} MiB"),  # core/insight/memory_guard.py
+    QT_TRANSLATE_NOOP("core", "{name}: uses {rss} MiB, over the memory limit of {limit} MiB: stopping it"),  # core/insight/memory_guard.py
     QT_TRANSLATE_NOOP("core", "{name}: no stack: the process is not running"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "{name}: stack not available: mpscope did not instrument this process (or it is still starting)"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "{name}: stack not available: its dump file is missing"),  # core/insight/stack_requests.py
@@ -102,6 +107,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "retired: exited normally"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "killed by mpscope: its pool was abandoned after another process died"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "died"),  # core/pool/parent_tracking.py
+    QT_TRANSLATE_NOOP("core", "was killed by the kernel's OOM killer (out of memory)"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "lost: pool process pid {pid} {who} ({how})"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "it will be retried once"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "it was already retried"),  # core/pool/parent_tracking.py

@@ -138,14 +138,20 @@ class RunEditor(QGroupBox):
         self.interval = QDoubleSpinBox(minimum=0.01, maximum=5, value=0.1, singleStep=0.05,
                                        suffix=" s")
         self.interval.setToolTip(self.tr("How often workers report progress"))
+        self.memory_limit = QLineEdit(placeholderText=self.tr("none (e.g. 2 GiB)"))
+        self.memory_limit.setToolTip(self.tr(
+            "The most memory any one process may use: a warning at 80 %, then it is stopped "
+            "before the system runs out"))
         form = QFormLayout(self)
         form.addRow(self.tr("Title"), self.run_title)
         form.addRow(self.tr("Start method"), self.start_method)
         form.addRow(self.tr("Grace period"), self.grace)
         form.addRow(self.tr("Report every"), self.interval)
+        form.addRow(self.tr("Memory limit"), self.memory_limit)
         self.fields: dict[str, QWidget] = {
             "title": self.run_title, "start_method": self.start_method,
-            "grace_seconds": self.grace, "report_interval": self.interval}
+            "grace_seconds": self.grace, "report_interval": self.interval,
+            "memory_limit": self.memory_limit}
 
     def set_values(self, raw: dict[str, Any]) -> None:
         self.run_title.setText(str(raw.get("title") or ""))
@@ -153,6 +159,8 @@ class RunEditor(QGroupBox):
         self.grace.setValue(real_number(raw.get("grace_seconds"), cfg.DEFAULT_GRACE_SECONDS))
         self.interval.setValue(real_number(raw.get("report_interval"),
                                            cfg.DEFAULT_REPORT_INTERVAL))
+        limit = raw.get("memory_limit")
+        self.memory_limit.setText("" if limit is None else str(limit))
 
     def raw(self) -> dict[str, Any]:
         raw: dict[str, Any] = {"start_method": self.start_method.currentText(),
@@ -160,6 +168,8 @@ class RunEditor(QGroupBox):
                                "report_interval": self.interval.value()}
         if self.run_title.text().strip():
             raw["title"] = self.run_title.text().strip()
+        if self.memory_limit.text().strip():
+            raw["memory_limit"] = self.memory_limit.text().strip()
         return raw
 
 
