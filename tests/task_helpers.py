@@ -137,3 +137,10 @@ def allocate(megabytes: int) -> int:
     time.sleep(0.1)
     del block
     return megabytes
+
+
+def say_and_fail(text: str, reporter=None) -> None:
+    """Log `text`, then fail with it as the message (terminal escapes travel both ways)."""
+    reporter.log(text)
+    reporter.flush()
+    raise RuntimeError(text)

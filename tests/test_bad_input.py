@@ -111,3 +111,142 @@ def test_out_of_range_numbers_on_the_command_line_are_refused(tmp_path, args, ne
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and needle in result.stderr
     assert "must be from 1" in result.stderr or "whole number" in result.stderr
+
+
+TASK_MODULE = '''
+import os, sys
+
+def generator(n=3):
+    yield from range(n)
+
+async def coroutine():
+    return 1
+
+def by_position(a, b, /):
+    return a + b
+
+class Tasks:
+    def plain(self, x=1):
+        return x
+
+    @staticmethod
+    def static(x=1):
+        return x
+
+    @classmethod
+    def klass(cls, x=1):
+        return x
+'''
+ENDS_ON_IMPORT = {
+    "exits_on_import": "import os\nos._exit(0)\ndef f():\n    pass\n",
+    "interrupts_on_import": "raise KeyboardInterrupt('hijacked')\n",
+    "system_exit_on_import": "raise SystemExit(0)\n",
+}
+
+
+def check_and_run(tmp_path: Path, text: str) -> list[subprocess.CompletedProcess[str]]:
+    """`mpscope check` and `mpscope run` on `text`, in tmp_path (where the task modules are)."""
+    (tmp_path / "user_tasks.py").write_text(TASK_MODULE)
+    for name, source in ENDS_ON_IMPORT.items():
+        (tmp_path / f"{name}.py").write_text(source)
+    config = tmp_path / "run.toml"
+    config.write_text(text)
+    env = dict(BASE_ENV, MPSCOPE_DATA_DIR=str(tmp_path / "data"))
+    return [subprocess.run([sys.executable, "-m", "mpscope", command, str(config)],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+            for command in ("check", "run")]
+
+
+@pytest.mark.parametrize(("text", "needles"), [
+    ('[[workers]]\ntask = "sleep_io"\nargs = { x = ' + "[" * 3000 + "]" * 3000 + " }\n",
+     ("nested too deeply",)),
+    ('[[workers]]\ntask = "sleep_io"\nargs = { seconds = ' + "[" * 40 + "]" * 40 + " }\n",
+     ("nested too deeply",)),
+    ('[[workers]]\ntask = "exits_on_import:f"\n', ("exits_on_import", "ended the process")),
+    ('[[workers]]\ntask = "interrupts_on_import:f"\n', ("KeyboardInterrupt", "hijacked")),
+    ('[pool]\ntask = "system_exit_on_import:f"\nitems = 3\n', ("SystemExit",)),
+    ('grace_seconds = 1e23\n[[workers]]\ntask = "sleep_io"\n', ("grace_seconds", "3600")),
+    ('[[workers]]\ntask = "fibonacci"\nargs = { n = "thirty" }\n', ("'n' must be an integer",)),
+    ('[[workers]]\ntask = "sleep_io"\nargs = { seconds = true }\n',
+     ("'seconds' must be a number",)),
+    ('[[workers]]\ntask = "user_tasks:generator"\n', ("generator function",)),
+    ('[[workers]]\ntask = "user_tasks:coroutine"\n', ("async function",)),
+    ('[[workers]]\ntask = "user_tasks:by_position"\nargs = { a = 1, b = 2 }\n',
+     ("'a', 'b' by position only",)),
+    ('[[workers]]\ntask = "user_tasks:Tasks.plain"\n', ("plain method", "@staticmethod")),
+    ('[[workers]]\ntask = "sleep_io"\ncount = 1024\n' * 1 +
+     '[[workers]]\ntask = "sleep_io"\nname = "b"\ncount = 1024\n' +
+     '[[workers]]\ntask = "sleep_io"\nname = "c"\ncount = 1\n', ("2,049 processes", "2,048")),
+])
+def test_what_would_fail_at_run_time_is_one_line_from_check_and_run(tmp_path, text, needles):
+    for result in check_and_run(tmp_path, text):
+        assert result.returncode == 2, result.stdout + result.stderr
+        one_line(result, *needles)
+        assert result.stdout == ""
+
+
+def test_static_and_class_methods_are_tasks(tmp_path):
+    text = ('[[workers]]\ntask = "user_tasks:Tasks.static"\nargs = { x = 4 }\n'
+            '[[workers]]\ntask = "user_tasks:Tasks.klass"\nargs = { x = 5 }\n')
+    checked, ran = check_and_run(tmp_path, text)
+    assert checked.returncode == 0, checked.stderr
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
+def test_more_processes_than_descriptors_allow_is_refused_with_the_numbers(tmp_path):
+    import resource
+
+    config = tmp_path / "run.toml"
+    config.write_text('[[workers]]\ntask = "sleep_io"\ncount = 200\n')
+
+    def low_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+
+    result = subprocess.run([sys.executable, "-m", "mpscope", "check", str(config)],
+                            capture_output=True, text=True, env=BASE_ENV, timeout=60,
+                            preexec_fn=low_limit)
+    assert result.returncode == 2
+    one_line(result, "200 processes", "664", "256", "ulimit -n")
+
+
+def test_terminal_escapes_from_user_code_are_printed_escaped_by_run_and_history(tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text(r'''
+title = "title\u001b]0;pwned\u0007"
+[[workers]]
+task = "task_helpers:say_and_fail"
+name = "evil\u001b[2J"
+args = { text = "message\u001b[31m\u009b1m" }
+''')
+    data = tmp_path / "data"
+    ran = mpscope(data, "run", str(config))
+    assert ran.returncode == 1, ran.stderr
+    listed = mpscope(data, "history")
+    for output in (ran.stdout, listed.stdout):
+        assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output
+    assert r"evil\x1b[2J-0" in ran.stdout
+    assert r"message\x1b[31m\x9b1m" in ran.stdout
+    assert r"title\x1b]0;pwned\x07" in listed.stdout
+
+
+def test_a_finished_worker_counts_as_100_percent_in_the_overall_progress(tmp_path, engine):
+    config = tmp_path / "run.toml"
+    config.write_text('''
+[[workers]]
+task = "task_helpers:plain_sleep"
+args = { seconds = 0.05 }
+[[workers]]
+task = "sleep_io"
+args = { seconds = 2.5, steps = 25 }
+''')
+    ran = mpscope(tmp_path / "data", "run", str(config), "--no-history")
+    assert ran.returncode == 0, ran.stderr
+    first = next(line for line in ran.stdout.splitlines() if "progress workers" in line)
+    overall = int(first.split("progress workers ")[1].split("%")[0])
+    assert overall >= 50, first  # one of two done; the other part-way
+    # The window draws each worker's bar from the same record.fraction.
+    eng = engine()
+    silent = eng.add_worker("task_helpers:plain_sleep", {"seconds": 0.05}, name="silent")
+    eng.start_all()
+    assert eng.run_until_done(timeout=30)
+    assert silent.state == "finished" and silent.fraction == 1.0

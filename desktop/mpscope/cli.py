@@ -205,7 +205,9 @@ def _load(path: str):  # type: ignore[no-untyped-def]
     try:
         return load(path)
     except ConfigError as error:
-        print(f"mpscope: {error}", file=sys.stderr)
+        from mpscope.core.printable import printable
+
+        print(f"mpscope: {printable(str(error))}", file=sys.stderr)
         return None
 
 

@@ -18,9 +18,13 @@ from mpscope.core.config.model import (
     DEFAULT_GRACE_SECONDS,
     DEFAULT_REPORT_INTERVAL,
     DEFAULT_START_METHOD,
+    FDS_PER_PROCESS,
+    FDS_RESERVED,
     GROUP_KEYS,
     MAX_COUNT,
+    MAX_GRACE_SECONDS,
     MAX_ITEMS,
+    MAX_PROCESSES,
     POOL_KEYS,
     POOL_METHODS,
     REPORT_INTERVAL_RANGE,
@@ -35,6 +39,7 @@ from mpscope.core.config.model import (
     WorkerGroup,
     short_name,
 )
+from mpscope.core.config.parsing import MAX_DEPTH, nesting
 from mpscope.core.config.sizes import parse_size
 from mpscope.core.config.task_checks import check_pool_task, check_process_task
 from mpscope.core.config.toml_writer import toml_value
@@ -211,6 +216,9 @@ def build(
     if not isinstance(raw, Mapping):
         check.error((), f"the configuration must be a table, got {_kind(raw)}")
         return None, check.errors
+    if nesting(raw) > MAX_DEPTH:  # a form's dict did not come through parse_toml's check
+        check.error((), f"arrays or tables nested too deeply (more than {MAX_DEPTH} levels)")
+        return None, check.errors
     check.unknown_keys(raw, (), TOP_KEYS)
 
     title = raw.get("title")
@@ -226,7 +234,8 @@ def build(
         )
         start_method = None
     grace = check.number(
-        raw, ("grace_seconds",), DEFAULT_GRACE_SECONDS, lambda v: v > 0, "a number > 0 (seconds)"
+        raw, ("grace_seconds",), DEFAULT_GRACE_SECONDS, lambda v: 0 < v <= MAX_GRACE_SECONDS,
+        f"a number > 0 and at most {MAX_GRACE_SECONDS:g} (seconds)",
     )
     low, high = REPORT_INTERVAL_RANGE
     interval = check.number(
@@ -246,6 +255,8 @@ def build(
     pool = _build_pool(check, raw.get("pool"), start_method)
     if not raw.get("workers") and raw.get("pool") is None:
         check.error((), "nothing to run: add a [[workers]] group or a [pool] table")
+    if workers is not None:
+        _check_total(check, sum(g.count for g in workers) + (pool.processes if pool else 0))
 
     # Report in file order; problems without a line keep their check order, last.
     errors = sorted(check.errors, key=lambda e: e.line if e.line is not None else math.inf)
@@ -264,6 +275,31 @@ def build(
         source=source,
     )
     return config, []
+
+
+def _check_total(check: Checker, processes: int) -> None:
+    """One run may start MAX_PROCESSES processes, and no more than the descriptors allow."""
+    if processes > MAX_PROCESSES:
+        check.error((), f"{processes:,} processes in all (workers and pool) is more than a run"
+                        f" may start ({MAX_PROCESSES:,}); split the work into several runs")
+        return
+    limit = _descriptor_limit()
+    needed = processes * FDS_PER_PROCESS + FDS_RESERVED
+    if limit is not None and needed > limit:
+        check.error((), f"{processes:,} processes need about {needed:,} open files in mpscope"
+                        f" but the system allows {limit:,} (ulimit -n); start fewer processes"
+                        " or raise the limit")
+
+
+def _descriptor_limit() -> int | None:
+    """The most descriptors this process may have open (the hard limit: mpscope raises the
+    soft one to it), None when unlimited or unknown."""
+    try:
+        import resource
+    except ImportError:  # Windows: handles, not descriptors
+        return None
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    return None if hard == resource.RLIM_INFINITY else int(hard)
 
 
 def _build_workers(check: Checker, raw: Any) -> tuple[WorkerGroup, ...] | None:

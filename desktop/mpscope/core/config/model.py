@@ -23,6 +23,12 @@ DEFAULT_GRACE_SECONDS = 3.0
 DEFAULT_REPORT_INTERVAL = 0.1
 REPORT_INTERVAL_RANGE = (0.01, 5.0)
 MAX_COUNT = 1024  # per group and per pool: beyond this a desktop chokes on processes
+MAX_PROCESSES = 2048  # in all, workers and pool processes: one run, one machine
+# Descriptors the parent holds per process (channel, sentinel, a spare for the system's own)
+# and for itself (history, sockets, Qt): a run that needs more than the limit cannot start.
+FDS_PER_PROCESS = 3
+FDS_RESERVED = 64
+MAX_GRACE_SECONDS = 3600.0  # an hour: a longer wait is a hang, and the timers overflow
 MAX_ITEMS = 10_000_000  # `item_list` materialises range(items); keep it within memory
 WINDOWS_EXECUTOR_MAX = 61  # ProcessPoolExecutor's own limit on Windows
 

@@ -11,6 +11,9 @@ from mpscope.core.config.model import (
     ConfigError,
 )
 
+# Deeper values are refused: checks, pickling and JSON all recurse, and nothing needs more.
+MAX_DEPTH = 32
+
 
 def read_text(path: Path, source: str) -> str:
     try:
@@ -42,7 +45,10 @@ _AT_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$", re.S)
 
 def parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(source, None, None, "invalid TOML: arrays or tables nested too"
+                                              f" deeply (more than {MAX_DEPTH} levels)") from None
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11's TOMLDecodeError has no lineno attribute: the position is
         # only in the message, as "(at line L, column C)" or "(at end of document)".
@@ -56,3 +62,20 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
             message = f"{match['msg']} (at the end of the file)"
         problem = "invalid TOML: " + message[:1].lower() + message[1:]
         raise ConfigError(source, None, line, problem) from None
+    if nesting(data) > MAX_DEPTH:
+        raise ConfigError(source, None, None, "arrays or tables nested too deeply"
+                                              f" (more than {MAX_DEPTH} levels)")
+    return data
+
+
+def nesting(value: Any) -> int:
+    """How deeply arrays and tables nest in `value` (walked without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest

@@ -19,6 +19,7 @@ from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.sampler import Sampler
 from mpscope.core.engine.summary import build_summary, format_table, write_summary
 from mpscope.core.history.history_writer import Recorder, attach
+from mpscope.core.printable import printable
 
 PROGRESS_EVERY = 1.0
 EXIT_OUTPUT_FAILED = 1  # every worker succeeded, but an asked-for output was not written
@@ -175,7 +176,8 @@ class HeadlessRunner:
         if kind == "stack":
             self._say(event.text)
             if event.detail:
-                self.out.write("".join(f"    {line}\n" for line in event.detail.splitlines()))
+                lines = event.detail.splitlines()
+                self.out.write("".join(f"    {printable(line)}\n" for line in lines))
                 self.out.flush()
             return
         if kind in PRINT_CAPS:
@@ -206,7 +208,8 @@ class HeadlessRunner:
             self._say("progress " + " | ".join(parts))
 
     def _say(self, text: str) -> None:
-        self.out.write(f"[{self.run.duration:7.2f}s] {text}\n")
+        # Names, titles and messages come from user code: escapes are shown, never obeyed.
+        self.out.write(f"[{self.run.duration:7.2f}s] {printable(text)}\n")
         self.out.flush()
 
 

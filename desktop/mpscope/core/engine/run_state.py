@@ -71,7 +71,9 @@ class WorkerRecord:
 
     @property
     def fraction(self) -> float | None:
-        """Progress as 0..1 when the total is known."""
+        """Progress as 0..1 when the total is known; a finished worker is done, whatever it said."""
+        if self.state is State.FINISHED:
+            return 1.0
         if not self.total:
             return None
         return max(0.0, min(1.0, self.done / self.total))

@@ -12,6 +12,7 @@ from mpscope.core.engine.run import Run
 from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.engine.states import State
 from mpscope.core.insight import top_tasks as top
+from mpscope.core.printable import printable
 
 
 def build_summary(run: Run) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def format_table(run: Run) -> str:
         else:
             outcome = str(r.error) if r.error else r.detail
         rows.append((
-            r.name, str(r.pid or "-"), r.task, str(r.state),
+            printable(r.name), str(r.pid or "-"), printable(r.task), str(r.state),
             "-" if r.exitcode is None else str(r.exitcode),
             f"{r.received}/{'?' if r.sent is None else r.sent}",
             "-" if r.elapsed is None else f"{r.elapsed:.1f}s",
@@ -105,12 +106,13 @@ def format_table(run: Run) -> str:
         lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
                   for row in rows]
     if run.pool is not None:
-        lines += ["", run.pool.summary_line()] if lines else [run.pool.summary_line()]
+        pool_line = printable(run.pool.summary_line())
+        lines += ["", pool_line] if lines else [pool_line]
         for by, title in (("time", "top 5 tasks by time:"), ("memory", "top 5 tasks by memory:")):
             lines += top.format_top(title, top.of_pool(run.pool, by))
     return "\n".join(lines)
 
 
 def _clip(text: str, width: int) -> str:
-    text = text.replace("\n", " ")
+    text = printable(text.replace("\n", " "))
     return text if len(text) <= width else text[: width - 1] + "…"

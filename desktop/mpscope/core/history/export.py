@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mpscope.core.history.store import COLUMNS, HistoryStore, pack_cpu
+from mpscope.core.printable import printable
 
 FORMAT, VERSION = "mpscope-run", 1
 ROW_TABLES = ("workers", "events", "tasks", "core_samples", "worker_samples", "progress_samples")
@@ -193,7 +194,7 @@ def format_runs(runs: list[dict[str, Any]], color: bool = False) -> str:
     rows = [(
         str(r["id"]),
         time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["started_at"] or 0)),
-        _clip(r["title"] or "", 40), r.get("outcome") or r["status"],
+        _clip(printable(r["title"] or ""), 40), r.get("outcome") or r["status"],
         "-" if r["exit_code"] is None else str(r["exit_code"]),
         "-" if r["duration"] is None else f"{r['duration']:.1f}s",
         str(r["workers"]), str(r["pool_tasks"]),

@@ -6,6 +6,7 @@ import difflib
 import functools
 import importlib
 import inspect
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -56,13 +57,18 @@ def _resolve_spec(spec: str) -> Callable[..., Any]:
         )
     try:
         module = importlib.import_module(module_name)
-    except (Exception, SystemExit) as exc:  # user code may fail at import in any way
+    except BaseException as exc:  # user code may fail at import in any way, and a module's
+        # KeyboardInterrupt or SystemExit must not end mpscope
         raise TaskError(
             f"cannot import module {module_name!r} for task {spec!r}: {type(exc).__name__}: {exc}"
         ) from exc
     obj: Any = module
     owner = f"module {module_name!r}"
     for depth, attr in enumerate(attr_path.split("."), 1):  # "mod:Class.method" is allowed
+        if inspect.isclass(obj) and inspect.isfunction(inspect.getattr_static(obj, attr, None)):
+            raise TaskError(
+                f"task {spec!r} is a plain method: it needs an instance (self) that mpscope"
+                " cannot make; make it a @staticmethod or @classmethod, or name a function")
         if not hasattr(obj, attr):
             close = difflib.get_close_matches(attr, [a for a in dir(obj) if not a.startswith("_")])
             hint = f"; did you mean {_quoted(close, ' or ')}?" if close else ""
@@ -71,8 +77,19 @@ def _resolve_spec(spec: str) -> Callable[..., Any]:
         owner = repr(f"{module_name}:{'.'.join(attr_path.split('.')[:depth])}")
     if not callable(obj):
         raise TaskError(f"task {spec!r} is not callable (it is of type {type(obj).__name__})")
+    _check_kind(obj, spec)
     task: Callable[..., Any] = obj
     return task
+
+
+def _check_kind(fn: Any, spec: str) -> None:
+    """Refuse what can be called but gives no result that can cross processes."""
+    if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+        raise TaskError(f"task {spec!r} is a generator function: a generator cannot be sent"
+                        " back from a process; return a list instead")
+    if inspect.iscoroutinefunction(fn):
+        raise TaskError(f"task {spec!r} is an async function: calling it only makes a"
+                        " coroutine; name a plain function that calls asyncio.run(...)")
 
 
 def builtin_names() -> list[str]:
@@ -114,6 +131,12 @@ def check_arguments(fn: Callable[..., Any], args: dict[str, Any], name: str | No
     if REPORTER_PARAM in args and REPORTER_PARAM in params:
         raise TaskError(f"task {label!r}: argument 'reporter' is supplied by mpscope, not by you")
     named = {key for key, p in params.items() if p.kind in (KEYWORD, KEYWORD_ONLY)}
+    by_position = [key for key in args if key in params and key not in named
+                   and params[key].kind is params[key].POSITIONAL_ONLY]
+    if by_position:
+        raise TaskError(
+            f"task {label!r} takes {_quoted(by_position)} by position only (before '/'), and"
+            " mpscope passes args by name; wrap it in a function with named parameters")
     unknown = [key for key in args if key not in named]
     if unknown and not any(p.kind is VAR_KEYWORD for p in params.values()):
         noun = "argument" if len(unknown) == 1 else "arguments"
@@ -130,6 +153,29 @@ def check_arguments(fn: Callable[..., Any], args: dict[str, Any], name: str | No
     if missing:
         noun = "argument" if len(missing) == 1 else "arguments"
         raise TaskError(f"task {label!r} needs {noun} {_quoted(missing)}; it takes: {takes}")
+    if fn in _ALL.values():  # built-ins say what they take; user annotations are only hints
+        check_types(fn, args, str(label))
+
+
+_TYPES: dict[type, tuple[tuple[type, ...], str]] = {
+    int: ((int,), "an integer"), float: ((int, float), "a number"),
+    str: ((str,), "a string"), bool: ((bool,), "true or false"),
+}
+
+
+def check_types(fn: Callable[..., Any], args: dict[str, Any], label: str) -> None:
+    """Raise TaskError for an argument whose value is not of the parameter's plain type."""
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:  # noqa: BLE001 - unresolvable annotations: nothing to check against
+        return
+    for key, value in args.items():
+        wanted = _TYPES.get(hints.get(key))  # type: ignore[arg-type]
+        if wanted is None:
+            continue
+        kinds, words = wanted
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise TaskError(f"task {label!r}: argument {key!r} must be {words}, got {value!r}")
 
 
 def pool_call_check(fn: Callable[..., Any], item: Any, name: str | None = None) -> None:
