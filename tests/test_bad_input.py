@@ -64,7 +64,8 @@ args = {{ path = "{out}" }}
     assert "recorded as run #1" in result.stdout
     listed = mpscope(data, "history")
     row = listed.stdout.splitlines()[-1].split()
-    assert row[0] == "1" and "finished" in row and "0" in row  # its own exit status: 0
+    assert row[0] == "1" and "0" in row  # recorded whole, with its own exit status: 0
+    assert "interrupted" not in row and "running" not in row
 
 
 def corrupt(data: Path) -> Path:
