@@ -12,19 +12,17 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from mpscope.core.config.limits import check_total
 from mpscope.core.config.line_index import BARE_KEY, LineIndex
 from mpscope.core.config.model import (
     BACKENDS,
     DEFAULT_GRACE_SECONDS,
     DEFAULT_REPORT_INTERVAL,
     DEFAULT_START_METHOD,
-    FDS_PER_PROCESS,
-    FDS_RESERVED,
     GROUP_KEYS,
     MAX_COUNT,
     MAX_GRACE_SECONDS,
     MAX_ITEMS,
-    MAX_PROCESSES,
     POOL_KEYS,
     POOL_METHODS,
     REPORT_INTERVAL_RANGE,
@@ -256,7 +254,7 @@ def build(
     if not raw.get("workers") and raw.get("pool") is None:
         check.error((), "nothing to run: add a [[workers]] group or a [pool] table")
     if workers is not None:
-        _check_total(check, sum(g.count for g in workers) + (pool.processes if pool else 0))
+        check_total(check.error, sum(g.count for g in workers) + (pool.processes if pool else 0))
 
     # Report in file order; problems without a line keep their check order, last.
     errors = sorted(check.errors, key=lambda e: e.line if e.line is not None else math.inf)
@@ -275,31 +273,6 @@ def build(
         source=source,
     )
     return config, []
-
-
-def _check_total(check: Checker, processes: int) -> None:
-    """One run may start MAX_PROCESSES processes, and no more than the descriptors allow."""
-    if processes > MAX_PROCESSES:
-        check.error((), f"{processes:,} processes in all (workers and pool) is more than a run"
-                        f" may start ({MAX_PROCESSES:,}); split the work into several runs")
-        return
-    limit = _descriptor_limit()
-    needed = processes * FDS_PER_PROCESS + FDS_RESERVED
-    if limit is not None and needed > limit:
-        check.error((), f"{processes:,} processes need about {needed:,} open files in mpscope"
-                        f" but the system allows {limit:,} (ulimit -n); start fewer processes"
-                        " or raise the limit")
-
-
-def _descriptor_limit() -> int | None:
-    """The most descriptors this process may have open (the hard limit: mpscope raises the
-    soft one to it), None when unlimited or unknown."""
-    try:
-        import resource
-    except ImportError:  # Windows: handles, not descriptors
-        return None
-    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-    return None if hard == resource.RLIM_INFINITY else int(hard)
 
 
 def _build_workers(check: Checker, raw: Any) -> tuple[WorkerGroup, ...] | None:
