@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ from mpscope.core.engine.states import State
 from mpscope.gui import main_window as mw
 from mpscope.gui.app import display_problem, run_app
 from mpscope.gui.main_window import MainWindow
+from mpscope.gui.platform_check import PACKAGES, xcb_plugin
 from mpscope.gui.workers.model import Column
 
 WAIT_MS = 30_000
@@ -246,6 +248,49 @@ def test_no_display_says_so_in_one_line(tmp_path):
     assert len(lines) == 1 and "mpscope run CONFIG" in lines[0], done.stderr
 
 
+def test_a_missing_x11_library_is_named_in_one_line_before_qt_can_abort(tmp_path):
+    # A bare Debian with an X server: the xcb plugin's libraries are not all there. `ldd`
+    # is made to say so (the real one's output, two of its libraries "not found").
+    real = shutil.which("ldd")
+    assert real, "ldd is part of every glibc system"
+    fake = tmp_path / "bin" / "ldd"
+    fake.parent.mkdir()
+    fake.write_text(f"""#!/bin/sh
+"{real}" "$@" | sed -e 's|libxcb-icccm.so.4 => .*|libxcb-icccm.so.4 => not found|' \\
+                    -e 's|libxcb-keysyms.so.1 => .*|libxcb-keysyms.so.1 => not found|'
+""")
+    fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(PYTHONPATH=DESKTOP, DISPLAY=":99", PATH=f"{fake.parent}:{env['PATH']}")
+    done = subprocess.run([sys.executable, "-m", "mpscope"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    line = lines[0]
+    assert "libxcb-icccm.so.4, libxcb-keysyms.so.1 missing" in line
+    assert "apt-get install libxcb-icccm4 libxcb-keysyms1" in line
+    assert "dnf install xcb-util-wm xcb-util-keysyms" in line
+
+
+def test_every_library_of_the_xcb_plugin_has_its_packages_named():
+    plugin = xcb_plugin()
+    if plugin is None:
+        pytest.skip("PySide6 without its xcb plugin")
+    listed = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True,
+                            check=True).stdout
+    system = {line.split()[0] for line in listed.splitlines() if "=>" in line}
+    own = {name for name in system if name.startswith(("libQt6", "libicu"))}  # in the wheel
+    base = {"libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libpthread.so.0",
+            "libdl.so.2", "linux-vdso.so.1"}
+    # The X and graphics libraries, whatever else the system's own libraries pull in.
+    wanted = {name for name in system - own - base
+              if name.startswith(("libxcb", "libX", "libxkb", "libEGL", "libGL", "libfont",
+                                  "libfreetype", "libdbus", "libglib", "libgthread"))}
+    assert wanted <= PACKAGES.keys(), sorted(wanted - PACKAGES.keys())
+
+
 def test_display_detection():
     assert display_problem({}, "linux")
     assert display_problem({"DISPLAY": ":0"}, "linux") is None
@@ -259,3 +304,38 @@ def test_the_view_menu_names_each_panel_once(window):
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     texts = [a.text().replace("&", "") for a in view.actions() if a.text()]
     assert texts.count("Lessons") == 1 and "Events" in texts and "History" in texts
+
+
+def table_names(window: MainWindow) -> list[str]:
+    model = window.workers.model
+    return [model.data(model.index(row, Column.NAME)) for row in range(model.rowCount())]
+
+
+@pytest.mark.parametrize("task", ["sleep_io", "no_such_module_here:work"])
+def test_a_restored_form_whose_file_is_gone_is_one_configuration(qtbot, settings, tmp_path, task):
+    # Last session: lesson.toml open (its task importable then); now the file is gone.
+    lesson = tmp_path / "lesson.toml"
+    text = f'title = "kept"\n[[workers]]\ntask = "{task}"\ncount = 3\nname = "kept"\n'
+    settings.setValue("launch/path", str(lesson))
+    settings.setValue("launch/text", text)
+    settings.sync()
+    again = MainWindow(settings=settings)
+    again.show()
+    qtbot.waitExposed(again)
+    try:
+        form = again.launch
+        assert form.groups[0].task.currentText() == task
+        assert "lesson.toml is gone" in again.status.currentMessage()
+        assert form.path == str(lesson)  # Save writes it again
+        if task == "sleep_io":  # form, table, status bar and title: the same three workers
+            assert [g.name for g in form.config.workers] == ["kept"]
+            assert table_names(again) == ["kept-0", "kept-1", "kept-2"]
+            assert again.counts_label.text() == "3 worker(s) planned"
+            assert again.windowTitle().startswith("kept")
+        else:  # the form cannot run: the table shows no other configuration's plan
+            assert form.config is None and table_names(again) == []
+            assert again.counts_label.text() == "0 worker(s) planned"
+            assert not again.actions_by_name["start"].isEnabled()
+    finally:
+        again.close()
+        again.deleteLater()

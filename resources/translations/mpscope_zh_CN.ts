@@ -1845,6 +1845,13 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
 </context>
 <context>
+    <name>WindowState</name>
+    <message>
+        <source>{path} is gone: the form shows it as it was when mpscope closed (Save writes it again)</source>
+        <translation>{path} 已不存在：表单显示的是 mpscope 关闭时的内容（保存可重新写入该文件）</translation>
+    </message>
+</context>
+<context>
     <name>WorkerCells</name>
     <message>
         <source>Name</source>

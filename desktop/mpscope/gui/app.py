@@ -28,8 +28,15 @@ def display_problem(env: dict[str, str] | None = None, platform: str = sys.platf
     wanted = [p.split(":")[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";")]
     for name in wanted:
         needs = _NEEDS_DISPLAY.get(name)
-        if needs is None or any(env.get(var) for var in needs):
+        if needs is None:
             return None  # offscreen, minimal, vnc, eglfs… need no display server
+        if any(env.get(var) for var in needs):
+            if name == "xcb" or (name == "" and not env.get("WAYLAND_DISPLAY")):
+                # X11: Qt aborts (exit 134) when its plugin lacks a system library.
+                from mpscope.gui.platform_check import xcb_problem
+
+                return xcb_problem()
+            return None
     return "no display available (DISPLAY and WAYLAND_DISPLAY are not set)"
 
 

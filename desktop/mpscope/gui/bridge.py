@@ -103,7 +103,8 @@ class RunBridge(QObject):
         return self.run is not None and self.run.started_at is not None and self.run.busy
 
     # -- commands --------------------------------------------------------------
-    def set_config(self, config: RunConfig) -> None:
+    def set_config(self, config: RunConfig | None) -> None:
+        """The configuration the next Start runs (None: none that can run)."""
         self.config = config
         self.prepared = None  # built from the old configuration: start() builds anew
         self.config_changed.emit(config)

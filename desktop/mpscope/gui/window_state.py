@@ -7,9 +7,10 @@ processes still run (ask; then wait for the non-daemon ones, or terminate all).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
@@ -46,8 +47,19 @@ def restore_settings(window: QMainWindow, s: QSettings, font_scaler: theme.FontS
     state = s.value(_state_key(presenter))
     restored = isinstance(state, QByteArray) and window.restoreState(state, STATE_VERSION)
     path, text = str(s.value("launch/path", "")), str(s.value("launch/text", ""))
-    if not (path and launch.load_file(path)) and text:
+    if path and not os.path.exists(path) and text:
+        # The file is gone: the form as it was at close, still named after its file (Save
+        # writes it again), and one message that says so rather than a bare file error.
         launch.load_text(text)
+        launch.path = path
+        launch.path_changed.emit(path)
+        launch.message.emit(QCoreApplication.translate(
+            "WindowState", "{path} is gone: the form shows it as it was when mpscope closed "
+            "(Save writes it again)").format(path=path))
+    elif not (path and launch.load_file(path)) and text:
+        launch.load_text(text)
+    if launch.config is None:  # a restored form that cannot run: no other plan in the table
+        launch.bridge.set_config(None)
     return restored
 
 

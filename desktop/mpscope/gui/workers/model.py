@@ -102,14 +102,14 @@ class WorkersModel(QAbstractTableModel):
         self._bridge.refreshed.disconnect(self._on_refreshed)
 
     # -- following the bridge ------------------------------------------------------
-    def _on_config_changed(self, config: RunConfig) -> None:
+    def _on_config_changed(self, config: RunConfig | None) -> None:
         # While a run is shown and alive, the table keeps telling the truth about it.
         if self._bridge.running:
             return
         self.beginResetModel()
         self._run = None
         rows: list[WorkerRecord] = []
-        for group in config.workers:
+        for group in config.workers if config is not None else ():
             for index in range(group.count):
                 name = f"{group.name}-{index}"
                 rows.append(WorkerRecord(
