@@ -51,6 +51,8 @@ TERMINOLOGY = ROOT / "docs" / "terminology.md"
 # like), {placeholders}, markup, and these API names, keywords and abbreviations.
 _CODE = re.compile(r"`[^`]*`|<[^>]+>|\{[^}]*\}|&\w+;|\S*[_().=*/\\:\[\]#%@+-]\S*")
 _LATIN_OK = {
+    "dict", "list", "maxtasksperchild", "future", "Pillow", "GPU", "SharedMemory",
+    "JoinableQueue", "Namespace",
     "Python", "python", "CPU", "CPUs", "GIL", "pid", "PID", "API", "TOML", "JSON", "SQLite",
     "SSH", "Dask", "Queue", "Pipe", "Pool", "SimpleQueue", "Process", "Lock", "Value",
     "Event", "Barrier", "Semaphore", "Manager", "map", "imap", "starmap", "apply", "async",

@@ -60,9 +60,9 @@ def test_the_panel_opens_on_the_first_lesson_with_its_content(show_panel):
     assert "Process basics" in panel.title_label.text()
 
 
-def test_the_list_shows_all_twelve_lessons_with_full_titles(panel):
+def test_the_list_shows_every_lesson_with_its_full_title(panel):
     items = [panel.lesson_list.item(i).text() for i in range(panel.lesson_list.count())]
-    assert len(items) == 12
+    assert len(items) == len(LESSONS) == 17
     assert items[0] == "1. Process basics"
     assert items[11] == "12. Pool sizing for I/O-bound work"
     for row in range(panel.lesson_list.count()):  # each title on screen whole, not elided
@@ -114,6 +114,7 @@ def test_chinese_titles_and_texts(panel):
     panel.set_language("zh_CN")
     assert panel.lesson_list.item(0).text().startswith("第 1 课")
     assert panel.lesson_list.item(11).text() == "第 12 课：I/O 密集型任务的进程池大小"
+    assert panel.lesson_list.item(16).text().startswith("第 17 课")
     assert panel.lesson_list.currentRow() == 1  # the same lesson stays selected
     assert "第 2 课" in panel.title_label.text()
     assert "核心概念" in panel.explanation.toPlainText()

@@ -183,7 +183,7 @@ def test_hidden_panels_are_built_when_first_shown_or_asked_for(qtbot, settings, 
     try:
         assert again.docks["history"].built  # restored as the front tab: built at once
         assert not again.docks["lessons"].built
-        assert again.lessons.lesson_list.count() == 12  # asked for: built on demand
+        assert again.lessons.lesson_list.count() == 17  # asked for: built on demand
     finally:
         again.close()
         again.deleteLater()

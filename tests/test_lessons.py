@@ -46,8 +46,8 @@ def outputs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess[str]]:
 # -- the registry ------------------------------------------------------------------
 
 
-def test_registry_lists_twelve_lessons_in_order_each_with_its_script():
-    assert [lesson.number for lesson in LESSONS] == list(range(1, 13))
+def test_registry_lists_the_lessons_in_order_each_with_its_script():
+    assert [lesson.number for lesson in LESSONS] == list(range(1, 18))
     assert len({lesson.id for lesson in LESSONS}) == len(LESSONS)
     for lesson in LESSONS:
         assert lessons.get(lesson.id) is lesson
@@ -71,9 +71,10 @@ def test_script_uses_the_standard_library_only_and_guards_main(lesson):
                 if isinstance(node, ast.Import) for alias in node.names}
     imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom)}
-    # psutil only where the lesson measures, imported inside a try (it is optional).
-    assert imported - STDLIB <= {"psutil"}, imported - STDLIB
-    if "psutil" in imported:
+    # psutil only where the lesson measures, Pillow for real images: both optional, each
+    # imported inside a try.
+    assert imported - STDLIB <= {"psutil", "PIL"}, imported - STDLIB
+    if imported - STDLIB:
         assert "except ImportError" in code
     guard = tree.body[-1]
     assert isinstance(guard, ast.If) and ast.unparse(guard.test) == "__name__ == '__main__'"
@@ -129,7 +130,8 @@ def script_templates(script: Path) -> list[str]:
 
 
 def test_measuring_lessons_repeat_alternate_and_show_the_spread(outputs):
-    for lesson_id in ("gil", "chunksize", "scaling", "queue_pipe", "pool_sizing"):
+    for lesson_id in ("gil", "chunksize", "scaling", "queue_pipe", "pool_sizing",
+                      "shared_state", "workloads"):
         code = lessons.code(lessons.get(lesson_id))
         assert "def measure(cases, rounds=3)" in code and "median(" in code
         found = results.find(outputs[lesson_id].stdout)
@@ -161,11 +163,14 @@ def test_a_result_contradicting_the_lesson_says_so_in_words():
             hog.wait()
     found = results.find(done.stdout)
     texts = [f.text for f in found.findings]
-    speedup = found.findings[1].values["processes"]
-    if speedup < 1.3:
-        assert any("does NOT show the lesson's point" in t for t in texts), texts
+    speeds = found.findings[1].values  # "Threads: {threads:.2f}x …; processes: {processes:.2f}x"
+    contradicted = speeds["processes"] < 1.3 or speeds["threads"] > 1.3
+    if (psutil.cpu_count() or 1) >= 2 and contradicted:
+        # The hogs keep every CPU busy: the result must say why it misses the point.
+        assert any("does NOT show the lesson's point: the CPUs were already" in t
+                   for t in texts), texts
     else:
-        assert not any("NOT" in t for t in texts)
+        assert not any("NOT" in t for t in texts), texts
 
 
 def test_pickling_lesson_explains_in_words_not_bytes(outputs):
@@ -200,6 +205,22 @@ def test_lesson_facts_hold_on_this_python(outputs):
     if sys.platform != "win32":
         guard = results.find(outputs["start_methods"].stdout).tables[3]
         assert all(row[1] is True for row in guard.rows)
+
+
+def test_facts_of_the_tutorial_topics_hold(outputs):
+    """Sentinels, JoinableQueue, join-before-get, Lock/Semaphore/Barrier, pool endings."""
+    consumers, drained = results.find(outputs["producer_consumer"].stdout).tables
+    assert sum(row[1] for row in consumers.rows) == 30
+    assert all(row[2] == 0 for row in consumers.rows)
+    assert drained.rows[1][1] is True  # after get(), join() returned
+    guards = results.find(outputs["locks_semaphores"].stdout).tables[0].rows
+    assert guards[0][1] == 1 and 1 <= guards[1][1] <= 2  # Lock: one inside; Semaphore(2): two
+    lifecycle = results.find(outputs["pool_lifecycle"].stdout).tables
+    assert lifecycle[0].rows[0][1].values["ready"] is False  # `with Pool()` terminated the task
+    assert lifecycle[0].rows[1][1].values["value"] == 1  # close() + join() let it finish
+    assert lifecycle[1].rows[1][2] >= 3  # maxtasksperchild=2: fresh processes
+    pi = next(f for f in results.find(outputs["workloads"].stdout).findings if "pi =" in f.text)
+    assert abs(pi.values["pi"] - 3.14159) < 0.05
 
 
 # -- the result line -----------------------------------------------------------------

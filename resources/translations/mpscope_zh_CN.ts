@@ -3350,5 +3350,229 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <source>This task only waits, so it keeps gaining from more workers; a real task also computes, and the gain stops sooner. The best size depends on how long a task waits compared with how long it computes: measure it, as here.</source>
         <translation>这个任务只是等待，所以工作进程越多越快；真实的任务还要计算，收益会更早停止。最合适的大小取决于任务等待的时间和计算的时间之比：像这里一样去测量它。</translation>
     </message>
+    <message>
+        <source>30 items, 3 consumers, one sentinel each</source>
+        <translation>30 个工作项、3 个消费者，每个消费者一个结束标记</translation>
+    </message>
+    <message>
+        <source>consumer pid</source>
+        <translation>消费者 pid</translation>
+    </message>
+    <message>
+        <source>items handled</source>
+        <translation>处理的项数</translation>
+    </message>
+    <message>
+        <source>exit code</source>
+        <translation>退出码</translation>
+    </message>
+    <message>
+        <source>The consumers handled {total} of {items} items between them and all three stopped at their sentinel.</source>
+        <translation>消费者们一共处理了 {items} 项中的 {total} 项，三个消费者都在取到自己的结束标记后停了下来。</translation>
+    </message>
+    <message>
+        <source>JoinableQueue.join() returned after {seconds:.2f} s, when {done} of {items} items had been marked done.</source>
+        <translation>JoinableQueue.join() 在 {seconds:.2f} 秒后返回，此时 {items} 项中已有 {done} 项被标记完成。</translation>
+    </message>
+    <message>
+        <source>A child puts 10 MB in a Queue and exits</source>
+        <translation>子进程往队列里放 10 MB 数据后退出</translation>
+    </message>
+    <message>
+        <source>order</source>
+        <translation>顺序</translation>
+    </message>
+    <message>
+        <source>the child had ended</source>
+        <translation>子进程已结束</translation>
+    </message>
+    <message>
+        <source>join(timeout=1) before get()</source>
+        <translation>先 join(timeout=1)，后 get()</translation>
+    </message>
+    <message>
+        <source>join() after get()</source>
+        <translation>先 get()，后 join()</translation>
+    </message>
+    <message>
+        <source>join() before reading waited the full second and the child was still alive: without a timeout it would wait for ever. After reading the {mb} MB, join() returned at once.</source>
+        <translation>读取之前的 join() 等满了一秒，子进程仍然活着：如果没有超时，它会永远等下去。读走这 {mb} MB 之后，join() 立刻返回了。</translation>
+    </message>
+    <message>
+        <source>This time the child ended before the item was read (the system&apos;s pipe buffer was large enough); with larger items join() before get() waits for ever.</source>
+        <translation>这次子进程在数据被读取之前就结束了（系统的管道缓冲区足够大）；数据更大时，先 join() 后 get() 会永远等下去。</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不加限制</translation>
+    </message>
+    <message>
+        <source>6 processes, each 0.2 s in the room</source>
+        <translation>6 个进程，每个在“房间”里停留 0.2 秒</translation>
+    </message>
+    <message>
+        <source>guard</source>
+        <translation>保护方式</translation>
+    </message>
+    <message>
+        <source>most inside at once</source>
+        <translation>同时在里面的最多进程数</translation>
+    </message>
+    <message>
+        <source>all six took (s)</source>
+        <translation>六个进程共用时（秒）</translation>
+    </message>
+    <message>
+        <source>A Lock let {lock} process in at a time and the six took {lock_s:.1f} s; a Semaphore(2) let {sem} in at a time ({sem_s:.1f} s); with no limit {free} were inside together.</source>
+        <translation>锁每次只让 {lock} 个进程进入，六个进程共用 {lock_s:.1f} 秒；Semaphore(2) 每次让 {sem} 个进入（{sem_s:.1f} 秒）；不加限制时有 {free} 个同时在里面。</translation>
+    </message>
+    <message>
+        <source>Barrier(3): three processes arriving at different times</source>
+        <translation>Barrier(3)：三个在不同时刻到达的进程</translation>
+    </message>
+    <message>
+        <source>arrives after (s)</source>
+        <translation>到达时间（秒）</translation>
+    </message>
+    <message>
+        <source>waited (s)</source>
+        <translation>等待时间（秒）</translation>
+    </message>
+    <message>
+        <source>went on after (s)</source>
+        <translation>继续时间（秒）</translation>
+    </message>
+    <message>
+        <source>All three went on within {spread:.3f} s of each other, although they arrived {apart:.1f} s apart: the first waited longest.</source>
+        <translation>三个进程到达的时间相差 {apart:.1f} 秒，继续往下走的时间却只相差 {spread:.3f} 秒：最先到达的等得最久。</translation>
+    </message>
+    <message>
+        <source>Two processes, 2,000 updates each (the time includes starting them)</source>
+        <translation>两个进程，各更新 2000 次（时间包括启动进程）</translation>
+    </message>
+    <message>
+        <source>shared through</source>
+        <translation>共享方式</translation>
+    </message>
+    <message>
+        <source>updates</source>
+        <translation>更新次数</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>updates per second</source>
+        <translation>每秒更新次数</translation>
+    </message>
+    <message>
+        <source>The Manager&apos;s dict ended as {{{kept}}} (each process&apos;s last value): every update was a message to the server process.</source>
+        <translation>Manager 的 dict 最后是 {{{kept}}}（每个进程最后写入的值）：每一次更新都是发给服务进程的一条消息。</translation>
+    </message>
+    <message>
+        <source>20 MB from a child to its parent (median of 3 rounds)</source>
+        <translation>子进程向父进程交出 20 MB 数据（3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>Measured here: the child&apos;s 20 MB took {queue:.3f} s through a Queue (pickled, copied through a pipe) and {block:.3f} s written straight into shared memory (the parent then reads it in place: {whole}).</source>
+        <translation>本机实测：子进程的 20 MB 数据通过队列（序列化后经管道复制）用了 {queue:.3f} 秒，直接写进共享内存用了 {block:.3f} 秒（之后父进程在原处读取：{whole}）。</translation>
+    </message>
+    <message>
+        <source>{code} (the block ends)</source>
+        <translation>{code}（代码块结束）</translation>
+    </message>
+    <message>
+        <source>terminate(): the task was stopped, ready() = {ready}</source>
+        <translation>terminate()：任务被终止，ready() = {ready}</translation>
+    </message>
+    <message>
+        <source>the task finished: get() = {value}</source>
+        <translation>任务完成：get() = {value}</translation>
+    </message>
+    <message>
+        <source>What happens to a running task when the pool ends</source>
+        <translation>进程池结束时，正在运行的任务会怎样</translation>
+    </message>
+    <message>
+        <source>how the pool ends</source>
+        <translation>进程池如何结束</translation>
+    </message>
+    <message>
+        <source>12 tasks on a pool of 2 processes</source>
+        <translation>2 个进程的进程池处理 12 个任务</translation>
+    </message>
+    <message>
+        <source>maxtasksperchild</source>
+        <translation>maxtasksperchild（每个进程的任务数上限）</translation>
+    </message>
+    <message>
+        <source>tasks</source>
+        <translation>任务数</translation>
+    </message>
+    <message>
+        <source>different processes used</source>
+        <translation>用到的不同进程数</translation>
+    </message>
+    <message>
+        <source>Without a limit, {plain} processes did all 12 tasks; with maxtasksperchild=2 the pool replaced them and {fresh} different processes took part.</source>
+        <translation>不加上限时，{plain} 个进程完成了全部 12 个任务；设置 maxtasksperchild=2 后，进程池不断换上新进程，共有 {fresh} 个不同的进程参与。</translation>
+    </message>
+    <message>
+        <source>ProcessPoolExecutor: map gave {squares}; as_completed() yielded four futures as they finished ({count} results). Its `with` block waited for them all.</source>
+        <translation>ProcessPoolExecutor：map 得到 {squares}；as_completed() 按完成顺序产出了四个 future（{count} 个结果）。它的 `with` 代码块等到了它们全部完成。</translation>
+    </message>
+    <message>
+        <source>Monte Carlo pi</source>
+        <translation>蒙特卡洛求 π</translation>
+    </message>
+    <message>
+        <source>Fibonacci</source>
+        <translation>斐波那契数列</translation>
+    </message>
+    <message>
+        <source>a batch of images</source>
+        <translation>一批图片</translation>
+    </message>
+    <message>
+        <source>Serial against a pool of one process per CPU (median of 3 rounds)</source>
+        <translation>串行与每个 CPU 一个进程的进程池对比（3 轮的中位数）</translation>
+    </message>
+    <message>
+        <source>job</source>
+        <translation>工作</translation>
+    </message>
+    <message>
+        <source>serial (s)</source>
+        <translation>串行（秒）</translation>
+    </message>
+    <message>
+        <source>pool (s)</source>
+        <translation>进程池（秒）</translation>
+    </message>
+    <message>
+        <source>Monte Carlo: {points:,} points gave pi = {pi:.4f} (off by {error:.4f}).</source>
+        <translation>蒙特卡洛：{points:,} 个点算出 π = {pi:.4f}（误差 {error:.4f}）。</translation>
+    </message>
+    <message>
+        <source>The images were real images, blurred by Pillow.</source>
+        <translation>这些是真正的图片，由 Pillow 做了模糊处理。</translation>
+    </message>
+    <message>
+        <source>Pillow is not installed: the images were plain bytes, averaged in Python.</source>
+        <translation>没有安装 Pillow：图片只是普通字节，用 Python 求平均。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point: the CPUs were already {busy:.0f}% busy with other programs. Close them and run it again.</source>
+        <translation>这次结果并没有体现本课的结论：CPU 已被其他程序占用 {busy:.0f}%。请关闭它们后再运行一次。</translation>
+    </message>
+    <message>
+        <source>This result does NOT show the lesson&apos;s point, although the CPUs looked idle: run it again and compare.</source>
+        <translation>这次结果并没有体现本课的结论，尽管 CPU 看起来是空闲的：请再运行一次并比较。</translation>
+    </message>
+    <message>
+        <source>With {cores} CPUs the pool did each job up to {best:.1f}x as fast: the work splits into independent tasks, and each runs in its own process.</source>
+        <translation>在 {cores} 个 CPU 上，进程池完成各项工作的速度最高达到串行的 {best:.1f} 倍：工作被拆成相互独立的任务，每个任务在自己的进程中运行。</translation>
+    </message>
 </context>
 </TS>

@@ -101,7 +101,7 @@ def show(value):
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.3g}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
     if isinstance(value, dict):
         return value["text"].format(**value["values"])
     return str(value)

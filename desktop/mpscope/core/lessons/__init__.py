@@ -46,6 +46,12 @@ _LESSONS = (
            "10_start_methods.py"),
     Lesson(11, "terminate_queue", "terminate() and a shared Queue", "11_terminate_queue.py"),
     Lesson(12, "pool_sizing", "Pool sizing for I/O-bound work", "12_pool_sizing.py"),
+    Lesson(13, "producer_consumer", "Producers and consumers", "13_producer_consumer.py"),
+    Lesson(14, "locks_semaphores", "Lock, Semaphore and Barrier", "14_locks_semaphores.py"),
+    Lesson(15, "shared_state", "Manager and SharedMemory", "15_shared_state.py"),
+    Lesson(16, "pool_lifecycle", "A pool's life: with, close, maxtasksperchild, executors",
+           "16_pool_lifecycle.py"),
+    Lesson(17, "workloads", "Real work: π, Fibonacci, images", "17_workloads.py"),
 )
 
 

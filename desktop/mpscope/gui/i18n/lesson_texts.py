@@ -155,4 +155,60 @@ TEXTS = (
     QT_TRANSLATE_NOOP("lessons", "This result does NOT show the lesson's point clearly, although the CPUs looked idle: run it again."),  # resources/lessons/scripts/12_pool_sizing.py
     QT_TRANSLATE_NOOP("lessons", "Threads did as well as processes for the waiting task ({threads:,.0f} against {processes:,.0f} tasks per second), at a fraction of the cost."),  # resources/lessons/scripts/12_pool_sizing.py
     QT_TRANSLATE_NOOP("lessons", "This task only waits, so it keeps gaining from more workers; a real task also computes, and the gain stops sooner. The best size depends on how long a task waits compared with how long it computes: measure it, as here."),  # resources/lessons/scripts/12_pool_sizing.py
+    QT_TRANSLATE_NOOP("lessons", "30 items, 3 consumers, one sentinel each"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "consumer pid"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "items handled"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "exit code"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "The consumers handled {total} of {items} items between them and all three stopped at their sentinel."),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "JoinableQueue.join() returned after {seconds:.2f} s, when {done} of {items} items had been marked done."),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "A child puts 10 MB in a Queue and exits"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "order"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "the child had ended"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "join(timeout=1) before get()"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "join() after get()"),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "join() before reading waited the full second and the child was still alive: without a timeout it would wait for ever. After reading the {mb} MB, join() returned at once."),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "This time the child ended before the item was read (the system's pipe buffer was large enough); with larger items join() before get() waits for ever."),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "no limit"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "6 processes, each 0.2 s in the room"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "guard"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "most inside at once"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "all six took (s)"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "A Lock let {lock} process in at a time and the six took {lock_s:.1f} s; a Semaphore(2) let {sem} in at a time ({sem_s:.1f} s); with no limit {free} were inside together."),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "Barrier(3): three processes arriving at different times"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "arrives after (s)"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "waited (s)"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "went on after (s)"),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "All three went on within {spread:.3f} s of each other, although they arrived {apart:.1f} s apart: the first waited longest."),  # resources/lessons/scripts/14_locks_semaphores.py
+    QT_TRANSLATE_NOOP("lessons", "Two processes, 2,000 updates each (the time includes starting them)"),  # resources/lessons/scripts/15_shared_state.py
+    QT_TRANSLATE_NOOP("lessons", "shared through"),  # resources/lessons/scripts/15_shared_state.py
+    QT_TRANSLATE_NOOP("lessons", "updates"),  # resources/lessons/scripts/15_shared_state.py
+    QT_TRANSLATE_NOOP("lessons", "seconds"),  # resources/lessons/scripts/15_shared_state.py
+    QT_TRANSLATE_NOOP("lessons", "updates per second"),  # resources/lessons/scripts/15_shared_state.py
+    QT_TRANSLATE_NOOP("lessons", "The Manager's dict ended as {{{kept}}} (each process's last value): every update was a message to the server process."),  # resources/lessons/scripts/15_shared_state.py
+    QT_TRANSLATE_NOOP("lessons", "20 MB from a child to its parent (median of 3 rounds)"),  # resources/lessons/scripts/15_shared_state.py
+    QT_TRANSLATE_NOOP("lessons", "Measured here: the child's 20 MB took {queue:.3f} s through a Queue (pickled, copied through a pipe) and {block:.3f} s written straight into shared memory (the parent then reads it in place: {whole})."),  # resources/lessons/scripts/15_shared_state.py
+    QT_TRANSLATE_NOOP("lessons", "{code} (the block ends)"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "terminate(): the task was stopped, ready() = {ready}"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "the task finished: get() = {value}"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "What happens to a running task when the pool ends"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "how the pool ends"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "12 tasks on a pool of 2 processes"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "maxtasksperchild"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "tasks"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "different processes used"),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "Without a limit, {plain} processes did all 12 tasks; with maxtasksperchild=2 the pool replaced them and {fresh} different processes took part."),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "ProcessPoolExecutor: map gave {squares}; as_completed() yielded four futures as they finished ({count} results). Its `with` block waited for them all."),  # resources/lessons/scripts/16_pool_lifecycle.py
+    QT_TRANSLATE_NOOP("lessons", "Monte Carlo pi"),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "Fibonacci"),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "a batch of images"),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "Serial against a pool of one process per CPU (median of 3 rounds)"),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "job"),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "serial (s)"),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "pool (s)"),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "Monte Carlo: {points:,} points gave pi = {pi:.4f} (off by {error:.4f})."),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "The images were real images, blurred by Pillow."),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "Pillow is not installed: the images were plain bytes, averaged in Python."),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "This result does NOT show the lesson's point: the CPUs were already {busy:.0f}% busy with other programs. Close them and run it again."),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "This result does NOT show the lesson's point, although the CPUs looked idle: run it again and compare."),  # resources/lessons/scripts/17_workloads.py
+    QT_TRANSLATE_NOOP("lessons", "With {cores} CPUs the pool did each job up to {best:.1f}x as fast: the work splits into independent tasks, and each runs in its own process."),  # resources/lessons/scripts/17_workloads.py
 )

@@ -101,7 +101,7 @@ class LessonsPanel(QWidget):
         self.shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, self.run_lesson,
                                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.status_label = QLabel(wordWrap=True)
-        self.lesson_list = QListWidget(wordWrap=True, spacing=2, toolTip=self.tr("Choose a lesson"))
+        self.lesson_list = QListWidget(wordWrap=True, spacing=1, toolTip=self.tr("Choose a lesson"))
         self.lesson_list.currentRowChanged.connect(self._on_row_changed)
         self.explanation = QTextBrowser(openExternalLinks=True)
         self.explanation.document().setDocumentMargin(10)
@@ -165,10 +165,12 @@ class LessonsPanel(QWidget):
         view.doItemsLayout()
         rows = sum(view.visualItemRect(view.item(i)).height() for i in range(view.count()))
         total = sum(self.left.sizes())
-        share = 0.6 if self.narrow else 0.5  # in its own tab, the list may take more
+        share = 0.7 if self.narrow else 0.5  # in its own tab, the list may take more
         top = min(int(total * share),
                   rows + 2 * view.spacing() * view.count() + 2 * view.frameWidth())
         self.left.setSizes([top, total - top])
+        if view.currentItem() is not None:
+            view.scrollToItem(view.currentItem())
 
     # -- language and lessons ----------------------------------------------------------
     def set_language(self, language: str) -> None:
