@@ -2548,6 +2548,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>进程池：{method}，{items} 项，分块大小 {chunksize}</translation>
     </message>
     <message>
+        <source>cancelled: pool process pid {pid} was terminated while running it</source>
+        <translation>已取消：池进程 pid {pid} 在运行它时被终止</translation>
+    </message>
+    <message>
         <source>lost: pool process pid {pid} died ({how})</source>
         <translation>失联：池进程 pid {pid} 已死亡（{how}）</translation>
     </message>
@@ -2566,6 +2570,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>tasks not tracked: {why}</source>
         <translation>未跟踪任务：{why}</translation>
+    </message>
+    <message>
+        <source>pid {pid}: mpscope fell behind and {count} report(s) were dropped: task counts are incomplete (the program was not slowed down)</source>
+        <translation>pid {pid}：mpscope 处理不及，丢弃了 {count} 条报告：任务计数不完整（程序本身未被拖慢）</translation>
     </message>
     <message>
         <source>output beyond {size} MB is not kept (the terminal still gets all of it)</source>

@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 
-from mpscope.bench import idle, ingest, latency, overhead, scale, startup
+from mpscope.bench import idle, ingest, latency, overhead, scale, startup, watch
 from mpscope.bench.table import render
 
 SUITES = {
@@ -18,6 +18,7 @@ SUITES = {
     "latency": latency.measure,
     "scale": scale.measure,
     "startup": startup.measure,
+    "watch": watch.measure,
 }
 
 

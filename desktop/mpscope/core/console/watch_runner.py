@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from mpscope.core.console.headless import HeadlessRunner
 from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.sampler import Sampler
 from mpscope.core.engine.summary import write_summary
+from mpscope.core.history.history_writer import Recorder, attach
 from mpscope.core.watch.watched_run import WatchedRun, WatchError
 
 PROGRESS_EVERY = 2.0
@@ -27,12 +27,12 @@ PRINT_CAPS = {"log": 1000, "task": 50}
 QUIET_KINDS = ("output",)  # already on the terminal
 
 
-class WatchRunner(HeadlessRunner):
-    """Drives a WatchedRun from the terminal; the recorder and summary are HeadlessRunner's."""
+class WatchRunner:
+    """Drives a WatchedRun from the terminal, recording it in the history like `mpscope run`."""
 
     def __init__(self, run: WatchedRun, out: TextIO = sys.stderr, history: Path | None = None,
                  record: bool = True) -> None:
-        self.run = run  # type: ignore[assignment]
+        self.run = run
         self.out = out
         self._interrupts = 0
         self._printed = dict.fromkeys(PRINT_CAPS, 0)
@@ -82,6 +82,30 @@ class WatchRunner(HeadlessRunner):
                 self.recorder.on_sample(sampler.sample(run.processes.alive_pids()))
                 next_sample = now + SAMPLE_EVERY
             multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
+
+    def _record(self, path: Path | None) -> Recorder | None:
+        """Start recording; on any problem say so and watch unrecorded."""
+        try:
+            recorder = attach(self.run, path)
+        except (OSError, RuntimeError) as exc:  # e.g. no home directory to put the data in
+            self._say(f"warning: run history unavailable ({exc}); not recording")
+            return None
+        if not recorder.wait_ready() and recorder.error:
+            self._say(f"warning: {recorder.error}; not recording")
+            return None
+        return recorder
+
+    def _finish_recording(self, recorder: Recorder, code: int) -> None:
+        run_id = recorder.finish(code)
+        if recorder.error:
+            self._say(f"warning: {recorder.error}")
+        if run_id is None:
+            return
+        if recorder.join(0):
+            self._say(f"recorded as run #{run_id} in {recorder.path}")
+        else:
+            self._say(f"warning: run #{run_id} was not completely written to {recorder.path} "
+                      "in time")
 
     def _on_sigint(self, signum: int, frame: object) -> None:
         # The terminal sent it to the program too (same process group): it decides.

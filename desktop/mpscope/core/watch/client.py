@@ -15,6 +15,7 @@ import contextlib
 import os
 import pickle
 import socket
+import struct
 import threading
 import time
 from typing import Any
@@ -22,9 +23,23 @@ from typing import Any
 from mpscope.core.worker.channel import HEADER
 
 ENV_ADDRESS = "MPSCOPE_WATCH"
-MAX_PENDING = 1 << 20  # bytes waiting for the socket; beyond it frames are dropped
+MAX_PENDING = 4 << 20  # bytes waiting for the socket; beyond it frames are dropped
 PROGRESS_EVERY = 0.1  # seconds: progress is coalesced, the latest value wins
 LOCK_WAIT = 0.05  # seconds a frame may wait for another thread's write, then it is dropped
+BATCH_S = 0.025  # a batched frame waits at most this long for the next one…
+BATCH_BYTES = 16 << 10  # …or until this many bytes wait
+# A pool process's current task, in a small file it maps (no system call per task) and
+# mpscope reads when the process dies: running?, kind (0 Pool, 1 executor), pool, job,
+# part, items, since when.
+SLOT = struct.Struct("<BBxxxxxxqqqqd")
+
+
+DROPPED = 2  # frame (DROPPED, pid, count): this process dropped `count` frames so far
+
+
+def slot_path(address: str, pid: int) -> str:
+    """Where process `pid` keeps its task slot: beside mpscope's socket, in its private folder."""
+    return os.path.join(os.path.dirname(address), f"task-{pid}")
 
 
 class Channel:
@@ -40,26 +55,34 @@ class Channel:
         self.dropped = 0
         self._progress: tuple | None = None
         self._progress_sent_at = 0.0
+        self._sent_at = 0.0
+        self._dropped_said = 0
+        self._slot: Any = None
+        self._slot_failed = False
 
     @property
     def active(self) -> bool:
         return not self._dead
 
-    def send(self, frame: Any) -> None:
-        """Send one frame if mpscope can take it now; otherwise keep or drop it. Never raises."""
+    def send(self, frame: Any, batch: bool = False) -> None:
+        """Send one frame if mpscope can take it now; otherwise keep or drop it. Never raises.
+
+        `batch`: the frame may wait (up to BATCH_S, or until `flush()`) to go out with
+        others in one system call; pool processes flush before they wait for work.
+        """
         if self._dead:
             return
         if not self._lock.acquire(timeout=LOCK_WAIT):
             self.dropped += 1
             return
         try:
-            self._send_locked(frame)
+            self._send_locked(frame, batch)
         except Exception:  # noqa: BLE001 - nothing may reach the program
             self.dropped += 1
         finally:
             self._lock.release()
 
-    def _send_locked(self, frame: Any) -> None:
+    def _send_locked(self, frame: Any, batch: bool) -> None:
         if self._sock is None or self._pid != os.getpid():
             self._connect()
             if self._sock is None:
@@ -67,9 +90,70 @@ class Channel:
         payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
         if len(self._pending) + len(payload) > MAX_PENDING:
             self.dropped += 1
+            return
+        if self.dropped > self._dropped_said:  # say how many were lost, once there is room
+            self._dropped_said = self.dropped
+            said = pickle.dumps((DROPPED, os.getpid(), self.dropped))
+            self._pending += HEADER.pack(len(said)) + said
         else:
             self._pending += HEADER.pack(len(payload)) + payload
-        self._flush()
+        now = time.monotonic()
+        if not batch or len(self._pending) >= BATCH_BYTES or now - self._sent_at >= BATCH_S:
+            self._sent_at = now
+            self._flush()
+
+    def flush_while_idle(self, work_fd: int) -> None:
+        """Send what waits until it is all sent or `work_fd` becomes readable (work came)."""
+        import select
+
+        self.flush()  # at once: another process may take that work, and this one then waits
+        while self._pending and not self._dead:
+            sock = self._sock
+            if sock is None:
+                return
+            readable, writable, _ = select.select([work_fd], [sock], [], 1.0)
+            if readable:
+                return
+            if writable and self._lock.acquire(timeout=LOCK_WAIT):
+                try:
+                    self._flush()
+                finally:
+                    self._lock.release()
+
+    @property
+    def waiting(self) -> bool:
+        """True when batched frames wait to be sent."""
+        return bool(self._pending)
+
+    def hold_task(self, kind: int, pool: int, job: int, part: int, items: int) -> None:
+        """Note the task this process runs now in its slot (memory mpscope reads if it dies)."""
+        slot = self._slot
+        if slot is None:
+            if self._dead or self._slot_failed or self.address is None:
+                return
+            slot = self._open_slot()
+            if slot is None:
+                return
+        SLOT.pack_into(slot, 0, 1, kind, pool, job, part, items, time.time())
+
+    def release_task(self) -> None:
+        if self._slot is not None:
+            SLOT.pack_into(self._slot, 0, 0, 0, 0, 0, 0, 0, 0.0)
+
+    def _open_slot(self) -> Any:
+        try:
+            import mmap
+
+            path = slot_path(self.address or "", os.getpid())
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.ftruncate(fd, SLOT.size)
+                self._slot = mmap.mmap(fd, SLOT.size)
+            finally:
+                os.close(fd)
+        except Exception:  # noqa: BLE001 - no slot: a death then cannot name its task
+            self._slot_failed = True
+        return self._slot
 
     def _connect(self) -> None:
         from mpscope.core.watch.messages import Hello
@@ -131,6 +215,7 @@ class Channel:
             with contextlib.suppress(OSError):
                 self._sock.close()  # only this process's copy of the descriptor
         self._sock, self._pending, self._pid, self._progress = None, bytearray(), 0, None
+        self._slot, self._slot_failed = None, False  # the parent's slot stays the parent's
 
     def _close(self, dead: bool = False) -> None:
         if self._sock is not None:

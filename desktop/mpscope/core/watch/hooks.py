@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import os
 import sys
 import threading
@@ -47,15 +46,16 @@ POOL_KEY = "_mpscope_pool"  # keyword the start hook adds for the wrappers below
 def pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> Any:
     """multiprocessing.pool.worker, with its queues observed."""
     pool = kwargs.pop(POOL_KEY, 0)
-    return _original_pool_worker()(_PoolInbox(inqueue, pool), _PoolOutbox(outqueue, pool),
-                                   *args, **kwargs)
+    return _original_pool_worker()(_PoolInbox(inqueue, pool),
+                                   _PoolOutbox(outqueue, pool, inqueue), *args, **kwargs)
 
 
 def executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: Any) -> Any:
     """concurrent.futures.process._process_worker, with its queues observed."""
     pool = kwargs.pop(POOL_KEY, 0)
     return _original_executor_worker()(_ExecutorInbox(call_queue, pool),
-                                       _ExecutorOutbox(result_queue, pool), *args, **kwargs)
+                                       _ExecutorOutbox(result_queue, pool, call_queue),
+                                       *args, **kwargs)
 
 
 def _original_pool_worker() -> Any:
@@ -78,75 +78,101 @@ def _original_executor_worker() -> Any:
 class _Proxy:
     """Every attribute but the one method observed goes to the real queue."""
 
-    def __init__(self, queue: Any, pool: int) -> None:
+    def __init__(self, queue: Any, pool: int, work: Any = None) -> None:
         self._queue = queue
         self._pool = pool
+        self._work = work  # an outbox's inbox queue: is more work waiting?
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._queue, name)
 
 
+def _before_waiting(queue: Any) -> None:
+    """About to wait for work: send what is batched while no task is there yet.
+
+    The process would only wait anyway: it writes while the socket takes data and
+    stops the moment a task arrives, so an idle process holds nothing back (a pool
+    ends its processes with SIGTERM, which no flush survives) and no task waits.
+    """
+    ch = channel()
+    if not ch.waiting:
+        return
+    with contextlib.suppress(Exception):
+        ch.flush_while_idle(queue._reader.fileno())
+
+
+def _before_result(work: Any) -> None:
+    """The result is about to go: if no more work is queued, it may be the last one, after
+    which the pool may SIGTERM this process at once, so what is batched goes first."""
+    ch = channel()
+    if ch.waiting and work is not None and work.empty():
+        ch.flush()
+
+
 class _PoolInbox(_Proxy):
     def get(self, *args: Any, **kwargs: Any) -> Any:
+        _before_waiting(self._queue)
         task = self._queue.get(*args, **kwargs)
-        try:
+        with contextlib.suppress(Exception):  # the task runs whatever happens here
             if task is not None:
                 job, index, func, fargs = task[0], task[1], task[2], task[3]
                 items = 1
                 if getattr(func, "__name__", "") in ("mapstar", "starmapstar"):
                     items = len(fargs[0][1])
-                channel().send(wm.TaskBegan("pool", self._pool, job, index or 0, items,
-                                            os.getpid(), time.time()))
-        except Exception:  # noqa: BLE001 - the task runs whatever happens here
-            pass
+                ch = channel()
+                ch.hold_task(0, self._pool, job, index or 0, items)
+                ch.send((wm.BEGAN, "pool", self._pool, job, index or 0, items, os.getpid(),
+                         time.time()), batch=True)
         return task
 
 
 class _PoolOutbox(_Proxy):
     def put(self, obj: Any) -> Any:
-        try:
+        with contextlib.suppress(Exception):
             job, index, (ok, value) = obj
             error = trace = None
             if not ok:
                 error, trace = _error_of(value)
-            channel().send(wm.TaskDone("pool", self._pool, job, index or 0, bool(ok), error,
-                                       trace, os.getpid(), time.time()))
-        except Exception:  # noqa: BLE001
-            pass
+            ch = channel()
+            ch.release_task()
+            ch.send((wm.DONE, "pool", self._pool, job, index or 0, bool(ok), error, trace,
+                     os.getpid(), time.time()), batch=True)
+            _before_result(self._work)
         return self._queue.put(obj)
 
 
 class _ExecutorInbox(_Proxy):
     def get(self, *args: Any, **kwargs: Any) -> Any:
+        _before_waiting(self._queue)
         item = self._queue.get(*args, **kwargs)
-        try:
+        with contextlib.suppress(Exception):
             if item is not None:
                 items = 1
                 fn = item.fn
                 if isinstance(fn, functools.partial) and getattr(
                         fn.func, "__name__", "") == "_process_chunk":
                     items = len(item.args[0])
-                channel().send(wm.TaskBegan("executor", self._pool, item.work_id, 0, items,
-                                            os.getpid(), time.time()))
-        except Exception:  # noqa: BLE001
-            pass
+                ch = channel()
+                ch.hold_task(1, self._pool, item.work_id, 0, items)
+                ch.send((wm.BEGAN, "executor", self._pool, item.work_id, 0, items,
+                         os.getpid(), time.time()), batch=True)
         return item
 
 
 class _ExecutorOutbox(_Proxy):
     def put(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
+        with contextlib.suppress(Exception):
             work_id = getattr(obj, "work_id", None)
             if work_id is not None:
                 exception = getattr(obj, "exception", None)
                 error = trace = None
                 if exception is not None:
                     error, trace = _error_of(exception)
-                channel().send(wm.TaskDone("executor", self._pool, work_id, 0,
-                                           exception is None, error, trace, os.getpid(),
-                                           time.time()))
-        except Exception:  # noqa: BLE001
-            pass
+                ch = channel()
+                ch.release_task()
+                ch.send((wm.DONE, "executor", self._pool, work_id, 0, exception is None,
+                         error, trace, os.getpid(), time.time()), batch=True)
+                _before_result(self._work)
         return self._queue.put(obj, *args, **kwargs)
 
 
@@ -190,6 +216,7 @@ def _check() -> str | None:
         return "a frozen program"
     try:
         import concurrent.futures.process as cf_process
+        import inspect
         import multiprocessing.pool as mp_pool
         import multiprocessing.popen_fork
         import multiprocessing.process  # noqa: F401
@@ -322,7 +349,8 @@ def _pool_call(method: str, items_of: Any) -> Any:
                                                 and len(args) > 2 else 1))
                 channel().send(wm.PoolCall(
                     "pool", id(self._inqueue), name, job, job + 1,
-                    items_of(args, result), int(chunksize or 1), time.time()))
+                    items_of(args, result), int(chunksize or 1), time.time()),
+                    batch=method == "apply_async")
             except Exception:  # noqa: BLE001
                 pass
             return result
@@ -354,7 +382,8 @@ def _executor_call(method: str) -> Any:
                     except Exception:  # noqa: BLE001
                         items = None
                 channel().send(wm.PoolCall("executor", id(self._call_queue), method, first,
-                                           last, items, chunksize, time.time()))
+                                           last, items, chunksize, time.time()),
+                               batch=method == "submit")
             except Exception:  # noqa: BLE001
                 pass
             return result

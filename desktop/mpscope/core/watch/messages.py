@@ -61,6 +61,11 @@ class PoolCall(NamedTuple):
     t: float
 
 
+# Task frames are sent as plain tuples `(TAG, *fields)`: a pool may report tens of thousands
+# a second, and a plain tuple unpickles in a third of a NamedTuple's time.
+BEGAN, DONE = 0, 1
+
+
 class TaskBegan(NamedTuple):
     """A pool process took a task (sent before running it, so a death shows what it held)."""
 

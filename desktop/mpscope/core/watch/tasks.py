@@ -8,6 +8,8 @@ whichever arrives first. A pool process that ends holding a task loses it.
 
 from __future__ import annotations
 
+import signal
+import struct
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,7 @@ from mpscope.core.pool.figures import _si
 from mpscope.core.pool.plan import Tally, TaskRecord
 from mpscope.core.text import Text
 from mpscope.core.watch import messages as wm
+from mpscope.core.watch.client import SLOT, slot_path
 
 RATE_SMOOTHING = 0.3
 RATE_WINDOW = 0.5
@@ -62,6 +65,10 @@ class WatchedPools:
         self._call_of: dict[tuple[str, int, int], PoolCallRecord] = {}  # (kind, pool, job)
         self._unmatched: dict[tuple[str, int, int], list[tuple[int, TaskRecord]]] = {}
         self._current: dict[int, TaskRecord] = {}  # pid → the task it runs now
+        self._ended: dict[int, WorkerRecord] = {}  # pid → its row, once the process ended
+        self._closed: set[int] = set()  # pids whose streams were read to the end
+        self._settled: set[int] = set()  # pids whose held task was decided
+        self.address: str | None = None  # mpscope's socket (task slots are beside it)
         self._spent: dict[int, float] = {}  # wid → seconds in ended tasks
         self._rate_mark: tuple[float, int] | None = None
         self.records: dict[int, WorkerRecord] = {}  # wid → pool process rows (as Tracker's)
@@ -84,54 +91,100 @@ class WatchedPools:
             "pool: {method} of {items} item(s), chunksize {chunksize}", method=frame.method,
             items="?" if frame.items is None else frame.items, chunksize=call.chunksize))
 
-    def began(self, frame: wm.TaskBegan, record: WorkerRecord | None) -> None:
-        task = self._task(frame.kind, frame.pool, frame.job, frame.part, frame.items)
-        task.pid, task.started, task.ended = frame.pid, frame.t, None
+    def began(self, frame: tuple[Any, ...], record: WorkerRecord | None) -> None:
+        """A task frame `(BEGAN, kind, pool, job, part, items, pid, t)` (see messages.py)."""
+        _, kind, pool, job, part, items, pid, t = frame
+        task = self._task(kind, pool, job, part, items)
+        task.pid, task.started, task.ended = pid, t, None
         task.wid = record.wid if record is not None else None
         if task.outcome == "pending":
             task.outcome = "running"
-        self._current[frame.pid] = task
+        self._current[pid] = task
         if record is not None:
-            self.records[record.wid] = record
-            self._spent.setdefault(record.wid, 0.0)
+            if record.wid not in self._spent:
+                self.records[record.wid] = record
+                self._spent[record.wid] = 0.0
             record.note = task.label()
-            if record.state.is_final:  # its end was read first (from another stream)
-                self.process_ended(record)
-        self.started_at = self.started_at or frame.t
+        self.started_at = self.started_at or t
 
-    def done(self, frame: wm.TaskDone, record: WorkerRecord | None) -> None:
-        task = self._task(frame.kind, frame.pool, frame.job, frame.part, 1)
-        task.ended = frame.t
+    def done(self, frame: tuple[Any, ...], record: WorkerRecord | None) -> None:
+        """A task frame `(DONE, kind, pool, job, part, ok, error, traceback, pid, t)`."""
+        _, kind, pool, job, part, ok, error, trace, pid, t = frame
+        task = self._task(kind, pool, job, part, 1)
+        task.ended = t
         if task.started is None:
-            task.started, task.pid = frame.t, frame.pid
-        task.outcome = "ok" if frame.ok else "failed"
-        task.error, task.traceback = frame.error, frame.traceback
-        if self._current.get(frame.pid) is task:
-            del self._current[frame.pid]
+            task.started, task.pid = t, pid
+        task.outcome = "ok" if ok else "failed"
+        if self._current.get(pid) is task:
+            del self._current[pid]
         if record is not None:
             record.note = None
-            if task.started is not None and record.wid in self._spent:
-                self._spent[record.wid] += max(0.0, frame.t - task.started)
-            if frame.ok:
+            if record.wid in self._spent:
+                self._spent[record.wid] += max(0.0, t - task.started)
+            if ok:
                 record.done += 1
-        self.ended_at = frame.t
-        if not frame.ok:
+        self.ended_at = t
+        if not ok:
+            task.error, task.traceback = error, trace
             self.engine.emit(task.wid, "task", Text("{task} failed: {error}",
-                                                    task=task.label_text(), error=task.error),
-                             task.traceback)
+                                                    task=task.label_text(), error=error), trace)
 
     def process_ended(self, record: WorkerRecord) -> None:
-        """A process ended: the task it still held is lost."""
-        task = self._current.pop(record.pid or -1, None)
-        if task is None or task.outcome != "running":
+        """A process ended; once its stream is read to the end too, a task it held is lost."""
+        if record.pid is not None:
+            self._ended[record.pid] = record
+            self._lose(record.pid)
+
+    def stream_closed(self, pid: int) -> None:
+        """A process's stream reached its end: every frame it sent has been read."""
+        self._closed.add(pid)
+        self._lose(pid)
+
+    def _lose(self, pid: int, force: bool = False) -> None:
+        record = self._ended.get(pid)
+        if record is None or pid in self._settled or not (force or pid in self._closed):
             return
-        task.outcome, task.ended = "lost", time.time()
+        self._settled.add(pid)
+        task = self._current.pop(pid, None)
+        held = self._slot_task(pid)  # what it held, even if that frame never left it
+        if held is not None:
+            task = self._task(*held[:5])
+            if task.pid is None:
+                task.pid, task.wid, task.started = pid, record.wid, held[5]
+        if task is None or task.outcome not in ("pending", "running"):
+            return
         how = explain_exit(record.exitcode) if record.exitcode is not None else Text(
             "exit status unknown")
-        task.error = Text("lost: pool process pid {pid} died ({how})", pid=record.pid, how=how)
+        task.ended = time.time()
+        if record.exitcode == -signal.SIGTERM:  # the program ended it (terminate(), a broken
+            task.outcome = "cancelled"  # executor stopping the survivors): not a crash
+            task.error = Text("cancelled: pool process pid {pid} was terminated while running "
+                              "it", pid=pid)
+            return
+        task.outcome = "lost"
+        task.error = Text("lost: pool process pid {pid} died ({how})", pid=pid, how=how)
         self.engine.emit(task.wid, "task", Text("{task} lost: pool process pid {pid} died "
-                                                "({how})", task=task.label_text(),
-                                                pid=record.pid, how=how))
+                                                "({how})", task=task.label_text(), pid=pid,
+                                                how=how))
+
+    def _slot_task(self, pid: int) -> tuple[str, int, int, int, int, float] | None:
+        """The task a dead process's slot says it was running (see client.hold_task)."""
+        if self.address is None:
+            return None
+        try:
+            with open(slot_path(self.address, pid), "rb") as handle:
+                data = handle.read(SLOT.size)
+            running, kind, pool, job, part, items, since = SLOT.unpack(data)
+        except (OSError, ValueError, struct.error):
+            return None
+        if not running:
+            return None
+        return ("pool" if kind == 0 else "executor"), pool, job, part, items, since
+
+    def finish(self) -> None:
+        """The run is over and every stream read: tasks held by ended processes are lost."""
+        for pid in list(self._ended):
+            self._lose(pid, force=True)
 
     def _task(self, kind: str, pool: int, job: int, index: int, items: int) -> TaskRecord:
         key = (kind, pool, job, index)

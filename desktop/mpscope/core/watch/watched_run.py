@@ -22,7 +22,7 @@ from mpscope.core.engine.subreaper import become_subreaper
 from mpscope.core.pool.listener import Connection, Listener
 from mpscope.core.text import Text
 from mpscope.core.watch import messages as wm
-from mpscope.core.watch.client import ENV_ADDRESS
+from mpscope.core.watch.client import DROPPED, ENV_ADDRESS
 from mpscope.core.watch.command import Launch, WatchCommand, plan
 from mpscope.core.watch.output import OutputCapture
 from mpscope.core.watch.processes import ProcessTable
@@ -30,7 +30,7 @@ from mpscope.core.watch.relay import start_relay
 from mpscope.core.watch.shim import HOOKS_ENV, make_shim_dir, remove_shim_dir, with_pythonpath
 from mpscope.core.watch.tasks import WatchedPools
 
-SCAN_EVERY_S = 0.5  # process-tree scans (psutil): new processes, endings, pauses
+SCAN_EVERY_S = 0.25  # process-tree scans (psutil): new processes, endings, pauses
 OUTPUT_WAIT_S = 1.0  # after the program exits, output still coming is waited for this long
 FRAMES_PER_PASS = 512
 EXIT_NOT_STARTED = 127  # as a shell says "command not found"
@@ -63,6 +63,7 @@ class WatchedRun:
         self.interrupted = False
         self.returncode: int | None = None
         self.main_wid: int | None = None
+        self.dropped: dict[int, int] = {}  # pid → reports it could not send
         self._program: subprocess.Popen[bytes] | None = None
         self._relay: subprocess.Popen[bytes] | None = None
         self._report: FrameReader | None = None
@@ -80,7 +81,7 @@ class WatchedRun:
         if self.subreaper:
             self._adopted = become_subreaper()
         self._listener = Listener()
-        self.processes.address = self._listener.address
+        self.processes.address = self.pool.address = self._listener.address
         self._shim = make_shim_dir()
         env = dict(os.environ)
         env.update(self.command.env)
@@ -136,9 +137,7 @@ class WatchedRun:
         self.returncode = self._program.returncode
         self.processes.main_exited(self.returncode)
         self.processes.scan(adopted=self._adopted)
-        for record in self.processes.by_pid.values():
-            if record.state.is_final:
-                self.pool.process_ended(record)  # a task it held and never ended is lost
+        self.pool.finish()  # a task an ended process held and never ended is lost
         for pid in self.processes.alive_pids():
             record = self.processes.by_pid[pid]
             self.engine.emit(record.wid, "info", Text(
@@ -175,6 +174,8 @@ class WatchedRun:
                 for frame in frames:
                     self._handle(connection, frame)
                 handled += len(frames)
+                if connection.eof_at is not None and connection.pid is not None:
+                    self.pool.stream_closed(connection.pid)
                 if len(frames) == FRAMES_PER_PASS and not everything:
                     still.append(connection)
             busy = still if time.monotonic() < deadline else []
@@ -190,10 +191,13 @@ class WatchedRun:
 
     def _handle(self, connection: Connection, frame: Any) -> None:
         table, pool = self.processes, self.pool
-        if isinstance(frame, wm.TaskBegan):
-            pool.began(frame, table.by_pid.get(frame.pid))
-        elif isinstance(frame, wm.TaskDone):
-            pool.done(frame, table.by_pid.get(frame.pid))
+        if type(frame) is tuple:  # task frames, the many: (BEGAN | DONE, *fields)
+            if frame[0] == wm.BEGAN:
+                pool.began(frame, table.by_pid.get(frame[6]))
+            elif frame[0] == wm.DONE:
+                pool.done(frame, table.by_pid.get(frame[8]))
+            elif frame[0] == DROPPED:
+                self._dropped(frame[1], frame[2])
         elif isinstance(frame, wm.Hello):
             connection.pid = frame.pid
             table.hello(frame)
@@ -216,6 +220,13 @@ class WatchedRun:
                 self.engine.emit(record.wid if record else None, "log", f"{name}: {line}")
         elif isinstance(frame, wm.Notice):
             self.engine.emit(None, "info", Text("tasks not tracked: {why}", why=frame.text))
+
+    def _dropped(self, pid: int, count: int) -> None:
+        if count >= self.dropped.get(pid, 0) * 2:  # said again each time it doubles
+            self.engine.emit(None, "info", Text(
+                "pid {pid}: mpscope fell behind and {count} report(s) were dropped: task "
+                "counts are incomplete (the program was not slowed down)", pid=pid, count=count))
+        self.dropped[pid] = max(self.dropped.get(pid, 0), count)
 
     def _progress(self, frame: wm.Progress) -> None:
         record = self.processes.by_pid.get(frame.pid)

@@ -133,11 +133,13 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{name}: resumed (pid {pid})"),  # core/watch/processes.py
     QT_TRANSLATE_NOOP("core", "ended (exit status unknown)"),  # core/watch/processes.py
     QT_TRANSLATE_NOOP("core", "pool: {method} of {items} item(s), chunksize {chunksize}"),  # core/watch/tasks.py
+    QT_TRANSLATE_NOOP("core", "cancelled: pool process pid {pid} was terminated while running it"),  # core/watch/tasks.py
     QT_TRANSLATE_NOOP("core", "lost: pool process pid {pid} died ({how})"),  # core/watch/tasks.py
     QT_TRANSLATE_NOOP("core", "{task} lost: pool process pid {pid} died ({how})"),  # core/watch/tasks.py
     QT_TRANSLATE_NOOP("core", "pool tasks: {tasks} — {done} ok, {failed} failed, {lost} lost · {items_done:,}/{items_total:,} items in {calls} call(s) · {pids} pids"),  # core/watch/tasks.py
     QT_TRANSLATE_NOOP("core", "{name} (pid {pid}) is still running after the program ended"),  # core/watch/watched_run.py
     QT_TRANSLATE_NOOP("core", "tasks not tracked: {why}"),  # core/watch/watched_run.py
+    QT_TRANSLATE_NOOP("core", "pid {pid}: mpscope fell behind and {count} report(s) were dropped: task counts are incomplete (the program was not slowed down)"),  # core/watch/watched_run.py
     QT_TRANSLATE_NOOP("core", "output beyond {size} MB is not kept (the terminal still gets all of it)"),  # core/watch/watched_run.py
     QT_TRANSLATE_NOOP("core", "{name}: {signal} sent to it and every process it started"),  # core/watch/watched_run.py
 )
