@@ -50,7 +50,12 @@ def main():
     sizes = list(range(1, 2 * cores + 1))
     tasks = [WORK // TASKS] * TASKS
     busy = cpu_busy()
-    pools = {n: mp.Pool(n) for n in sizes}
+    # Several pools live at once, each with threads of its own in this process: their
+    # processes start from a clean server (forkserver) or afresh (spawn), never by forking
+    # a process that runs threads (unsafe; Python 3.12+ warns).
+    methods = mp.get_all_start_methods()
+    context = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    pools = {n: context.Pool(n) for n in sizes}
     try:
         for n, pool in pools.items():
             pool.map(burn, [1] * n, chunksize=1)  # start every process before timing

@@ -43,8 +43,13 @@ def main():
     busy = cpu_busy()
     pools = {}
     try:
+        # Several pools live at once, each with threads of its own in this process: their
+        # processes start from a clean server (forkserver) or afresh (spawn), never by
+        # forking a process that runs threads (unsafe; Python 3.12+ warns).
+        methods = mp.get_all_start_methods()
+        context = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
         for f in factors:
-            pools[("process", f)] = mp.Pool(f * cores)
+            pools[("process", f)] = context.Pool(f * cores)
             pools[("thread", f)] = ThreadPool(f * cores)
         for (_kind, f), pool in pools.items():
             pool.map(wait_task, range(f * cores), chunksize=1)  # every worker started

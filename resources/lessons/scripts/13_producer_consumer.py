@@ -5,12 +5,12 @@ Run it:  python 13_producer_consumer.py
 1. One producer, three consumers, one Queue. When the work is done, the
    producer puts one sentinel (None) PER CONSUMER: each consumer stops when it
    takes one. One sentinel for three consumers would leave two waiting for ever.
-2. JoinableQueue: each consumer calls task_done() after each item, and the
-   parent's queue.join() returns once every item put has been marked done.
-3. A child that put a large item in a Queue cannot finish until that item has
+2. A child that put a large item in a Queue cannot finish until that item has
    been read: its feeder thread is still writing it to the pipe. A parent that
    calls join() BEFORE reading the queue waits for ever (here: join(timeout=1)
    so that the lesson goes on). Read first, then join.
+3. JoinableQueue: each consumer calls task_done() after each item, and the
+   parent's queue.join() returns once every item put has been marked done.
 """
 
 import json
@@ -68,23 +68,8 @@ def main():
     say("The consumers handled {total} of {items} items between them and all three stopped "
         "at their sentinel.", total=sum(h for _, h in counts), items=ITEMS)
 
-    jq = mp.JoinableQueue()
-    done = mp.Value("i", 0)
-    helpers = [mp.Process(target=joinable_consumer, args=(jq, done), daemon=True)
-               for _ in range(CONSUMERS)]
-    for p in helpers:
-        p.start()
-    for i in range(ITEMS):
-        jq.put(i)
-    start = time.perf_counter()
-    jq.join()  # returns when task_done() has been called once per item
-    say("JoinableQueue.join() returned after {seconds:.2f} s, when {done} of {items} items "
-        "had been marked done.", seconds=time.perf_counter() - start, done=done.value,
-        items=ITEMS)
-    for p in helpers:  # daemons that wait for ever: end them ourselves
-        p.terminate()
-        p.join()
-
+    # Before the JoinableQueue below: its put() starts a feeder thread in this process,
+    # and a process that runs threads should not fork new ones.
     q = mp.Queue()
     child = mp.Process(target=big_item_child, args=(q,))
     child.start()
@@ -103,6 +88,23 @@ def main():
     else:
         say("This time the child ended before the item was read (the system's pipe buffer "
             "was large enough); with larger items join() before get() waits for ever.")
+    jq = mp.JoinableQueue()
+    done = mp.Value("i", 0)
+    helpers = [mp.Process(target=joinable_consumer, args=(jq, done), daemon=True)
+               for _ in range(CONSUMERS)]
+    for p in helpers:
+        p.start()
+    for i in range(ITEMS):
+        jq.put(i)
+    start = time.perf_counter()
+    jq.join()  # returns when task_done() has been called once per item
+    say("JoinableQueue.join() returned after {seconds:.2f} s, when {done} of {items} items "
+        "had been marked done.", seconds=time.perf_counter() - start, done=done.value,
+        items=ITEMS)
+    for p in helpers:  # daemons that wait for ever: end them ourselves
+        p.terminate()
+        p.join()
+
     finish("producer_consumer")
 
 
