@@ -160,7 +160,6 @@ TEXTS = (
     QT_TRANSLATE_NOOP("lessons", "items handled"),  # resources/lessons/scripts/13_producer_consumer.py
     QT_TRANSLATE_NOOP("lessons", "exit code"),  # resources/lessons/scripts/13_producer_consumer.py
     QT_TRANSLATE_NOOP("lessons", "The consumers handled {total} of {items} items between them and all three stopped at their sentinel."),  # resources/lessons/scripts/13_producer_consumer.py
-    QT_TRANSLATE_NOOP("lessons", "JoinableQueue.join() returned after {seconds:.2f} s, when {done} of {items} items had been marked done."),  # resources/lessons/scripts/13_producer_consumer.py
     QT_TRANSLATE_NOOP("lessons", "A child puts 10 MB in a Queue and exits"),  # resources/lessons/scripts/13_producer_consumer.py
     QT_TRANSLATE_NOOP("lessons", "order"),  # resources/lessons/scripts/13_producer_consumer.py
     QT_TRANSLATE_NOOP("lessons", "the child had ended"),  # resources/lessons/scripts/13_producer_consumer.py
@@ -168,6 +167,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("lessons", "join() after get()"),  # resources/lessons/scripts/13_producer_consumer.py
     QT_TRANSLATE_NOOP("lessons", "join() before reading waited the full second and the child was still alive: without a timeout it would wait for ever. After reading the {mb} MB, join() returned at once."),  # resources/lessons/scripts/13_producer_consumer.py
     QT_TRANSLATE_NOOP("lessons", "This time the child ended before the item was read (the system's pipe buffer was large enough); with larger items join() before get() waits for ever."),  # resources/lessons/scripts/13_producer_consumer.py
+    QT_TRANSLATE_NOOP("lessons", "JoinableQueue.join() returned after {seconds:.2f} s, when {done} of {items} items had been marked done."),  # resources/lessons/scripts/13_producer_consumer.py
     QT_TRANSLATE_NOOP("lessons", "no limit"),  # resources/lessons/scripts/14_locks_semaphores.py
     QT_TRANSLATE_NOOP("lessons", "6 processes, each 0.2 s in the room"),  # resources/lessons/scripts/14_locks_semaphores.py
     QT_TRANSLATE_NOOP("lessons", "guard"),  # resources/lessons/scripts/14_locks_semaphores.py
