@@ -111,7 +111,9 @@ def test_example_validates_and_uses_every_option() -> None:
     raw = tomllib.loads(text)
     assert set(raw) == set(cfg.TOP_KEYS)
     assert set().union(*(set(group) for group in raw["workers"])) == set(cfg.GROUP_KEYS)
-    assert set(raw["pool"]) == set(cfg.POOL_KEYS)
+    # `scheduler` needs backend = "dask" (an extra): the example shows it commented out.
+    assert set(raw["pool"]) == set(cfg.POOL_KEYS) - {"scheduler"}
+    assert '# scheduler = "tcp://' in text
     assert any(group.daemon for group in config.workers)
     assert any(not group.daemon for group in config.workers)
 
@@ -448,7 +450,7 @@ def test_pool_bad_method_suggests() -> None:
 
 def test_pool_bad_backend() -> None:
     err = error(POOL + 'items = 3\nbackend = "threads"\n')
-    assert err.problem == 'must be one of "multiprocessing", "executor", got "threads"'
+    assert err.problem == 'must be one of "multiprocessing", "executor", "dask", got "threads"'
 
 
 def test_pool_bad_chunksize() -> None:
@@ -728,3 +730,15 @@ def test_a_bad_memory_limit_is_one_clear_line(value: str, needle: str) -> None:
         cfg.loads(f"memory_limit = {value}\n{PI}", "run.toml")
     assert needle in str(caught.value) and "line 1" in str(caught.value)
     assert "memory_limit" in str(caught.value)
+
+
+def test_dask_keys() -> None:
+    pool = cfg.loads('[pool]\ntask = "square"\nitems = 3\nbackend = "dask"\n'
+                     'scheduler = "tcp://10.0.0.5:8786"\n', SRC).pool
+    assert pool is not None and pool.scheduler == "tcp://10.0.0.5:8786"
+    assert cfg.loads(cfg.dumps(cfg.RunConfig(pool=pool)), SRC).pool == pool  # round trip
+    for bad, problem in (('backend = "executor"\nscheduler = "tcp://h:1"', "only used with"),
+                         ('backend = "dask"\nscheduler = "tcp://h :1"', "an address like"),
+                         ('backend = "dask"\nmaxtasksperchild = 2', "no tasks-per-child")):
+        with pytest.raises(cfg.ConfigError, match=problem):
+            cfg.loads(f'[pool]\ntask = "square"\nitems = 3\n{bad}\n', SRC)

@@ -77,7 +77,7 @@ def _command(argv: list[str]) -> int:
         sys.stdout.write(example_text())
         return EXIT_OK
     config = _load(options.config)
-    if config is None:
+    if config is None or not _scheduler_reachable(options.config, config):
         return EXIT_USAGE
     if options.command == "check":
         groups = sum(group.count for group in config.workers)
@@ -209,6 +209,19 @@ def _load(path: str):  # type: ignore[no-untyped-def]
 
         print(f"mpscope: {printable(str(error))}", file=sys.stderr)
         return None
+
+
+def _scheduler_reachable(path: str, config) -> bool:  # type: ignore[no-untyped-def]
+    """A `[pool]` on a Dask scheduler: it must answer within PROBE_TIMEOUT, or one line says why."""
+    pool = config.pool
+    if pool is None or pool.backend != "dask" or not pool.scheduler:
+        return True
+    from mpscope.core.pool.dask_client import PROBE_TIMEOUT, probe
+
+    problem = probe(pool.scheduler, PROBE_TIMEOUT)
+    if problem:
+        print(f"mpscope: {path}: pool.scheduler: {problem}", file=sys.stderr)
+    return problem is None
 
 
 def _gui(argv: list[str]) -> int:

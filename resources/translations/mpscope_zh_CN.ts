@@ -1015,6 +1015,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>不限</translation>
     </message>
     <message>
+        <source>none: mpscope starts a local cluster</source>
+        <translation>无：由 mpscope 启动本地集群</translation>
+    </message>
+    <message>
         <source>Task</source>
         <translation>任务</translation>
     </message>
@@ -1067,8 +1071,16 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>后端</translation>
     </message>
     <message>
-        <source>multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor</source>
-        <translation>使用 multiprocessing.Pool 或 concurrent.futures.ProcessPoolExecutor</translation>
+        <source>multiprocessing.Pool, concurrent.futures.ProcessPoolExecutor, or a Dask cluster (pip install &quot;mpscope[dask]&quot;)</source>
+        <translation>multiprocessing.Pool、concurrent.futures.ProcessPoolExecutor，或 Dask 集群（需安装扩展 mpscope[dask]）</translation>
+    </message>
+    <message>
+        <source>Scheduler</source>
+        <translation>调度器</translation>
+    </message>
+    <message>
+        <source>Dask only: a running scheduler, e.g. tcp://10.0.0.5:8786; empty: a local cluster of the given processes, closed after the run</source>
+        <translation>仅用于 Dask：一个正在运行的调度器，例如 tcp://10.0.0.5:8786；留空：使用给定进程数的本地集群，运行结束后关闭</translation>
     </message>
     <message>
         <source>not a TOML value: {reason}</source>
@@ -2436,6 +2448,98 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>run stopped</source>
         <translation>运行已停止</translation>
+    </message>
+    <message>
+        <source>{error} — Dask gave up on it: each worker that ran it died, and it was retried as often as distributed.scheduler.allowed-failures allows (once on mpscope&apos;s own cluster); the task may crash its process or exhaust its worker&apos;s memory</source>
+        <translation>{error} — Dask 已放弃该任务：运行它的每个工作进程都已退出，重试次数已达 distributed.scheduler.allowed-failures 的上限（mpscope 自己的集群为 1 次）；该任务可能使其进程崩溃，或耗尽了工作进程的内存</translation>
+    </message>
+    <message>
+        <source>could not start a local Dask cluster: {error}</source>
+        <translation>无法启动本地 Dask 集群：{error}</translation>
+    </message>
+    <message>
+        <source>cannot reach the Dask scheduler at {address} within {seconds:g} s: {error}</source>
+        <translation>{seconds:g} 秒内无法连接 {address} 上的 Dask 调度器：{error}</translation>
+    </message>
+    <message>
+        <source>could not ask the Dask workers to import {task}: {error}</source>
+        <translation>无法让 Dask 工作进程导入 {task}：{error}</translation>
+    </message>
+    <message>
+        <source>the Dask scheduler {address} has no workers</source>
+        <translation>Dask 调度器 {address} 没有工作进程</translation>
+    </message>
+    <message>
+        <source>Dask worker {worker} cannot import the task {task}: {error} — install the task&apos;s package (and mpscope) on every worker</source>
+        <translation>Dask 工作进程 {worker} 无法导入任务 {task}：{error} — 请在每个工作进程所在机器上安装该任务的包（以及 mpscope）</translation>
+    </message>
+    <message>
+        <source>pool: restarted {count} Dask workers to stop the tasks they were running (client.cancel() does not stop a running task)</source>
+        <translation>进程池：已重启 {count} 个 Dask 工作进程以停止其正在运行的任务（client.cancel() 不会停止正在运行的任务）</translation>
+    </message>
+    <message>
+        <source>pool: started a local Dask cluster at {address} ({count} worker processes, one thread each)</source>
+        <translation>进程池：已在 {address} 启动本地 Dask 集群（{count} 个工作进程，每个一个线程）</translation>
+    </message>
+    <message>
+        <source>pool: connected to the Dask scheduler at {address}</source>
+        <translation>进程池：已连接 {address} 上的 Dask 调度器</translation>
+    </message>
+    <message>
+        <source>pool: stopping — pending Dask tasks are cancelled and the workers running one are restarted (Dask cannot cancel a running task)</source>
+        <translation>进程池：正在停止 — 取消等待中的 Dask 任务，并重启正在运行任务的工作进程（Dask 无法取消正在运行的任务）</translation>
+    </message>
+    <message>
+        <source>{name}: restart asked of its nanny ({address})</source>
+        <translation>{name}：已请求其 nanny 重启（{address}）</translation>
+    </message>
+    <message>
+        <source>closed with mpscope&apos;s cluster</source>
+        <translation>随 mpscope 的集群一起关闭</translation>
+    </message>
+    <message>
+        <source>no longer watched (it stays with its cluster)</source>
+        <translation>不再监视（它仍留在其集群中）</translation>
+    </message>
+    <message>
+        <source>{name}: Dask worker {address} on {host}</source>
+        <translation>{name}：Dask 工作进程 {address}，位于 {host}</translation>
+    </message>
+    <message>
+        <source>{address} · {threads} thread(s) · memory limit {limit}</source>
+        <translation>{address} · {threads} 个线程 · 内存上限 {limit}</translation>
+    </message>
+    <message>
+        <source>{name}: memory {used:.1f} GiB is {share:.0f}% of its {limit:.1f} GiB limit — Dask pauses a worker at 80% and its nanny restarts it at 95%, losing its tasks</source>
+        <translation>{name}：内存 {used:.1f} GiB，已达其 {limit:.1f} GiB 上限的 {share:.0f}% — Dask 在 80% 时暂停工作进程，在 95% 时由 nanny 重启它，其任务随之失联</translation>
+    </message>
+    <message>
+        <source>lost: Dask worker {address} died</source>
+        <translation>失联：Dask 工作进程 {address} 已退出</translation>
+    </message>
+    <message>
+        <source>Dask retries it on another worker</source>
+        <translation>Dask 会在另一个工作进程上重试</translation>
+    </message>
+    <message>
+        <source>{task} lost: Dask worker {address} died; {again}</source>
+        <translation>{task} 失联：Dask 工作进程 {address} 已退出；{again}</translation>
+    </message>
+    <message>
+        <source>closed by the cluster</source>
+        <translation>已被集群关闭</translation>
+    </message>
+    <message>
+        <source>restarted on request</source>
+        <translation>已按请求重启</translation>
+    </message>
+    <message>
+        <source>the scheduler lost it</source>
+        <translation>调度器与其失联</translation>
+    </message>
+    <message>
+        <source>{task}: retried by Dask on {name} (attempt {attempt})</source>
+        <translation>{task}：Dask 在 {name} 上重试（第 {attempt} 次尝试）</translation>
     </message>
     <message>
         <source>pool: generation {generation} abandoned ({why}): processes killed and reaped, nothing waits on it</source>

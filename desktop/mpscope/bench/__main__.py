@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 
-from mpscope.bench import idle, ingest, latency, overhead, scale, startup, watch
+from mpscope.bench import dask_pool, idle, ingest, latency, overhead, scale, startup, watch
 from mpscope.bench.table import render
 
 SUITES = {
@@ -19,6 +19,7 @@ SUITES = {
     "scale": scale.measure,
     "startup": startup.measure,
     "watch": watch.measure,
+    "dask": dask_pool.measure,  # imports Dask only when it runs
 }
 
 

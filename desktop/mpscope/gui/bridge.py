@@ -252,7 +252,8 @@ class RunBridge(QObject):
     def _sample(self) -> None:
         if not self._watched and not self.running:
             return
-        self.sampler.request(r.pid for r in self.records if r.pid and r.state.is_alive)
+        self.sampler.request(
+            r.pid for r in self.records if r.pid and r.state.is_alive and not r.remote)
 
     def _on_sample(self, sample: Sample) -> None:
         elapsed = (sample.t - self.last_sample.t) if self.last_sample else 0.0
@@ -263,6 +264,8 @@ class RunBridge(QObject):
         if self.recorder is not None and self.running:
             self.recorder.on_sample(sample)
         for record in self.records:
+            if record.remote:
+                continue  # its figures come from its own cluster (the Dask scheduler)
             if record.pid in sample.per_pid:
                 record.cpu_percent, record.rss = sample.per_pid[record.pid]
                 record.peak_rss = max(record.peak_rss, record.rss)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import math
 import multiprocessing
 import os
@@ -16,6 +17,7 @@ from mpscope.core.config.limits import check_total
 from mpscope.core.config.line_index import BARE_KEY, LineIndex
 from mpscope.core.config.model import (
     BACKENDS,
+    DASK_EXTRA,
     DEFAULT_GRACE_SECONDS,
     DEFAULT_REPORT_INTERVAL,
     DEFAULT_START_METHOD,
@@ -355,6 +357,8 @@ def _build_pool(check: Checker, raw: Any, start_method: str | None) -> PoolConfi
         raw, ("pool", "maxtasksperchild"), 0, minimum=0, note=" (0 or omitted: unlimited)"
     )
     items = _check_items(check, raw.get("items"), method)
+    scheduler = check.string(raw, ("pool", "scheduler"), 'an address like "tcp://host:8786"')
+    _check_dask(check, backend, scheduler, per_child)
 
     if backend == "executor":
         if per_child and start_method == "fork":
@@ -383,7 +387,26 @@ def _build_pool(check: Checker, raw: Any, start_method: str | None) -> PoolConfi
         chunksize=chunksize or None,
         maxtasksperchild=per_child or None,
         backend=backend,
+        scheduler=scheduler.strip() if scheduler else None,
     )
+
+
+def _check_dask(check: Checker, backend: str | None, scheduler: str | None,
+                per_child: int | None) -> None:
+    """The "dask" backend needs the extra installed; `scheduler` needs that backend."""
+    if backend == "dask" and importlib.util.find_spec("distributed") is None:
+        check.error(("pool", "backend"), f'"dask" needs Dask distributed: {DASK_EXTRA}')
+    if backend == "dask" and per_child:
+        check.error(("pool", "maxtasksperchild"),
+                    'the "dask" backend has no tasks-per-child limit (Dask workers live on); '
+                    "use 0 or omit it")
+    if scheduler is None:
+        return
+    if backend != "dask":
+        check.error(("pool", "scheduler"), 'is only used with backend = "dask"')
+    elif not re.fullmatch(r"([a-z]+://)?\[?[\w.:-]+\]?(:\d+)?/?", scheduler.strip()):
+        check.error(("pool", "scheduler"),
+                    f'must be an address like "tcp://host:8786", got {toml_value(scheduler)}')
 
 
 def _check_items(check: Checker, items: Any, method: str | None) -> list[Any] | int | None:

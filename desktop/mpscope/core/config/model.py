@@ -16,7 +16,8 @@ POOL_METHODS = (
     "starmap_async",
 )
 STARMAP_METHODS = ("starmap", "starmap_async")
-BACKENDS = ("multiprocessing", "executor")
+BACKENDS = ("multiprocessing", "executor", "dask")
+DASK_EXTRA = 'pip install "mpscope[dask]"'  # what the "dask" backend needs installed
 
 DEFAULT_START_METHOD = "spawn"
 DEFAULT_GRACE_SECONDS = 3.0
@@ -35,7 +36,9 @@ WINDOWS_EXECUTOR_MAX = 61  # ProcessPoolExecutor's own limit on Windows
 TOP_KEYS = ("title", "start_method", "grace_seconds", "report_interval", "memory_limit",
             "workers", "pool")
 GROUP_KEYS = ("task", "count", "daemon", "name", "args")
-POOL_KEYS = ("task", "items", "processes", "method", "chunksize", "maxtasksperchild", "backend")
+POOL_KEYS = (
+    "task", "items", "processes", "method", "chunksize", "maxtasksperchild", "backend", "scheduler",
+)
 
 KeyPath = tuple[str | int, ...]
 
@@ -83,6 +86,7 @@ class PoolConfig:
     chunksize: int | None = None
     maxtasksperchild: int | None = None
     backend: str = "multiprocessing"
+    scheduler: str | None = None  # dask: a running scheduler's address; None: a LocalCluster
 
     @property
     def item_list(self) -> list[Any]:

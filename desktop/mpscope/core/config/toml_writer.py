@@ -100,6 +100,7 @@ def to_dict(config: RunConfig) -> dict[str, Any]:
             "chunksize": p.chunksize,
             "maxtasksperchild": p.maxtasksperchild,
             "backend": p.backend,
+            "scheduler": p.scheduler,
         }
     form = {
         "title": config.title,
@@ -151,4 +152,6 @@ def dumps(config: RunConfig) -> str:
         if pool.maxtasksperchild is not None:
             lines.append(f"maxtasksperchild = {toml_value(pool.maxtasksperchild)}")
         lines.append(f"backend = {toml_value(pool.backend)}")
+        if pool.scheduler is not None:
+            lines.append(f"scheduler = {toml_value(pool.scheduler)}")
     return "\n".join(lines) + "\n"

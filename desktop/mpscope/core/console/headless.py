@@ -99,10 +99,10 @@ class HeadlessRunner:
                 next_progress = now + PROGRESS_EVERY
             if sampler is not None and self.recorder is not None and now >= next_sample:
                 records = run.engine.records.values()
-                pids = [r.pid for r in records if r.pid and r.state.is_alive]
+                pids = [r.pid for r in records if r.pid and r.state.is_alive and not r.remote]
                 sample = sampler.sample(pids)
                 for record in records:
-                    if record.pid in sample.per_pid:
+                    if not record.remote and record.pid in sample.per_pid:
                         record.peak_rss = max(record.peak_rss, sample.per_pid[record.pid][1])
                 self.recorder.on_sample(sample)
                 next_sample = now + SAMPLE_EVERY

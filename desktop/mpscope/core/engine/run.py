@@ -32,7 +32,11 @@ class Run:
                     index=index, daemon=group.daemon,
                 )
         self.pool: Any = None
-        if config.pool is not None:
+        if config.pool is not None and config.pool.backend == "dask":
+            from mpscope.core.pool.dask_run import DaskPoolRun
+
+            self.pool = DaskPoolRun(config.pool, self.engine, config.start_method)
+        elif config.pool is not None:
             from mpscope.core.pool import PoolRun
 
             self.pool = PoolRun(config.pool, self.engine, config.start_method)

@@ -68,6 +68,7 @@ class WorkerRecord:
     stack_ready: bool = False  # it said it dumps its stacks when asked
     ended_because: str | None = None  # why mpscope ended it, when it did on its own (a limit)
     parent: int | None = None  # the parent's pid, where known (watched programs)
+    remote: bool = False  # on another machine (a Dask worker): never sampled here, pid not ours
 
     @property
     def fraction(self) -> float | None:

@@ -47,6 +47,10 @@ class ExecutorGeneration(Generation):
             processes, mp_context=cast(Any, ctx), initializer=init_process, initargs=initargs,
             max_tasks_per_child=maxtasks,
         )
+        self._init_state()
+
+    def _init_state(self) -> None:
+        """What collecting results needs (shared with the Dask backend, which reuses it)."""
         self._futures: list[tuple[int, cf.Future[Any]]] = []
         self._pending = 0  # imap_unordered: futures not handed over yet
         self._completed: queue.SimpleQueue[tuple[int, cf.Future[Any]]] = queue.SimpleQueue()
@@ -69,6 +73,10 @@ class ExecutorGeneration(Generation):
                 self._futures.append((chunk.task_id, self.executor.submit(run_chunk, chunk)))
         except BrokenProcessPool as exc:
             raise PoolBroken(describe(exc)) from exc
+        self._watch()
+
+    def _watch(self) -> None:
+        """After submitting: the methods that deliver as futures complete get done-callbacks."""
         if self.method == "imap_unordered":
             # Each future reports its own completion: `cf.wait()` on every pending future
             # at each step cost O(pending), thousands of times for a many-task run.

@@ -14,6 +14,7 @@ from mpscope.core.text import Text
 
 if TYPE_CHECKING:
     from mpscope.core.config import PoolConfig
+    from mpscope.core.pool.dask_tracking import DaskTracker
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def counts(tally: Tally, losses: int, retried: int) -> dict[str, int]:
     }
 
 
-def insights(tracker: Tracker) -> dict[int, tuple[float, float, float]]:
+def insights(tracker: Tracker | DaskTracker) -> dict[int, tuple[float, float, float]]:
     """wid → (startup_s, waiting_s, working_s), like MPIRE's worker insights."""
     now = time.time()
     split = {}

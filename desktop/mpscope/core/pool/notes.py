@@ -20,6 +20,7 @@ from mpscope.core.text import Text
 
 if TYPE_CHECKING:
     from mpscope.core.config import PoolConfig
+    from mpscope.core.pool.dask_tracking import DaskTracker
 
 Emit = Callable[[int | None, str, str], None]  # Engine.emit without its detail
 
@@ -42,7 +43,7 @@ class NoteHandler:
 
     def __init__(self, config: PoolConfig, tasks: list[TaskRecord], items: Sequence[Any],
                  results: list[tuple[int, Any]], *, chunksize: int, start_method: str,
-                 tracker: Tracker, emit: Emit, driver: DriverControl) -> None:
+                 tracker: Tracker | DaskTracker, emit: Emit, driver: DriverControl) -> None:
         self.config = config
         self.tasks = tasks
         self.items = items
@@ -135,7 +136,9 @@ class NoteHandler:
                                               call=where, error=detail),
                        task.wid if task else None)
             return
-        stops = method in MAP_LIKE or (method == "imap" and self.config.backend == "executor")
+        # A futures iterator (executor, Dask) ends at an exception; Pool.imap goes on.
+        futures = self.config.backend in ("executor", "dask")
+        stops = method in MAP_LIKE or (method == "imap" and futures)
         self.method_failed = self.method_failed or stops
         values = {"method": method, "call": where, "error": detail}
         if stops:
@@ -147,7 +150,8 @@ class NoteHandler:
 
     def _started(self, note: pm.PoolStarted) -> None:
         config = self.config
-        kind = "ProcessPoolExecutor" if config.backend == "executor" else "multiprocessing.Pool"
+        kind = {"executor": "ProcessPoolExecutor", "dask": "Dask"}.get(
+            config.backend, "multiprocessing.Pool")
         if note.generation == 1:
             self._emit("pool", Text(
                 "pool: {kind}({processes}) {method} over {items} items in {tasks} tasks "

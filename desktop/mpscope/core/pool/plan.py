@@ -29,8 +29,8 @@ def effective_chunksize(
         return 1  # one call per item: there is no chunking
     if configured:
         return configured
-    if backend == "multiprocessing" and method in MAP_LIKE:
-        # Pool.map's own default: about four chunks per process, rounded up.
+    if backend in ("multiprocessing", "dask") and method in MAP_LIKE:
+        # Pool.map's own default (dask follows it): about four chunks per process, rounded up.
         chunksize, extra = divmod(items, processes * 4)
         return max(1, chunksize + (1 if extra else 0))
     return 1  # Pool.imap*, and ProcessPoolExecutor.map, default to 1

@@ -28,6 +28,8 @@ from mpscope.core.text import Text
 
 if TYPE_CHECKING:
     from mpscope.core.config import PoolConfig
+    from mpscope.core.pool.dask_driver import DaskDriver
+    from mpscope.core.pool.dask_tracking import DaskTracker
 
 RATE_SMOOTHING = 0.3
 RATE_WINDOW = 0.5  # seconds between rate samples
@@ -38,6 +40,19 @@ class PoolRun:
     """Runs the configured pool beside the workers; every method here is non-blocking."""
 
     def __init__(self, config: PoolConfig, engine: Engine, start_method: str) -> None:
+        self._init_common(config, engine, start_method)
+        self._listener = Listener()
+        self._book = ProcessBook()
+        self._driver: Driver | DaskDriver = Driver(
+            config, start_method, self._listener.address, self._book, self._put)
+        self.tracker: Tracker | DaskTracker = Tracker(
+            engine, config.task, self.tasks, self._book, self._listener, self._driver.mark_broken)
+        self.handler = NoteHandler(
+            config, self.tasks, self.items, self.results, chunksize=self.chunksize,
+            start_method=start_method, tracker=self.tracker, emit=engine.emit, driver=self)
+
+    def _init_common(self, config: PoolConfig, engine: Engine, start_method: str) -> None:
+        """What every backend's run keeps: tasks, results, the note queue and its wake-up pipe."""
         self.config = config
         self.engine = engine
         self.start_method = start_method
@@ -56,15 +71,7 @@ class PoolRun:
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
-        self._listener = Listener()
-        self._book = ProcessBook()
-        self._driver = Driver(config, start_method, self._listener.address, self._book, self._put)
         self.stack_dir: str | None = None  # where pool processes dump stacks (set before start)
-        self.tracker = Tracker(engine, config.task, self.tasks, self._book, self._listener,
-                               self._driver.mark_broken)
-        self.handler = NoteHandler(
-            config, self.tasks, self.items, self.results, chunksize=self.chunksize,
-            start_method=start_method, tracker=self.tracker, emit=engine.emit, driver=self)
         self._driver_done_at: float | None = None
         self._closed = False
         self._rate_mark: tuple[float, int] | None = None

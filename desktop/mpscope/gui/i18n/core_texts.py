@@ -71,8 +71,34 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{name}: no stack: the process has just ended"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "{name}: no stack: pid {pid} did not answer within {seconds:g} s"),  # core/insight/stack_requests.py
     QT_TRANSLATE_NOOP("core", "{name}: Python stack of {threads} thread(s) (pid {pid})"),  # core/insight/stack_requests.py
+    QT_TRANSLATE_NOOP("core", "{error} — Dask gave up on it: each worker that ran it died, and it was retried as often as distributed.scheduler.allowed-failures allows (once on mpscope's own cluster); the task may crash its process or exhaust its worker's memory"),  # core/pool/dask_backend.py
+    QT_TRANSLATE_NOOP("core", "could not start a local Dask cluster: {error}"),  # core/pool/dask_client.py
+    QT_TRANSLATE_NOOP("core", "cannot reach the Dask scheduler at {address} within {seconds:g} s: {error}"),  # core/pool/dask_client.py
+    QT_TRANSLATE_NOOP("core", "could not ask the Dask workers to import {task}: {error}"),  # core/pool/dask_driver.py
+    QT_TRANSLATE_NOOP("core", "the Dask scheduler {address} has no workers"),  # core/pool/dask_driver.py
+    QT_TRANSLATE_NOOP("core", "Dask worker {worker} cannot import the task {task}: {error} — install the task's package (and mpscope) on every worker"),  # core/pool/dask_driver.py
+    QT_TRANSLATE_NOOP("core", "stopped"),  # core/pool/dask_driver.py
+    QT_TRANSLATE_NOOP("core", "pool: restarted {count} Dask workers to stop the tasks they were running (client.cancel() does not stop a running task)"),  # core/pool/dask_driver.py
+    QT_TRANSLATE_NOOP("core", "pool: started a local Dask cluster at {address} ({count} worker processes, one thread each)"),  # core/pool/dask_run.py
+    QT_TRANSLATE_NOOP("core", "pool: connected to the Dask scheduler at {address}"),  # core/pool/dask_run.py
+    QT_TRANSLATE_NOOP("core", "pool: stopping — pending Dask tasks are cancelled and the workers running one are restarted (Dask cannot cancel a running task)"),  # core/pool/dask_run.py
+    QT_TRANSLATE_NOOP("core", "{name}: {signal} sent"),  # core/pool/dask_run.py
+    QT_TRANSLATE_NOOP("core", "{name}: restart asked of its nanny ({address})"),  # core/pool/dask_run.py
+    QT_TRANSLATE_NOOP("core", "closed with mpscope's cluster"),  # core/pool/dask_run.py
+    QT_TRANSLATE_NOOP("core", "no longer watched (it stays with its cluster)"),  # core/pool/dask_run.py
+    QT_TRANSLATE_NOOP("core", "{name}: Dask worker {address} on {host}"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "{address} · {threads} thread(s) · memory limit {limit}"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "{name}: memory {used:.1f} GiB is {share:.0f}% of its {limit:.1f} GiB limit — Dask pauses a worker at 80% and its nanny restarts it at 95%, losing its tasks"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "run stopped"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "lost: Dask worker {address} died"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "Dask retries it on another worker"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "it was already retried"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "{task} lost: Dask worker {address} died; {again}"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "closed by the cluster"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "restarted on request"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "the scheduler lost it"),  # core/pool/dask_tracking.py
+    QT_TRANSLATE_NOOP("core", "{task}: retried by Dask on {name} (attempt {attempt})"),  # core/pool/dask_tracking.py
     QT_TRANSLATE_NOOP("core", "could not start the pool: {error}"),  # core/pool/driver.py
-    QT_TRANSLATE_NOOP("core", "stopped"),  # core/pool/driver.py
     QT_TRANSLATE_NOOP("core", "the executor reported: {error}"),  # core/pool/driver.py
     QT_TRANSLATE_NOOP("core", "pool: the executor started no process for {count} queued tasks after the last one retired (max_tasks_per_child: CPython gh-115634); mpscope starts them"),  # core/pool/executor_backend.py
     QT_TRANSLATE_NOOP("core", "results match a serial run"),  # core/pool/figures.py
@@ -89,7 +115,6 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "pool: {kind}({processes}) {method} over {items} items in {tasks} tasks (chunksize {chunksize}, start method {start_method})"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "pool: rebuilt as generation {generation} for {tasks} tasks"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "pool: {note}"),  # core/pool/notes.py
-    QT_TRANSLATE_NOOP("core", "run stopped"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "pool: generation {generation} abandoned ({why}): processes killed and reaped, nothing waits on it"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "pool: generation {generation} abandoned: processes killed and reaped, nothing waits on it"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "the pool broke {count} times in a row before finishing any task; not rebuilding it again"),  # core/pool/notes.py
@@ -110,7 +135,6 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "was killed by the kernel's OOM killer (out of memory)"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "lost: pool process pid {pid} {who} ({how})"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "it will be retried once"),  # core/pool/parent_tracking.py
-    QT_TRANSLATE_NOOP("core", "it was already retried"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "{task} lost: pool process pid {pid} {who} ({how}); {again}"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "{who} ({how}) holding {task}"),  # core/pool/parent_tracking.py
     QT_TRANSLATE_NOOP("core", "{who} ({how}) holding no task (it was idle)"),  # core/pool/parent_tracking.py
@@ -118,7 +142,6 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "task {task} (items {first}–{last})"),  # core/pool/plan.py
     QT_TRANSLATE_NOOP("core", "pool: no items, nothing to run"),  # core/pool/pool_run.py
     QT_TRANSLATE_NOOP("core", "pool: stopping — unfinished tasks are cancelled"),  # core/pool/pool_run.py
-    QT_TRANSLATE_NOOP("core", "{name}: {signal} sent"),  # core/pool/pool_run.py
     QT_TRANSLATE_NOOP("core", "python {option} ignores the environment: watching processes only, no tasks"),  # core/watch/command.py
     QT_TRANSLATE_NOOP("core", "no script to run: watching processes only, no tasks"),  # core/watch/command.py
     QT_TRANSLATE_NOOP("core", "main program"),  # core/watch/processes.py

@@ -256,6 +256,9 @@ class PoolEditor(QGroupBox):
         self.per_child.setSpecialValueText(self.tr("unlimited"))
         self.backend = QComboBox()
         self.backend.addItems(cfg.BACKENDS)
+        self.scheduler = QLineEdit()
+        self.scheduler.setPlaceholderText(self.tr("none: mpscope starts a local cluster"))
+        self.backend.currentTextChanged.connect(self._on_backend)
         form = QFormLayout(self)
         rows = (
             ("task", self.tr("Task"), self.task, self.tr("Called with one item")),
@@ -268,7 +271,11 @@ class PoolEditor(QGroupBox):
             ("maxtasksperchild", self.tr("Tasks per child"), self.per_child,
              self.tr("Replace each pool process after this many tasks")),
             ("backend", self.tr("Backend"), self.backend,
-             self.tr("multiprocessing.Pool or concurrent.futures.ProcessPoolExecutor")),
+             self.tr("multiprocessing.Pool, concurrent.futures.ProcessPoolExecutor, or a Dask "
+                     "cluster (pip install \"mpscope[dask]\")")),
+            ("scheduler", self.tr("Scheduler"), self.scheduler,
+             self.tr("Dask only: a running scheduler, e.g. tcp://10.0.0.5:8786; empty: a local "
+                     "cluster of the given processes, closed after the run")),
         )
         self.fields: dict[str, QWidget] = {}  # config key (`pool.KEY`) → its widget
         for key, label, widget, tip in rows:
@@ -286,6 +293,11 @@ class PoolEditor(QGroupBox):
         self.chunksize.setValue(int(real_number(pool.get("chunksize"), 0)))
         self.per_child.setValue(int(real_number(pool.get("maxtasksperchild"), 0)))
         self.backend.setCurrentText(str(pool.get("backend", "multiprocessing")))
+        self.scheduler.setText(str(pool.get("scheduler") or ""))
+        self._on_backend(self.backend.currentText())
+
+    def _on_backend(self, backend: str) -> None:
+        self.scheduler.setEnabled(backend == "dask" or bool(self.scheduler.text()))
 
     def raw(self) -> tuple[dict[str, Any], str | None]:
         """The pool as a config dict, and a problem with the items text if any."""
@@ -297,6 +309,8 @@ class PoolEditor(QGroupBox):
             "maxtasksperchild": self.per_child.value(),
             "backend": self.backend.currentText(),
         }
+        if self.scheduler.text().strip():
+            pool["scheduler"] = self.scheduler.text().strip()
         try:
             pool["items"] = parse_toml_value(self.items.text() or '""')
         except ValueError as exc:

@@ -1,0 +1,321 @@
+"""The Dask backend against real clusters: mpscope's own LocalCluster, and `dask` commands."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing.connection
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from mpscope.core.config import PoolConfig
+from mpscope.core.engine.engine import Engine
+from mpscope.core.engine.run_state import Event
+from mpscope.core.engine.states import State
+from mpscope.core.pool import PoolRun
+from mpscope.core.pool.dask_run import DaskPoolRun
+
+METHODS = ("map", "map_async", "imap", "imap_unordered", "apply_async", "starmap", "starmap_async")
+RUN_DEADLINE = 90.0  # a loaded 2-core machine may take seconds to start a cluster
+DESKTOP = Path(__file__).resolve().parents[1] / "desktop"
+TESTS = Path(__file__).resolve().parent
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(DESKTOP), str(TESTS)]))
+
+
+class Harness:
+    """A pool run (Dask or local) with its engine and events, driven as the window drives it."""
+
+    def __init__(self, config: PoolConfig) -> None:
+        self.engine = Engine("spawn")
+        self.events: list[Event] = []
+        self.engine.subscribe(self.events.append)
+        kind = DaskPoolRun if config.backend == "dask" else PoolRun
+        self.pool = kind(config, self.engine, "spawn")
+        self.max_poll = 0.0
+
+    def run(self, on_poll: Callable[[Any], None] | None = None) -> Harness:
+        pool, deadline = self.pool, time.monotonic() + RUN_DEADLINE
+        pool.start()
+        try:
+            while pool.busy:
+                assert time.monotonic() < deadline, f"pool run hung: {pool.counts()}"
+                began = time.monotonic()
+                pool.poll(0.02)
+                self.max_poll = max(self.max_poll, time.monotonic() - began)
+                if on_poll is not None:
+                    on_poll(pool)
+                multiprocessing.connection.wait(pool.wait_handles(), 0.05)
+        except BaseException:
+            pool.kill()
+            raise
+        return self
+
+    def texts(self, kind: str) -> list[str]:
+        return [e.text for e in self.events if e.kind == kind]
+
+
+def dask_config(task: str, items: Any, method: str = "map", **options: Any) -> PoolConfig:
+    return PoolConfig(task, items, 2, method, backend="dask", **options)
+
+
+# -- every method, against the multiprocessing backend -----------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_gives_the_multiprocessing_results(method: str) -> None:
+    star = method.startswith("starmap")
+    items: Any = [[i] for i in range(30)] if star else 30
+    local = Harness(PoolConfig("square", items, 2, method)).run().pool
+    h = Harness(dask_config("square", items, method)).run()
+    pool = h.pool
+    assert sorted(pool.results) == sorted(local.results) == [(i, i * i) for i in range(30)]
+    assert [(t.first_index, t.count) for t in pool.tasks] == [
+        (t.first_index, t.count) for t in local.tasks]  # the same chunks
+    if method in ("map", "starmap", "imap"):
+        assert [i for i, _ in pool.results] == list(range(30))  # in order
+    assert pool.succeeded and pool.summary()["results_ok"] is True
+    # Each task was seen executing on a worker: worker, pid and times from the plugin.
+    workers = {r.wid: r for r in h.engine.records.values() if r.kind == "pool"}
+    assert len(workers) == 2 and all(r.state is State.FINISHED for r in workers.values())
+    for task in pool.tasks:
+        assert task.wid in workers and task.pid == workers[task.wid].pid
+        assert task.started is not None and task.ended is not None and task.ended >= task.started
+    assert set(pool.insights()) == set(workers)
+    callbacks = h.texts("callback")
+    assert len(callbacks) == (30 if method == "apply_async" else 0)
+    assert h.max_poll < 0.2
+
+
+def test_summary_names_the_cluster_and_its_workers() -> None:
+    pool = Harness(dask_config("square", 8, "imap_unordered")).run().pool
+    summary = pool.summary()
+    assert summary["backend"] == "dask" and summary["cluster"] == "local"
+    assert summary["scheduler"].startswith("tcp://127.0.0.1:")
+    assert len(summary["workers"]) == 2
+    for worker in summary["workers"]:
+        assert worker["address"].startswith("tcp://127.0.0.1:") and worker["host"]
+        assert worker["pid"] and worker["threads"] == 1 and worker["memory_limit"]
+    assert sum(w["tasks_done"] for w in summary["workers"]) == 8
+    json.dumps(summary)
+
+
+def test_task_errors_reach_the_error_callback() -> None:
+    h = Harness(dask_config("risky", 7, "apply_async")).run()
+    errors = h.texts("error_callback")
+    assert len(errors) == 3 and any("risky(3)" in t and "divisible by 3" in t for t in errors)
+    counts = h.pool.counts()
+    assert (counts["done"], counts["failed"], counts["lost"]) == (4, 3, 0)
+
+
+# -- losses ----------------------------------------------------------------------------------
+
+
+def test_a_worker_killed_mid_task_loses_it_and_dask_retries_it() -> None:
+    state: dict[str, Any] = {}
+
+    def kill_one(pool: DaskPoolRun) -> None:
+        now = time.time()
+        if "pid" not in state:
+            for task in pool.tasks:
+                if task.outcome == "running" and task.pid and now - (task.started or now) > 0.1:
+                    state.update(pid=task.pid, task=task.task_id, at=time.monotonic())
+                    os.kill(task.pid, signal.SIGKILL)
+                    return
+        elif "lost_after" not in state and pool.tracker.losses:
+            state["lost_after"] = time.monotonic() - state["at"]
+
+    h = Harness(dask_config("sleep_io", [0.5] * 6, "imap")).run(kill_one)
+    assert state["lost_after"] < 2.0  # generous: remove_worker is measured in the benchmarks
+    summary = h.pool.summary()
+    assert (summary["lost"], summary["retried"], summary["failed"]) == (1, 1, 0)
+    assert h.pool.succeeded and summary["results_ok"] is True
+    task = h.pool.tasks[state["task"]]
+    assert task.attempt == 2 and [span.outcome for span in task.history] == ["lost"]
+    assert task.history[0].pid == state["pid"] and task.pid != state["pid"]
+    assert any("lost: Dask worker" in t and "retries it" in t for t in h.texts("task"))
+    dead = next(r for r in h.engine.records.values() if r.pid == state["pid"])
+    assert dead.state is State.LOST
+
+
+def test_a_task_that_kills_every_worker_fails_with_killed_worker_explained() -> None:
+    h = Harness(dask_config("die_at", 4, "apply_async")).run()  # item 5 never comes: all ok
+    assert h.pool.succeeded
+    h = Harness(dask_config("die_at", [5, 1], "apply_async")).run()
+    task = h.pool.tasks[0]
+    assert task.outcome == "failed" and task.attempt == 2
+    assert "KilledWorker" in (task.error or "") and "allowed-failures" in (task.error or "")
+    assert h.pool.tasks[1].outcome == "ok"
+    counts = h.pool.counts()
+    assert (counts["lost"], counts["retried"], counts["failed"]) == (2, 1, 1)
+
+
+def test_stop_cancels_the_tasks_and_closes_the_cluster() -> None:
+    def stop_when_running(pool: DaskPoolRun) -> None:
+        if pool.counts()["done"] >= 1:
+            pool.stop()
+
+    h = Harness(dask_config("sleep_io", [0.3] * 20, "imap")).run(stop_when_running)
+    counts = h.pool.counts()
+    assert counts["cancelled"] > 0 and counts["done"] + counts["cancelled"] == 20
+    assert not h.pool.succeeded
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def _mpscope(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mpscope", *args], capture_output=True,
+                          text=True, env=ENV, timeout=120, check=False, cwd=cwd)
+
+
+def _write(tmp_path: Path, pool: str) -> Path:
+    path = tmp_path / "run.toml"
+    path.write_text("[pool]\n" + pool)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_unreachable_scheduler_is_one_line_and_exit_2(tmp_path: Path, command: str) -> None:
+    port = _free_port()  # nothing listens there
+    path = _write(tmp_path, f'task = "square"\nitems = 4\nbackend = "dask"\n'
+                            f'scheduler = "tcp://127.0.0.1:{port}"\n')
+    began = time.monotonic()
+    out = _mpscope(command, str(path), "--no-history") if command == "run" else _mpscope(
+        command, str(path))
+    assert out.returncode == 2 and out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot reach the Dask scheduler" in lines[0]
+    assert f"127.0.0.1:{port}" in lines[0] and "within 5 s" in lines[0]
+    assert time.monotonic() - began < 30
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_missing_extra_is_one_line_and_exit_2(tmp_path: Path, command: str) -> None:
+    path = _write(tmp_path, 'task = "square"\nitems = 4\nbackend = "dask"\n')
+    # Dask hidden as if not installed: find_spec() sees None in sys.modules.
+    code = ("import sys; sys.modules['distributed'] = sys.modules['dask'] = None; "
+            "from mpscope.cli import main; sys.exit(main(sys.argv[1:]))")
+    out = subprocess.run([sys.executable, "-c", code, command, str(path)], capture_output=True,
+                         text=True, env=ENV, timeout=60, check=False)
+    assert out.returncode == 2 and out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'pip install "mpscope[dask]"' in lines[0]
+
+
+def test_the_core_works_without_dask() -> None:
+    code = ("import sys; sys.modules['distributed'] = sys.modules['dask'] = None\n"
+            "from mpscope.core.config import loads\n"
+            "from mpscope.core.engine.run import Run\n"
+            "run = Run(loads('[pool]\\ntask = \"square\"\\nitems = 5\\nprocesses = 1\\n'))\n"
+            "run.start()\n"
+            "while run.busy: run.poll(0.05)\n"
+            "print(sorted(run.pool.results))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == str([(i, i * i) for i in range(5)])
+
+
+# -- a cluster started as an operator would ----------------------------------------------------
+
+
+@pytest.fixture
+def dask_cluster() -> Iterator[str]:
+    """`dask scheduler` and two `dask worker` processes, loopback only, no dashboard."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    worker = [sys.executable, "-m", "distributed.cli.dask_worker"]
+    processes = [subprocess.Popen(
+        [*dask, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)]
+    try:
+        _wait_for_line(processes[0], "Scheduler at:")
+        for _ in range(2):
+            processes.append(subprocess.Popen(
+                [*worker, address, "--host", "127.0.0.1", "--nthreads", "1", "--nworkers", "1",
+                 "--no-dashboard"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                text=True))
+        for process in processes[1:]:
+            _wait_for_line(process, "Registered to:")
+        yield address
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+
+
+def _wait_for_line(process: subprocess.Popen[str], text: str, timeout: float = 60.0) -> None:
+    assert process.stderr is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if text in line:
+            return
+        assert line or process.poll() is None, f"exited before saying {text!r}"
+    raise AssertionError(f"no {text!r} within {timeout} s")
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    children = psutil.Process(process.pid).children(recursive=True)
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+    for child in children:
+        if child.is_running():
+            child.kill()
+    psutil.wait_procs(children, timeout=5)
+    if process.stderr is not None:
+        process.stderr.close()
+
+
+def test_a_pool_runs_on_a_scheduler_and_workers_started_as_commands(
+        dask_cluster: str, tmp_path: Path) -> None:
+    path = _write(tmp_path, f'task = "square"\nitems = 40\nprocesses = 2\nmethod = "imap"\n'
+                            f'backend = "dask"\nscheduler = "{dask_cluster}"\n')
+    summary_path = tmp_path / "summary.json"
+    out = _mpscope("run", str(path), "--no-history", "--summary-json", str(summary_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    pool = json.loads(summary_path.read_text())["pool"]
+    assert pool["backend"] == "dask" and pool["cluster"] == "external"
+    assert pool["scheduler"] == dask_cluster
+    assert pool["done"] == pool["tasks"] and pool["results_ok"] is True
+    assert len(pool["workers"]) == 2 and all(w["host"] for w in pool["workers"])
+    assert "connected to the Dask scheduler at " + dask_cluster in out.stdout
+    # The plugin was unregistered: the cluster is left as it was found.
+    check = ("from distributed import Client; import sys\n"
+             f"c = Client('{dask_cluster}', timeout=10)\n"
+             "plugins = c.run_on_scheduler(lambda dask_scheduler: "
+             "sorted(dask_scheduler.worker_plugins))\n"
+             "c.close(); print(plugins)")
+    left = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                          env=ENV, timeout=60, check=True)
+    assert "mpscope" not in left.stdout
+
+
+def test_a_worker_that_cannot_import_the_task_is_named(dask_cluster: str,
+                                                       tmp_path: Path) -> None:
+    (tmp_path / "only_here.py").write_text("def double(x):\n    return 2 * x\n")
+    path = _write(tmp_path, 'task = "only_here:double"\nitems = 3\nbackend = "dask"\n'
+                            f'scheduler = "{dask_cluster}"\n')
+    # mpscope runs where the module is (its check imports it); the workers run elsewhere.
+    out = _mpscope("run", str(path), "--no-history", cwd=tmp_path)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "cannot import the task only_here:double" in out.stdout
+    assert "Dask worker tcp://127.0.0.1:" in out.stdout and "ModuleNotFoundError" in out.stdout
