@@ -296,3 +296,26 @@ def test_export_writes_into_a_folder_per_run(tmp_path):
         paths = export_runs(store, [a, b], "json", tmp_path / "out")
     assert [p.relative_to(tmp_path / "out") for p in paths] == [
         Path(f"run-{a}") / "run.json", Path(f"run-{b}") / "run.json"]
+
+
+def test_ctrl_w_closes_a_run_or_compare_window_wherever_its_focus_is(window, qtbot):
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    a = run_from_window(window, qtbot, seconds=0.3, pool=False)
+    b = run_from_window(window, qtbot, seconds=0.3, pool=False)
+    panel = window.history
+    run_view = panel.open_run(b)
+    qtbot.waitUntil(lambda: run_view.data is not None, timeout=WAIT_MS)
+    panel.view.select_ids([a, b])
+    panel.actions_by_name["compare"].trigger()
+    compare = panel.views[-1]
+    qtbot.waitUntil(lambda: compare.result is not None, timeout=WAIT_MS)
+    for view in (run_view, compare):
+        focusable = [w for w in view.findChildren(QWidget)
+                     if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus]
+        target = focusable[-1]  # deep inside: a chart, a tab bar or the table
+        view.activateWindow()
+        qtbot.waitUntil(lambda view=view: QApplication.activeWindow() is view)
+        target.setFocus()
+        qtbot.keyClick(target, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda view=view: all(v is not view for v in panel.views))

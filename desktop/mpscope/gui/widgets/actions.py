@@ -31,9 +31,18 @@ def make_action(parent: QWidget, text: str, tip: str, slot: Callable[[], Any],
     if icon_name:
         themed(action, icon_name, accent)
     if key is not None:
-        action.setShortcut(QKeySequence(key))
+        if isinstance(key, QKeySequence.StandardKey):
+            # Every binding of the platform: QKeySequence(Close) is only the first, Ctrl+F4,
+            # and Ctrl+W did nothing.
+            keys = [k for k in QKeySequence.keyBindings(key) if k.count()]
+            action.setShortcuts(keys)
+        else:
+            action.setShortcut(QKeySequence(key))
         action.setShortcutContext(context)
-        tip += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        # The tooltip names the shortcut people type: Ctrl+W rather than Ctrl+F4.
+        named = sorted(action.shortcuts(), key=lambda k: "F" in k.toString())
+        if named:
+            tip += f" ({named[0].toString(QKeySequence.SequenceFormat.NativeText)})"
     action.setToolTip(tip)
     action.setStatusTip(tip)
     action.triggered.connect(lambda _checked=False: slot())
