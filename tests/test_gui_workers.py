@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from mpscope.core import config as cfg
 from mpscope.core.engine.run_state import ErrorInfo, WorkerRecord
@@ -139,11 +140,21 @@ def test_details_show_the_traceback(panel, qtbot):
     error = ErrorInfo("ValueError", "x=3", "Traceback…\nValueError")
     record = WorkerRecord(1, "risky-0", "risky", 0, "risky", {"x": 3}, state=State.FAILED,
                           exitcode=1, error=error)
-    text = panel.details_text(record)
-    assert "exit code 1" in text and text.rstrip().endswith("ValueError")
     dialog = panel.show_details(record)
     qtbot.addWidget(dialog)
     assert "risky-0" in dialog.windowTitle()
+    text = dialog.text()
+    assert "exit code 1" in text and text.rstrip().endswith("ValueError")
+    labels = {dialog.form.itemAt(row, dialog.form.ItemRole.LabelRole).widget().text():
+              dialog.form.itemAt(row, dialog.form.ItemRole.FieldRole).widget().text()
+              for row in range(dialog.form.rowCount())
+              if dialog.form.itemAt(row, dialog.form.ItemRole.LabelRole) is not None}
+    assert labels["Call"] == "risky(x=3)" and labels["State"] == "failed"
+    assert dialog.traceback is not None and "Traceback" in dialog.traceback.toPlainText()
+    assert dialog.output is None  # nothing captured: no empty pane
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClick(dialog.traceback, Qt.Key.Key_Escape)  # Esc closes, wherever the focus is
+    assert not dialog.isVisible()
 
 
 def test_cell_texts():

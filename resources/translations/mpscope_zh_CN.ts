@@ -2023,6 +2023,145 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
 </context>
 <context>
+    <name>WorkerDetails</name>
+    <message>
+        <source>Worker {name}</source>
+        <translation>工作进程 {name}</translation>
+    </message>
+    <message>
+        <source>Traceback</source>
+        <translation>回溯</translation>
+    </message>
+    <message>
+        <source>Captured output</source>
+        <translation>捕获的输出</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy every row and the traceback as text</source>
+        <translation>将所有行和回溯作为文本复制</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>How it went</source>
+        <translation>运行情况</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Exit</source>
+        <translation>退出码</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Restarts</source>
+        <translation>重启次数</translation>
+    </message>
+    <message>
+        <source>What it runs</source>
+        <translation>运行内容</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>pool process</source>
+        <translation>池进程</translation>
+    </message>
+    <message>
+        <source>worker</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <source>Group / index</source>
+        <translation>组 / 序号</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>调用</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Daemon</source>
+        <translation>守护进程</translation>
+    </message>
+    <message>
+        <source>Progress and result</source>
+        <translation>进度与结果</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Done / total</source>
+        <translation>已完成 / 总数</translation>
+    </message>
+    <message>
+        <source>Last message</source>
+        <translation>最后消息</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Resources and messages</source>
+        <translation>资源与消息</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>内存峰值</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>{received} received, {sent} sent, {gaps} lost, {data} data</source>
+        <translation>收到 {received} 条，发送 {sent} 条，丢失 {gaps} 条，数据 {data} 条</translation>
+    </message>
+</context>
+<context>
     <name>WorkersModel</name>
     <message>
         <source>{n:,} tasks</source>
@@ -2145,98 +2284,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>What is it doing now? Show the Python stack of every thread of the selected process, without stopping it</source>
         <translation>它现在在做什么？显示所选进程每个线程的 Python 调用栈，不会停止进程</translation>
-    </message>
-    <message>
-        <source>Worker {name}</source>
-        <translation>工作进程 {name}</translation>
-    </message>
-    <message>
-        <source>{received} received, {sent} sent, {gaps} lost, {data} data</source>
-        <translation>收到 {received} 条，发送 {sent} 条，丢失 {gaps} 条，数据 {data} 条</translation>
-    </message>
-    <message>
-        <source>name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>group / index</source>
-        <translation>组 / 序号</translation>
-    </message>
-    <message>
-        <source>task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <source>args</source>
-        <translation>参数</translation>
-    </message>
-    <message>
-        <source>pid</source>
-        <translation>PID</translation>
-    </message>
-    <message>
-        <source>state</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>detail</source>
-        <translation>详情</translation>
-    </message>
-    <message>
-        <source>daemon</source>
-        <translation>守护进程</translation>
-    </message>
-    <message>
-        <source>exit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <source>progress</source>
-        <translation>进度</translation>
-    </message>
-    <message>
-        <source>done / total</source>
-        <translation>完成 / 总数</translation>
-    </message>
-    <message>
-        <source>elapsed</source>
-        <translation>已用时间</translation>
-    </message>
-    <message>
-        <source>messages</source>
-        <translation>消息</translation>
-    </message>
-    <message>
-        <source>restarts</source>
-        <translation>重启次数</translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>memory</source>
-        <translation>内存</translation>
-    </message>
-    <message>
-        <source>peak memory</source>
-        <translation>内存峰值</translation>
-    </message>
-    <message>
-        <source>last message</source>
-        <translation>最后一条消息</translation>
-    </message>
-    <message>
-        <source>result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <source>error</source>
-        <translation>错误</translation>
     </message>
 </context>
 <context>

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QMenu,
-    QPlainTextEdit,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -21,17 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from mpscope.core.engine.run_state import WorkerRecord
-from mpscope.core.engine.states import State, explain_exit
+from mpscope.core.engine.states import State
 from mpscope.gui.bridge import RunBridge
-from mpscope.gui.i18n.language import translated
 from mpscope.gui.widgets.delegates import (
     ProgressDelegate,
     ReadableCheckDelegate,
     StateDelegate,
 )
-from mpscope.gui.widgets.formatting import format_duration, progress_text
 from mpscope.gui.widgets.icons import themed
 from mpscope.gui.workers.cells import SORT_ROLE, Column
+from mpscope.gui.workers.details_dialog import WorkerDetails
 from mpscope.gui.workers.model import WorkersModel
 from mpscope.gui.workers.stack_dialog import StackDialog
 
@@ -221,21 +216,12 @@ class WorkersPanel(QWidget):
         if index.column() != Column.DAEMON:
             self.show_details(self.model.record(self.proxy.mapToSource(index).row()))
 
-    def show_details(self, record: WorkerRecord) -> QDialog:
-        """A non-modal window with the full record, including an error's traceback."""
-        dialog = QDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle(self.tr("Worker {name}").format(name=record.name))
-        text = QPlainTextEdit(self.details_text(record), dialog)
-        text.setReadOnly(True)
-        text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
-        buttons.rejected.connect(dialog.close)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(text)
-        layout.addWidget(buttons)
-        dialog.resize(640, 480)
+    def show_details(self, record: WorkerRecord) -> WorkerDetails:
+        """A non-modal window with the record as a form, its traceback and its output."""
+        dialog = WorkerDetails(record, self)
         dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()  # Esc closes it at once, without a click into it first
         return dialog
 
     def show_stack(self, record: WorkerRecord) -> StackDialog:
@@ -244,45 +230,8 @@ class WorkersPanel(QWidget):
         dialog.show()
         return dialog
 
-    def details_text(self, r: WorkerRecord) -> str:
-        """Every field of a record as aligned `label: value` lines, the traceback last."""
-        sent = "?" if r.sent is None else r.sent
-        messages = self.tr("{received} received, {sent} sent, {gaps} lost, {data} data").format(
-            received=r.received, sent=sent, gaps=r.seq_gaps, data=r.data_messages)
-        total = "?" if r.total is None else f"{r.total:g}"
-        rows = [
-            (self.tr("name"), r.name), (self.tr("kind"), r.kind),
-            (self.tr("group / index"), f"{r.group} / {r.index}"), (self.tr("task"), r.task),
-            (self.tr("args"), repr(r.args)), (self.tr("pid"), r.pid or "—"),
-            (self.tr("state"), self.model.state_name(r.state)),
-            (self.tr("detail"), translated(r.detail) or "—"), (self.tr("daemon"), r.daemon),
-            (self.tr("exit"),
-             translated(explain_exit(r.exitcode)) if r.exitcode is not None else "—"),
-            (self.tr("progress"), progress_text(r) or "—"),
-            (self.tr("done / total"), f"{r.done:g} / {total}"),
-            (self.tr("elapsed"), format_duration(r.elapsed) if r.elapsed is not None else "—"),
-            (self.tr("messages"), messages),
-            (self.tr("restarts"), r.restarts), (self.tr("CPU"), f"{r.cpu_percent:.0f}%"),
-            (self.tr("memory"), f"{r.rss / 2**20:,.1f} MiB"),
-            (self.tr("peak memory"), f"{r.peak_rss / 2**20:,.1f} MiB" if r.peak_rss else "—"),
-            (self.tr("last message"), r.last_message or "—"),
-            (self.tr("result"), repr(r.result)[:2000]),
-            (self.tr("error"), str(r.error) if r.error else "—"),
-        ]
-        # Chinese characters take two columns of a monospace font: pad by columns, not length.
-        width = max(_columns(label) for label, _ in rows)
-        lines = [f"{' ' * (width - _columns(label))}{label}: {value}" for label, value in rows]
-        if r.error and r.error.traceback:
-            lines += ["", r.error.traceback.rstrip()]
-        return "\n".join(lines)
-
     def cleanup(self) -> None:
         """Stop listening to the bridge (the window is closing)."""
         self.bridge.refreshed.disconnect(self._update_actions)
         self.bridge.refreshed.disconnect(self._resort)
         self.model.cleanup()
-
-
-def _columns(text: str) -> int:
-    """Columns `text` takes in a monospace font (wide East Asian characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
