@@ -8,7 +8,17 @@ import platform
 import sys
 import time
 
-from mpscope.bench import dask_pool, idle, ingest, latency, overhead, scale, startup, watch
+from mpscope.bench import (
+    dask_pool,
+    follow,
+    idle,
+    ingest,
+    latency,
+    overhead,
+    scale,
+    startup,
+    watch,
+)
 from mpscope.bench.table import render
 
 SUITES = {
@@ -20,6 +30,7 @@ SUITES = {
     "startup": startup.measure,
     "watch": watch.measure,
     "dask": dask_pool.measure,  # imports Dask only when it runs
+    "follow": follow.measure,
 }
 
 
