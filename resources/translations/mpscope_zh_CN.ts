@@ -392,6 +392,45 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
 </context>
 <context>
+    <name>FollowActions</name>
+    <message>
+        <source>Open a &amp;live run…</source>
+        <translation>打开正在进行的运行(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Show a run recorded on this machine by another mpscope, live</source>
+        <translation>实时显示本机上另一个 mpscope 正在记录的运行</translation>
+    </message>
+    <message>
+        <source>&amp;Watch a run on another machine…</source>
+        <translation>查看另一台机器上的运行(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Follow the newest run on another machine over SSH</source>
+        <translation>通过 SSH 跟随另一台机器上最新的运行</translation>
+    </message>
+    <message>
+        <source>A run is going on</source>
+        <translation>有一个运行正在进行</translation>
+    </message>
+    <message>
+        <source>Follow another run once this one has ended.</source>
+        <translation>请在当前运行结束后再跟随另一个运行。</translation>
+    </message>
+    <message>
+        <source>{name} — following live — mpscope</source>
+        <translation>{name} — 实时跟随中 — mpscope</translation>
+    </message>
+    <message>
+        <source>Following {name} live: its commands go to the process that owns it. Closing this window leaves the run running.</source>
+        <translation>正在实时跟随 {name}：命令会发送给拥有它的进程。关闭此窗口不会结束该运行。</translation>
+    </message>
+    <message>
+        <source>{name} — ended (exit status {code}) — mpscope</source>
+        <translation>{name} — 已结束（退出状态 {code}）— mpscope</translation>
+    </message>
+</context>
+<context>
     <name>GroupEditor</name>
     <message>
         <source>daemon</source>
@@ -759,6 +798,45 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Press Run (Ctrl+Return) to start this lesson, then watch the panels it points to.</source>
         <translation>按“运行”(Ctrl+Return) 开始本课，然后观察它提示的面板。</translation>
+    </message>
+</context>
+<context>
+    <name>LiveRunsDialog</name>
+    <message>
+        <source>Open a live run</source>
+        <translation>打开正在进行的运行</translation>
+    </message>
+    <message>
+        <source>Runs being recorded on this machine right now (by mpscope run, mpscope watch or another window). The window shows the chosen one live and controls it through its control socket; closing the window leaves the run running.</source>
+        <translation>本机上正在被记录的运行（由终端中的 mpscope 或另一个窗口记录）。窗口会实时显示所选的运行，并通过它的控制套接字来控制它；关闭窗口不会结束该运行。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>工作进程</translation>
+    </message>
+    <message>
+        <source>No run is being recorded on this machine now. Start one in a terminal with: {command}</source>
+        <translation>本机上现在没有正在记录的运行。可以在终端中这样启动一个：{command}</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>跟随</translation>
     </message>
 </context>
 <context>
@@ -1223,6 +1301,49 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Presenter mode off</source>
         <translation>演示模式已关闭</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteDialog</name>
+    <message>
+        <source>Watch a run on another machine</source>
+        <translation>查看另一台机器上的运行</translation>
+    </message>
+    <message>
+        <source>mpscope runs {command} with your own SSH configuration, keys and agent (no password prompt), and shows the newest run there. No port is opened anywhere; closing the window leaves the run running.</source>
+        <translation>mpscope 会用你自己的 SSH 配置、密钥和代理运行 {command}（不会询问密码），并显示那里最新的运行。任何地方都不会打开端口；关闭窗口不会结束该运行。</translation>
+    </message>
+    <message>
+        <source>user@host</source>
+        <translation>user@host</translation>
+    </message>
+    <message>
+        <source>An SSH destination: user@host, or a Host from ~/.ssh/config</source>
+        <translation>SSH 目标：user@host，或 ~/.ssh/config 中定义的主机别名</translation>
+    </message>
+    <message>
+        <source>How to run mpscope over there, e.g. ~/venv/bin/python -m mpscope</source>
+        <translation>在那台机器上如何运行 mpscope，例如 ~/venv/bin/python -m mpscope</translation>
+    </message>
+    <message>
+        <source>SSH destination:</source>
+        <translation>SSH 目标：</translation>
+    </message>
+    <message>
+        <source>mpscope command there:</source>
+        <translation>那边的 mpscope 命令：</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an SSH destination (user@host or a host name)</source>
+        <translation>“{text}”不是 SSH 目标（应为 user@host 或主机名）</translation>
+    </message>
+    <message>
+        <source>Say how to run mpscope over there (mpscope).</source>
+        <translation>请填写在那台机器上如何运行 mpscope（mpscope）。</translation>
     </message>
 </context>
 <context>
@@ -2359,6 +2480,18 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>{why}: {detail}</source>
         <translation>{why}：{detail}</translation>
+    </message>
+    <message>
+        <source>{action} is not available for a followed run</source>
+        <translation>跟随的运行不支持 {action}</translation>
+    </message>
+    <message>
+        <source>stacks are not available for a followed run</source>
+        <translation>跟随的运行无法查看调用栈</translation>
+    </message>
+    <message>
+        <source>not connected: {action} was not sent</source>
+        <translation>未连接：{action} 没有发送</translation>
     </message>
     <message>
         <source>connecting to {host}…</source>

@@ -100,7 +100,8 @@ class RunBridge(QObject):
 
     @property
     def running(self) -> bool:
-        return self.run is not None and self.run.started_at is not None and self.run.busy
+        run = self.run
+        return run is not None and (run.started_at is not None or self.following) and run.busy
 
     # -- commands --------------------------------------------------------------
     def set_config(self, config: RunConfig | None) -> None:
@@ -125,6 +126,8 @@ class RunBridge(QObject):
         """Start the prepared run (preparing one first if needed); the previous must have ended."""
         if self.running:
             return
+        if self.following:  # a followed run that has ended: stop reading its feed
+            self.run.close()
         run = self.prepared if self.prepared is not None else self.prepare()
         if run is None:
             return
@@ -143,6 +146,26 @@ class RunBridge(QObject):
         self._drain_timer.start()
         self.run_started.emit()
         self._dirty = True
+
+    def follow(self, run: Any) -> None:
+        """Show a run another process owns (a FollowedRun) as if it had started here: its
+        records, events and samples come from its feed; closing leaves it running."""
+        if self.running:
+            return
+        if self.run is not None and not getattr(self.run, "owned", True):
+            self.run.close()
+        self.prepared, self.recorder = None, None
+        self.run = run
+        run.engine.subscribe(self._on_event)
+        self._drain_timer.setInterval(FAST_TICK_MS)
+        self._drain_timer.start()
+        self.run_started.emit()
+        self._dirty = True
+
+    @property
+    def following(self) -> bool:
+        """True while the current run is another process's (see follow)."""
+        return self.run is not None and not getattr(self.run, "owned", True)
 
     def stop_all(self) -> None:
         if self.run:
@@ -230,6 +253,8 @@ class RunBridge(QObject):
             self._dirty = True
         if self.recorder is not None:
             self.recorder.snapshot()
+        for sample in getattr(run, "take_samples", list)():  # a followed run's own samples
+            self._on_sample(sample)
         if not run.busy:
             self._drain_timer.stop()
             self._refresh()
@@ -250,8 +275,8 @@ class RunBridge(QObject):
             self.refreshed.emit()
 
     def _sample(self) -> None:
-        if not self._watched and not self.running:
-            return
+        if (not self._watched and not self.running) or self.following:
+            return  # a followed run brings the samples its owner took
         self.sampler.request(
             r.pid for r in self.records if r.pid and r.state.is_alive and not r.remote)
 
@@ -280,7 +305,9 @@ class RunBridge(QObject):
         self._sample_timer.stop()
         self._refresh_timer.stop()
         self.sampler.close()
-        if self.run is not None and self.run.busy:
+        if self.following:
+            self.run.close()  # only stops following: the run goes on
+        elif self.run is not None and self.run.busy:
             self.run.kill()
             while self.run.busy:
                 self.run.poll(0.05)

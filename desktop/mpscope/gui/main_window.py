@@ -16,6 +16,7 @@ from mpscope.gui.bridge import RunBridge
 from mpscope.gui.cpu.panel import CpuPanel
 from mpscope.gui.dock_layout import DockLayout
 from mpscope.gui.events.panel import EventsPanel
+from mpscope.gui.follow.attach import FollowActions
 from mpscope.gui.i18n.language import language_menu
 from mpscope.gui.launch.panel import LaunchPanel
 from mpscope.gui.menus import build_actions, build_menus, build_toolbar
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
                            if name != "lessons"],
             presenter=self.presenter.action, language=language_menu(self, self.settings),
             set_theme=self.set_theme)
+        self.follow = FollowActions(self, self.bridge, self.menuBar().actions()[0].menu(),
+                                    before=self.actions_by_name["quit"])
         self.toolbar = build_toolbar(self, self.actions_by_name)
         self.status = RunStatusBar(self.bridge, self.workers.model, self)
         self.setStatusBar(self.status)
@@ -321,7 +324,7 @@ class MainWindow(QMainWindow):
         return self.closing.ask(daemons, others)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.bridge.running:
+        if self.bridge.running and not self.bridge.following:  # a followed run goes on
             event.ignore()
             self.closing.request(self.ask_close)  # may close later, when the run has ended
             return

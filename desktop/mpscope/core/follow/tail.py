@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from mpscope.core.follow.feed import FeedReader, end_item, run_item
+from mpscope.core.follow.feed import READ_LIMIT, FeedReader, end_item, run_item
 from mpscope.core.history.store import HistoryStore
 
 POLL_S = 0.1
@@ -49,6 +49,7 @@ class Tail:
         self.done = False
         self.more = False  # the last poll stopped at its limit: poll again at once
         self.exit_code: int | None = None
+        self.reader_limit = READ_LIMIT  # feed rows per poll
         self.run: dict[str, Any] = {}
         self._version: int | None = None
         self._next_read = 0.0
@@ -65,7 +66,7 @@ class Tail:
         self._version, self._next_read = version, now + RECHECK_S
         first = not self.run
         start = self.since
-        items, run = self.reader.read(start)
+        items, run = self.reader.read(start, self.reader_limit)
         self.run = run
         self.since = run["upto"]
         self.more = self.since != start and self.reader.last_seq() > self.since

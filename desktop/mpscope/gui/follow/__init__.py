@@ -1,0 +1,1 @@
+"""The window attached to a run another process owns: on this machine, or over SSH."""

@@ -1,0 +1,107 @@
+"""File → Open a live run… and Watch a run on another machine…: the window follows a run."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox
+
+from mpscope.core.follow.mirror import FollowedRun, LocalFeed
+from mpscope.core.follow.remote import RemoteFollow, ssh_runner
+from mpscope.core.history.paths import history_path
+from mpscope.gui.bridge import RunBridge
+from mpscope.gui.follow.dialogs import LiveRunsDialog, RemoteDialog, live_runs
+from mpscope.gui.widgets.actions import make_action
+
+
+class FollowActions(QObject):
+    """The two File menu commands, and what the window says while it follows a run."""
+
+    def __init__(self, window: QMainWindow, bridge: RunBridge, file_menu: QMenu,
+                 before: QAction | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.bridge = bridge
+        self.open_live = make_action(
+            window, self.tr("Open a &live run…"),
+            self.tr("Show a run recorded on this machine by another mpscope, live"),
+            self.choose_live_run, "Ctrl+Shift+O")
+        self.watch_remote = make_action(
+            window, self.tr("&Watch a run on another machine…"),
+            self.tr("Follow the newest run on another machine over SSH"), self.choose_remote)
+        file_menu.insertActions(before, [self.open_live, self.watch_remote])
+        file_menu.insertSeparator(before)
+        self._destination, self._command = "", "mpscope"
+        self._named = ""
+        bridge.run_started.connect(self._on_started)
+        bridge.refreshed.connect(self._on_refreshed)
+        bridge.run_finished.connect(self._on_finished)
+
+    # -- the commands ------------------------------------------------------------------
+    def choose_live_run(self) -> None:
+        if self._busy():
+            return
+        dialog = LiveRunsDialog(live_runs(), self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.run_id is not None:
+            self.follow_local(dialog.run_id)
+
+    def choose_remote(self) -> None:
+        if self._busy():
+            return
+        dialog = RemoteDialog(self.window, self._destination, self._command)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._destination = dialog.destination.text().strip()
+        self._command = dialog.command.text().strip()
+        self.follow_remote(ssh_runner(self._destination), self._command, self._destination)
+
+    def follow_local(self, run_id: int) -> FollowedRun:
+        run = FollowedRun(LocalFeed(history_path(), run_id), label=f"#{run_id}")
+        self.bridge.follow(run)
+        return run
+
+    def follow_remote(self, runner: Sequence[str], command: str = "mpscope",
+                      label: str = "") -> FollowedRun:
+        """Follow the newest run that `runner` (ssh … HOST, or any command runner) reaches."""
+        label = label or shlex.join(runner)
+        run = FollowedRun(RemoteFollow(runner, command, label=label), label=label)
+        self.bridge.follow(run)
+        return run
+
+    # -- what the window says ----------------------------------------------------------
+    def _busy(self) -> bool:
+        if not self.bridge.running:
+            return False
+        QMessageBox.information(self.window, self.tr("A run is going on"), self.tr(
+            "Follow another run once this one has ended."))
+        return True
+
+    def _on_started(self) -> None:
+        self._named = ""
+        self._on_refreshed()
+
+    def _on_refreshed(self) -> None:
+        """Once the run's name is known (its first line), the title and status say so."""
+        if not self.bridge.following or self._named == self._name() or not self.bridge.running:
+            return
+        self._named = self._name()
+        self.window.setWindowTitle(self.tr("{name} — following live — mpscope").format(
+            name=self._name()))
+        self.window.statusBar().showMessage(self.tr(
+            "Following {name} live: its commands go to the process that owns it. Closing this "
+            "window leaves the run running.").format(name=self._name()))
+
+    def _on_finished(self, code: int) -> None:
+        if self.bridge.following:  # after the window's own title update for the end
+            title = self.tr("{name} — ended (exit status {code}) — mpscope").format(
+                name=self._name(), code=code)
+            QTimer.singleShot(0, lambda: self.window.setWindowTitle(title))
+
+    def _name(self) -> str:
+        run = self.bridge.run
+        title = getattr(getattr(run, "config", None), "title", None)
+        label = getattr(run, "label", "")
+        return f"{title} ({label})" if title and title != label else label

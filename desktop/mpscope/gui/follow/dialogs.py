@@ -1,0 +1,141 @@
+"""The two questions before following: which live run on this machine, which SSH destination."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mpscope.core.follow.remote import ssh_runner
+from mpscope.core.history.paths import history_path
+from mpscope.core.history.store import HistoryError, HistoryStore
+
+
+def live_runs() -> list[dict[str, Any]]:
+    """Runs being recorded on this machine now (dead recorders' runs are marked first)."""
+    path = history_path()
+    if not path.exists():
+        return []
+    try:
+        with HistoryStore(path) as store:  # opening marks runs whose recorder is gone
+            runs = store.list_runs(status="running", limit=50)
+    except HistoryError:
+        return []
+    host = socket.gethostname()
+    return [run for run in runs if run["host"] == host]
+
+
+class LiveRunsDialog(QDialog):
+    """Lists this machine's running runs; `run_id` is the chosen one after exec()."""
+
+    def __init__(self, runs: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Open a live run"))
+        self.run_id: int | None = None
+        layout = QVBoxLayout(self)
+        note = QLabel(self.tr(
+            "Runs being recorded on this machine right now (by mpscope run, mpscope watch or "
+            "another window). The window shows the chosen one live and controls it through "
+            "its control socket; closing the window leaves the run running."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.table = QTreeWidget(self)
+        self.table.setRootIsDecorated(False)
+        self.table.setHeaderLabels([self.tr("Run"), self.tr("Title"), self.tr("Started"),
+                                    self.tr("Process"), self.tr("Workers")])
+        for run in runs:
+            started = time.strftime("%H:%M:%S", time.localtime(run["started_at"] or 0))
+            item = QTreeWidgetItem([f"#{run['id']}", run["title"] or "", started,
+                                    str(run["pid"]), str(run["workers"])])
+            item.setData(0, Qt.ItemDataRole.UserRole, run["id"])
+            self.table.addTopLevelItem(item)
+        for column in range(5):
+            self.table.resizeColumnToContents(column)
+        self.table.itemDoubleClicked.connect(lambda *_: self.accept())
+        layout.addWidget(self.table)
+        if not runs:
+            empty = QLabel(self.tr("No run is being recorded on this machine now. Start one in a "
+                                   "terminal with: {command}").format(
+                                       command="mpscope run CONFIG.toml"))
+            empty.setWordWrap(True)
+            layout.addWidget(empty)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Follow"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(runs))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        if runs:
+            self.table.setCurrentItem(self.table.topLevelItem(0))
+        self.resize(640, 320)
+
+    def accept(self) -> None:
+        item = self.table.currentItem()
+        if item is None:
+            return
+        self.run_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+        super().accept()
+
+
+class RemoteDialog(QDialog):
+    """Asks for an SSH destination (and how mpscope runs there); checks it before accepting."""
+
+    def __init__(self, parent: QWidget | None = None, destination: str = "",
+                 command: str = "mpscope") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Watch a run on another machine"))
+        layout = QVBoxLayout(self)
+        note = QLabel(self.tr(
+            "mpscope runs {command} with your own SSH configuration, keys and agent (no password "
+            "prompt), and shows the newest run there. No port is opened anywhere; closing the "
+            "window leaves the run running.").format(
+                command="ssh -T -o BatchMode=yes DESTINATION mpscope follow --latest --jsonl"))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        form = QFormLayout()
+        self.destination = QLineEdit(destination, self)
+        self.destination.setPlaceholderText(self.tr("user@host"))
+        self.destination.setToolTip(self.tr("An SSH destination: user@host, or a Host from "
+                                            "~/.ssh/config"))
+        self.command = QLineEdit(command, self)
+        self.command.setToolTip(self.tr("How to run mpscope over there, e.g. "
+                                        "~/venv/bin/python -m mpscope"))
+        form.addRow(self.tr("SSH destination:"), self.destination)
+        form.addRow(self.tr("mpscope command there:"), self.command)
+        layout.addLayout(form)
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Watch"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 0)
+
+    def accept(self) -> None:
+        try:
+            ssh_runner(self.destination.text().strip())
+        except ValueError:
+            self.problem.setText(self.tr("“{text}” is not an SSH destination (user@host or a "
+                                         "host name)").format(text=self.destination.text()))
+            return
+        if not self.command.text().strip():
+            self.problem.setText(self.tr("Say how to run mpscope over there (mpscope)."))
+            return
+        super().accept()

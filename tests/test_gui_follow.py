@@ -1,0 +1,135 @@
+"""The window attached to a run another process owns: on this machine, over sh -c, over sshd."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from mpscope.core.engine.states import State
+from mpscope.core.follow.remote import ssh_runner
+from mpscope.gui.follow.dialogs import LiveRunsDialog, RemoteDialog, live_runs
+from mpscope.gui.main_window import MainWindow
+from sshd import MISSING, sshd
+from test_follow import config, finish, mpscope, started, worker_pid
+from test_follow import env as env
+from test_follow_remote import remote_command
+
+WAIT_MS = 30_000
+SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, env, monkeypatch):
+    for name in ("MPSCOPE_DATA_DIR", "XDG_RUNTIME_DIR"):  # the window reads the runs' history
+        monkeypatch.setenv(name, env[name])
+    made = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    made.resize(1366, 768)
+    made.show()
+    yield made
+    if made.isVisible():
+        made.close()
+    made.deleteLater()
+
+
+def records(window: MainWindow) -> dict[str, object]:
+    return {r.name: r for r in window.bridge.records}
+
+
+def shoot(window: MainWindow, name: str) -> None:
+    if os.environ.get("MPSCOPE_SCREENSHOTS"):  # docs/screenshots, refreshed on request
+        window.grab().save(str(SHOTS / name))
+
+
+def test_the_window_follows_a_headless_run_controls_it_and_leaves_it_running(
+        window, qtbot, env, tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=60))
+    worker_pid(env, "tick-1")
+    [listed] = live_runs()
+    assert listed["id"] == 1 and listed["title"] == "followed"
+    followed = window.follow.follow_local(1)
+    assert window.bridge.following and not window.actions_by_name["start"].isEnabled()
+    qtbot.waitUntil(lambda: records(window).get("tick-1") is not None and
+                    records(window)["tick-1"].state is State.RUNNING and
+                    records(window)["risky-0"].state is State.FAILED, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: any("tick-0: tick" in str(e.text)
+                                for e in window.events.model._events), timeout=WAIT_MS)
+    assert "following live" in window.windowTitle() and "followed" in window.windowTitle()
+    samples = []
+    window.bridge.sampled.connect(samples.append)  # the owner's samples, not this window's
+    qtbot.waitUntil(lambda: len(samples) >= 4, timeout=WAIT_MS)
+    assert records(window)["tick-0"].cpu_percent > 0 and records(window)["tick-0"].total == 3000
+    shoot(window, "follow-live.png")
+    window.bridge.control("kill", records(window)["tick-1"].wid)  # through the control socket
+    qtbot.waitUntil(lambda: records(window)["tick-1"].state is State.KILLED, timeout=WAIT_MS)
+    window.close()
+    assert not window.isVisible() and run.poll() is None  # closing left the run running
+    assert followed.source.tail.done is False  # it was only stopped following
+    code, _, err = finish(mpscope(env, "follow", "1", "--control", "stop"))
+    assert code == 0, err
+    assert finish(run)[0] == 1
+
+
+def test_the_window_follows_a_run_through_a_command_runner_to_its_end(window, qtbot, env,
+                                                                       tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=1.0))
+    finished = []
+    window.bridge.run_finished.connect(finished.append)
+    window.follow.follow_remote(["sh", "-c"], remote_command(env), label="sh -c")
+    qtbot.waitUntil(lambda: finished == [1], timeout=WAIT_MS)
+    assert finish(run)[0] == 1
+    assert {r.name: r.state for r in window.bridge.records} == {
+        "tick-0": State.FINISHED, "tick-1": State.FINISHED, "risky-0": State.FAILED}
+    qtbot.waitUntil(lambda: "exit status 1" in window.windowTitle(), timeout=WAIT_MS)
+
+
+def test_a_malformed_remote_stream_ends_the_view_with_one_message(window, qtbot, tmp_path):
+    (tmp_path / "stream").write_bytes(b'{"v":1,"type":"run","since":0,"run":{"id":3,'
+                                      b'"status":"running"}}\n{"v":1,"seq":"x"}\n')
+    script = "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read())"
+    finished = []
+    window.bridge.run_finished.connect(finished.append)
+    window.follow.follow_remote([sys.executable, "-c", script, str(tmp_path / "stream")])
+    qtbot.waitUntil(lambda: finished == [1], timeout=WAIT_MS)
+    errors = [str(e.text) for e in window.events.model._events if e.kind == "error"]
+    assert len(errors) == 1 and "is not mpscope's" in errors[0]
+
+
+def test_the_dialogs_list_live_runs_and_check_the_destination(qtbot):
+    dialog = LiveRunsDialog([{"id": 4, "title": "demo", "started_at": 0.0, "pid": 42,
+                              "workers": 3}])
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert dialog.run_id == 4
+    empty = LiveRunsDialog([])
+    qtbot.addWidget(empty)
+    assert empty.run_id is None
+    remote = RemoteDialog(None, "-oProxyCommand=x")
+    qtbot.addWidget(remote)
+    remote.accept()
+    assert "is not an SSH destination" in remote.problem.text() and not remote.result()
+
+
+@pytest.mark.skipif(MISSING is not None, reason=str(MISSING))
+def test_the_window_follows_a_run_through_a_real_sshd(window, qtbot, env, tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=60, fail=False))
+    worker_pid(env, "tick-0")
+    with sshd() as server:
+        followed = window.follow.follow_remote(ssh_runner(server.destination, server.options),
+                                               remote_command(env), label="root@127.0.0.1")
+        qtbot.waitUntil(lambda: records(window).get("tick-1") is not None and
+                        records(window)["tick-1"].state is State.RUNNING, timeout=WAIT_MS)
+        samples = []
+        window.bridge.sampled.connect(samples.append)
+        qtbot.waitUntil(lambda: len(samples) >= 4, timeout=WAIT_MS)
+        shoot(window, "follow-ssh.png")
+        window.bridge.control("kill", records(window)["tick-0"].wid)  # back over ssh
+        qtbot.waitUntil(lambda: records(window)["tick-0"].state is State.KILLED,
+                        timeout=WAIT_MS)
+        window.bridge.stop_all()
+        qtbot.waitUntil(lambda: not window.bridge.running, timeout=WAIT_MS)
+        followed.close()
+    assert finish(run)[0] == 1
