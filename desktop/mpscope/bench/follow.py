@@ -1,4 +1,4 @@
-"""8. `mpscope follow`: lag (event recorded → line read from the follower) and its idle CPU."""
+"""9. `mpscope follow`: lag (event recorded → line read from the follower) and its idle CPU."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def idle_cpu() -> float:
 
 def measure(repeat: int) -> list[Absolute]:
     lag = statistics.median(lag_once() for _ in range(repeat))
-    return [Absolute("8a. follow lag (event recorded → shown by follow)", "s", lag, 0.6,
+    return [Absolute("9a. follow lag (event recorded → shown by follow)", "s", lag, 0.6,
                      "recorder commits every 0.5 s; follower checks every 0.1 s"),
-            Absolute("8b. follow idle CPU", "% of a core", idle_cpu(), 1.0,
+            Absolute("9b. follow idle CPU", "% of a core", idle_cpu(), 1.0,
                      f"{IDLE_SECONDS:.0f} s following a quiet run")]
