@@ -238,13 +238,15 @@ task = "task_helpers:plain_sleep"
 args = { seconds = 0.05 }
 [[workers]]
 task = "sleep_io"
-args = { seconds = 2.5, steps = 25 }
+args = { seconds = 4, steps = 40 }
 ''')
     ran = mpscope(tmp_path / "data", "run", str(config), "--no-history")
     assert ran.returncode == 0, ran.stderr
-    first = next(line for line in ran.stdout.splitlines() if "progress workers" in line)
-    overall = int(first.split("progress workers ")[1].split("%")[0])
-    assert overall >= 50, first  # one of two done; the other part-way
+    lines = ran.stdout.splitlines()
+    finished = next(i for i, line in enumerate(lines) if "plain_sleep-0: finished" in line)
+    after = next(line for line in lines[finished:] if "progress workers" in line)
+    overall = int(after.split("progress workers ")[1].split("%")[0])
+    assert overall >= 50, after  # one of two done; the other part-way
     # The window draws each worker's bar from the same record.fraction.
     eng = engine()
     silent = eng.add_worker("task_helpers:plain_sleep", {"seconds": 0.05}, name="silent")
