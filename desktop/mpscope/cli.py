@@ -42,6 +42,9 @@ def _command(argv: list[str]) -> int:
     run.add_argument("config", help="a TOML configuration file")
     run.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
     run.add_argument("--no-history", action="store_true", help="do not record this run")
+    run.add_argument("--notify-command", metavar="CMD",
+                     help="run CMD (a shell command) for each failure, loss, memory warning and "
+                          "the run's end, with the event as one JSON object on its stdin")
     check = sub.add_parser("check", help="validate a configuration and start nothing")
     check.add_argument("config", help="a TOML configuration file")
     sub.add_parser("example", help="print a commented example configuration")
@@ -89,7 +92,9 @@ def _command(argv: list[str]) -> int:
         return EXIT_USAGE
     from mpscope.core.console.headless import HeadlessRunner
 
-    return HeadlessRunner(config, record=not options.no_history).execute(options.summary_json)
+    runner = HeadlessRunner(config, record=not options.no_history)
+    runner.notify_with(options.notify_command)
+    return runner.execute(options.summary_json)
 
 
 def _watch(argv: list[str]) -> int:
@@ -101,6 +106,9 @@ def _watch(argv: list[str]) -> int:
     parser.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
     parser.add_argument("--no-history", action="store_true", help="do not record this run")
     parser.add_argument("--window", action="store_true", help="watch it in the window")
+    parser.add_argument("--notify-command", metavar="CMD",
+                        help="run CMD for each failure, loss, memory warning and the end, with "
+                             "the event as one JSON object on its stdin")
     split = argv.index("--") if "--" in argv else None
     options, command = (parser.parse_args(argv[:split]), argv[split + 1:]) if split is not None \
         else parser.parse_known_args(argv)
@@ -115,7 +123,9 @@ def _watch(argv: list[str]) -> int:
     from mpscope.core.watch.watched_run import build_watched_run
 
     run = build_watched_run(command, title=options.title, subreaper=True)
-    return WatchRunner(run, record=not options.no_history).execute(options.summary_json)
+    runner = WatchRunner(run, record=not options.no_history)
+    runner.notify_with(options.notify_command)
+    return runner.execute(options.summary_json)
 
 
 def _history(options: argparse.Namespace) -> int:

@@ -64,6 +64,7 @@ class WatchRunner:
         if self.recorder is not None:
             self._finish_recording(self.recorder, code)
         self.out.flush()
+        self.close_notifier(code)
         return code
 
     def _loop(self) -> None:
