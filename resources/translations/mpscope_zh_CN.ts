@@ -1978,6 +1978,69 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
 </context>
 <context>
+    <name>TrayNotifier</name>
+    <message>
+        <source>&amp;Notifications</source>
+        <translation>通知(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Desktop notifications when a worker fails or is lost, memory runs short, or the run ends</source>
+        <translation>在工作进程失败或失联、内存紧张或运行结束时显示桌面通知</translation>
+    </message>
+    <message>
+        <source>While the window is hidden or minimized</source>
+        <translation>仅在窗口隐藏或最小化时</translation>
+    </message>
+    <message>
+        <source>Always</source>
+        <translation>总是</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>Play a sound</source>
+        <translation>播放提示音</translation>
+    </message>
+    <message>
+        <source>A beep with each notification (for presenters)</source>
+        <translation>每条通知都发出提示音（适合演示者）</translation>
+    </message>
+    <message>
+        <source>{count} problems in the run</source>
+        <translation>运行中出现 {count} 个问题</translation>
+    </message>
+    <message>
+        <source>Processes: {names}</source>
+        <translation>进程：{names}</translation>
+    </message>
+    <message>
+        <source>The run succeeded</source>
+        <translation>运行成功</translation>
+    </message>
+    <message>
+        <source>The run ended with failures (exit status {code})</source>
+        <translation>运行结束，有失败（退出状态 {code}）</translation>
+    </message>
+    <message>
+        <source>A worker failed</source>
+        <translation>工作进程失败</translation>
+    </message>
+    <message>
+        <source>A process was lost</source>
+        <translation>进程失联</translation>
+    </message>
+    <message>
+        <source>Memory is running short</source>
+        <translation>内存紧张</translation>
+    </message>
+    <message>
+        <source>A process crossed the memory limit</source>
+        <translation>进程超过了内存上限</translation>
+    </message>
+</context>
+<context>
     <name>WindowState</name>
     <message>
         <source>{path} is gone: the form shows it as it was when mpscope closed (Save writes it again)</source>

@@ -20,6 +20,7 @@ from mpscope.gui.follow.attach import FollowActions
 from mpscope.gui.i18n.language import language_menu
 from mpscope.gui.launch.panel import LaunchPanel
 from mpscope.gui.menus import build_actions, build_menus, build_toolbar
+from mpscope.gui.notifications import TrayNotifier
 from mpscope.gui.pool.panel import PoolPanel
 from mpscope.gui.presenter import PresenterMode
 from mpscope.gui.status_bar import RunStatusBar
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
             "smaller": lambda: self.scale_font(scale.smaller()),
             "normal": lambda: self.scale_font(scale.set_scale(1.0)),
             "reset_layout": self.reset_layout, "about": self.about, "lessons": self.show_lessons})
+        self.notifier = TrayNotifier(self, self.bridge, self.settings)
         self.theme_group = build_menus(
             self, self.actions_by_name,
             worker_actions=[self.workers.actions_by_name[n]
@@ -106,7 +108,7 @@ class MainWindow(QMainWindow):
             panel_toggles=[dock.toggleViewAction() for name, dock in self.docks.items()
                            if name != "lessons"],
             presenter=self.presenter.action, language=language_menu(self, self.settings),
-            set_theme=self.set_theme)
+            set_theme=self.set_theme, notifications=self.notifier.menu)
         self.follow = FollowActions(self, self.bridge, self.menuBar().actions()[0].menu(),
                                     before=self.actions_by_name["quit"])
         self.toolbar = build_toolbar(self, self.actions_by_name)
@@ -178,7 +180,8 @@ class MainWindow(QMainWindow):
     def _built_panels(self) -> list[Any]:
         lazy = [dock.panel() for dock in self.docks.values()
                 if isinstance(dock, LazyDock) and dock.built]
-        return [self.workers, self.launch, self.cpu, self.pool, self.events, *lazy, self.status]
+        return [self.workers, self.launch, self.cpu, self.pool, self.events, *lazy, self.status,
+                self.notifier]
 
     # -- following the run -------------------------------------------------------------
     def _on_run_started(self) -> None:

@@ -75,7 +75,8 @@ def build_actions(window: QMainWindow,
 
 def build_menus(window: QMainWindow, a: dict[str, QAction], *, worker_actions: list[QAction],
                 panel_toggles: list[QAction], presenter: QAction, language: QMenu,
-                set_theme: Callable[[str], None]) -> QActionGroup:
+                set_theme: Callable[[str], None],
+                notifications: QMenu | None = None) -> QActionGroup:
     """File, Run, View and Help; → the theme choices, which call `set_theme(name)`."""
     bar = window.menuBar()
     fill(bar.addMenu(translate("MainWindow", "&File")), a,
@@ -102,6 +103,8 @@ def build_menus(window: QMainWindow, a: dict[str, QAction], *, worker_actions: l
         group.addAction(action)
     group.triggered.connect(lambda action: set_theme(action.data()))
     view_menu.addMenu(language)
+    if notifications is not None:
+        view_menu.addMenu(notifications)
     view_menu.addSeparator()
     view_menu.addAction(a["reset_layout"])
     bar.addMenu(translate("MainWindow", "&Help")).addAction(a["about"])
