@@ -8,12 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from polling import run_until
-
 from mpscope.core import config as cfg
 from mpscope.core.engine.run import Run
 from mpscope.core.insight import notify_command
 from mpscope.core.insight.notify_command import NotifyCommand
+from polling import run_until
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "desktop"), str(ROOT / "tests")]))
@@ -45,7 +44,7 @@ args = { seconds = 0.2, steps = 2 }
 
 def _received(out: Path) -> list[dict]:
     lines = out.read_text().splitlines() if out.exists() else []
-    payloads = [eval(line) for line in lines]  # noqa: S307 - our own repr() of a str
+    payloads = [eval(line) for line in lines]
     assert all(payload.count("\n") == 1 and payload.endswith("\n") for payload in payloads)
     return [json.loads(payload) for payload in payloads]
 
