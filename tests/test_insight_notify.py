@@ -94,3 +94,16 @@ def test_a_flood_of_failures_is_capped_and_counted(tmp_path, monkeypatch):
     events = _received(out)
     assert [e["event"] for e in events] == ["worker_failed", "worker_failed", "run_ended"]
     assert events[-1]["suppressed"] == 2
+
+
+def test_mpscope_watch_notifies_the_end_of_the_program(tmp_path):
+    out = tmp_path / "received.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "mpscope", "watch", "--no-history", "--title", "watched",
+         "--notify-command", COLLECT.format(out=out), "--", sys.executable, "-c",
+         "raise SystemExit(3)"],
+        capture_output=True, text=True, env=ENV, timeout=120)
+    assert result.returncode == 3, result.stderr
+    events = _received(out)
+    assert [e["event"] for e in events] == ["worker_failed", "run_ended"]  # exit status 3
+    assert events[-1]["exit_code"] == 3 and events[-1]["run"] == "watched"

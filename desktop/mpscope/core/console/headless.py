@@ -19,7 +19,7 @@ from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.sampler import Sampler
 from mpscope.core.engine.summary import build_summary, format_table, write_summary
 from mpscope.core.history.history_writer import Recorder, attach
-from mpscope.core.insight.notify_command import NotifyCommand
+from mpscope.core.insight.notify_command import Notifying
 from mpscope.core.printable import printable
 
 PROGRESS_EVERY = 1.0
@@ -35,7 +35,7 @@ PRINT_CAPS = {"callback": 10, "error_callback": 50, "log": 1000}
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class HeadlessRunner:
+class HeadlessRunner(Notifying):
     """Drives a Run from the terminal until it ends; Ctrl-C or SIGTERM stops it, twice kills it."""
 
     def __init__(self, config: RunConfig, out: TextIO = sys.stdout,
@@ -166,19 +166,6 @@ class HeadlessRunner:
         else:
             self._say("killing every worker")
             self.run.kill()
-
-    notifier: NotifyCommand | None = None
-
-    def notify_with(self, command: str | None) -> None:
-        """`--notify-command`: run `command` with each notable event as JSON on its stdin."""
-        if command:
-            self.notifier = NotifyCommand(command, self.run)
-
-    def close_notifier(self, code: int) -> None:
-        """Send the run's end to the notify command and wait (bounded) for what is queued."""
-        if self.notifier is not None and not self.notifier.close(code):
-            print("mpscope: warning: the notify command had not finished; not waiting for it",
-                  file=sys.stderr)
 
     def _on_sigusr1(self, signum: int, frame: object) -> None:
         """`kill -USR1 <mpscope>`: print every running process's Python stacks."""

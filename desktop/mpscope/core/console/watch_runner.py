@@ -19,6 +19,7 @@ from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.sampler import Sampler
 from mpscope.core.engine.summary import write_summary
 from mpscope.core.history.history_writer import Recorder, attach
+from mpscope.core.insight.notify_command import Notifying
 from mpscope.core.watch.watched_run import WatchedRun, WatchError
 
 PROGRESS_EVERY = 2.0
@@ -27,7 +28,7 @@ PRINT_CAPS = {"log": 1000, "task": 50}
 QUIET_KINDS = ("output",)  # already on the terminal
 
 
-class WatchRunner:
+class WatchRunner(Notifying):
     """Drives a WatchedRun from the terminal, recording it in the history like `mpscope run`."""
 
     def __init__(self, run: WatchedRun, out: TextIO = sys.stderr, history: Path | None = None,

@@ -101,3 +101,21 @@ class NotifyCommand:
         self.failures += 1
         if self.failures <= 3:  # say it, but not a thousand times
             print(f"mpscope: warning: {text}", file=self.errors, flush=True)
+
+
+class Notifying:
+    """For a terminal runner (`mpscope run`, `mpscope watch`): its optional notify command."""
+
+    run: Any
+    notifier: NotifyCommand | None = None
+
+    def notify_with(self, command: str | None) -> None:
+        """`--notify-command`: run `command` with each notable event as JSON on its stdin."""
+        if command:
+            self.notifier = NotifyCommand(command, self.run)
+
+    def close_notifier(self, code: int) -> None:
+        """Send the run's end to the notify command and wait (bounded) for what is queued."""
+        if self.notifier is not None and not self.notifier.close(code):
+            print("mpscope: warning: the notify command had not finished; not waiting for it",
+                  file=sys.stderr)
