@@ -321,7 +321,8 @@ def test_runner_config_names_the_script_that_the_code_view_shows():
     assert run.title == "Lesson 4: chunksize"
 
 
-def test_stopping_a_lesson_ends_the_script_and_everything_it_started(tmp_path):
+@pytest.mark.parametrize("how", ["stop", "terminate"])
+def test_stopping_a_lesson_ends_the_script_and_everything_it_started(tmp_path, how):
     script = tmp_path / "forever.py"
     script.write_text("import multiprocessing as mp, time\n"
                       "if __name__ == '__main__':\n"
@@ -339,7 +340,7 @@ def test_stopping_a_lesson_ends_the_script_and_everything_it_started(tmp_path):
             assert time.monotonic() < deadline, "the script never said ready"
         family = psutil.Process(record.pid).children(recursive=True)
         assert len(family) >= 3  # the script and its two pool processes
-        engine.terminate(record.wid)
+        getattr(engine, how)(record.wid)  # Stop (SIGINT, then StopRequested) or SIGTERM
         assert engine.run_until_done(timeout=30)
     finally:
         engine.kill_all()

@@ -7,12 +7,13 @@ from html import escape
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
         QSizePolicy,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -64,7 +65,10 @@ class ResultTable(QTableWidget):
         self.setAlternatingRowColors(True)
         self.setWordWrap(True)
         self.verticalHeader().hide()
-        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        # Headers wrap too ("first result after (s)" over two lines), so a narrow panel can
+        # show every column without scrolling sideways.
+        self.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
         for r, row in enumerate(rows):
             for c, value in enumerate(row[: len(columns)]):
                 text = cell_text(value, columns[c])
@@ -85,8 +89,9 @@ class ResultTable(QTableWidget):
         self.resizeColumnsToContents()
         metrics, pad = self.fontMetrics(), self.fontMetrics().horizontalAdvance("MM")
         self._natural = [self.columnWidth(c) + pad for c in range(self.columnCount())]
-        # Cells wrap between words (and between Chinese characters); a header never wraps.
-        self._least = [pad + max([metrics.horizontalAdvance(self.horizontalHeaderItem(c).text())]
+        # Cells and headers wrap between words (and between Chinese characters).
+        self._least = [pad + max([metrics.horizontalAdvance(word) for word in UNBREAKABLE.findall(
+                                     self.horizontalHeaderItem(c).text())]
                                  + [metrics.horizontalAdvance(word)
                                     for r in range(self.rowCount()) if self.item(r, c)
                                     for word in UNBREAKABLE.findall(self.item(r, c).text())])
@@ -101,6 +106,14 @@ class ResultTable(QTableWidget):
         widths = share_widths(self._natural, self._least, self.viewport().width())
         for c, width in enumerate(widths):
             self.setColumnWidth(c, width)
+        # A header does not grow by itself when its text wraps: give it the tallest one's height.
+        metrics = self.fontMetrics()
+        margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 2
+        lines = max((metrics.boundingRect(QRect(0, 0, max(1, width - margin), 10_000),
+                                          int(Qt.TextFlag.TextWordWrap.value),
+                                          self.horizontalHeaderItem(c).text()).height()
+                     for c, width in enumerate(widths)), default=metrics.height())
+        self.horizontalHeader().setFixedHeight(lines + 8)
         self.resizeRowsToContents()
         height = self.horizontalHeader().height() + 2 * self.frameWidth()
         height += sum(self.rowHeight(r) for r in range(self.rowCount()))
