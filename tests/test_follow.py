@@ -335,3 +335,19 @@ def test_a_version_1_history_gains_the_feed_and_old_writers_still_insert(tmp_pat
         store.db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
                          (run_id, 1.0, None, "info", "x", None))
         assert store.db.execute("SELECT count(*) FROM feed").fetchone()[0] == 0
+
+
+def test_a_watched_program_is_followed_and_stopped_through_its_socket(env, tmp_path):
+    program = tmp_path / "program.py"
+    program.write_text("import time\nprint('working', flush=True)\ntime.sleep(60)\n")
+    watch = mpscope(env, "watch", "--", sys.executable, str(program))
+    path = Path(env["MPSCOPE_DATA_DIR"]) / "history.sqlite3"
+    deadline = time.monotonic() + 30
+    while not (path.exists() and recorded_events(env, 1)):  # its first event is recorded
+        assert time.monotonic() < deadline and watch.poll() is None, watch.stderr
+        time.sleep(0.1)
+    follower = mpscope(env, "follow", "1", "--jsonl")
+    code, out, err = finish(mpscope(env, "follow", "1", "--control", "stop"))
+    assert code == 0 and out.startswith("run #1: stop sent to the whole run"), err
+    watch_code = finish(watch)[0]
+    assert watch_code != 0 and finish(follower)[0] == watch_code

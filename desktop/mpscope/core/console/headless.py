@@ -11,13 +11,14 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from mpscope.core.config import RunConfig
 from mpscope.core.engine.run import Run
 from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.sampler import Sampler
 from mpscope.core.engine.summary import build_summary, format_table, write_summary
+from mpscope.core.follow.commands import listen
 from mpscope.core.history.history_writer import Recorder, attach
 from mpscope.core.insight.notify_command import Notifying
 from mpscope.core.printable import printable
@@ -48,7 +49,7 @@ class HeadlessRunner(Notifying):
         self._unprinted: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self.run.engine.subscribe(self._print_event)
         self.recorder = self._record(history) if record else None
-        self.control = self._listen()
+        self.control = listen(self.run, self.recorder)
 
     def execute(self, summary_path: str | None = None) -> int:
         previous = {signum: signal.signal(signum, self._on_signal) for signum in STOP_SIGNALS}
@@ -61,7 +62,7 @@ class HeadlessRunner(Notifying):
                 signal.signal(signum, handler)
             signal.signal(signal.SIGUSR1, previous_usr1)
             if self.control is not None:
-                self.control[0].close()
+                self.control.close()
         self.out.write("\n" + format_table(self.run) + "\n")
         code = self.run.exit_code()
         # The run's record first: nothing that fails after it (the summary) may lose it.
@@ -94,7 +95,7 @@ class HeadlessRunner(Notifying):
             if not run.busy:
                 break
             if self.control is not None:
-                self.control[0].serve_pending(self.control[1])
+                self.control.serve()
             now = time.monotonic()
             if now >= next_progress:
                 self._print_progress()
@@ -123,18 +124,6 @@ class HeadlessRunner(Notifying):
             print(f"mpscope: warning: {recorder.error}; not recording", file=sys.stderr)
             return None
         return recorder
-
-    def _listen(self) -> tuple[Any, Any] | None:
-        """The control socket `mpscope follow --control` talks to (recorded runs only)."""
-        from mpscope.core.follow.commands import open_control
-        from mpscope.core.follow.control import ControlError
-
-        try:
-            return open_control(self.run, self.recorder.run_id if self.recorder else None)
-        except (ControlError, OSError) as exc:
-            print(f"mpscope: warning: no control socket ({exc}); the run cannot be controlled "
-                  "from another terminal", file=sys.stderr)
-            return None
 
     def _finish_recording(self, recorder: Recorder, code: int) -> str | None:
         """Finish the run's record; → the line that says where it is (once it is whole)."""

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.sampler import Sampler
 from mpscope.core.engine.summary import write_summary
+from mpscope.core.follow.commands import listen
 from mpscope.core.history.history_writer import Recorder, attach
 from mpscope.core.insight.notify_command import Notifying
 from mpscope.core.watch.watched_run import WatchedRun, WatchError
@@ -41,6 +42,7 @@ class WatchRunner(Notifying):
         self._last_progress = ""
         self.run.engine.subscribe(self._print_event)
         self.recorder = self._record(history) if record else None
+        self.control = listen(self.run, self.recorder)  # `mpscope follow --control`
 
     def execute(self, summary_path: str | None = None) -> int:
         run: Any = self.run
@@ -57,6 +59,8 @@ class WatchRunner(Notifying):
             self._loop()
         finally:
             signal.signal(signal.SIGINT, previous)
+            if self.control is not None:
+                self.control.close()
         code = run.exit_code()
         self.out.write(format_processes(run) + "\n")
         if summary_path:
@@ -76,6 +80,8 @@ class WatchRunner(Notifying):
             run.poll(budget=0.05)
             if not run.busy:
                 break
+            if self.control is not None:
+                self.control.serve()
             now = time.monotonic()
             if now >= next_progress:
                 self._print_progress()

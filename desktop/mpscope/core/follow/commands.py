@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
+import sys
 from typing import Any
 
 from mpscope.core.follow.control import Command
@@ -51,6 +53,10 @@ class RunControl:
         return next((r for r in records.values() if r.name == worker), None)
 
     def _terminate_all(self) -> None:
+        main = getattr(self.run, "main_wid", None)  # a watched program: SIGTERM its main process
+        if main is not None:
+            self.run.control("terminate", main)
+            return
         self.run.engine.terminate_all()
         if self.run.pool is not None:
             self.run.pool.stop()
@@ -58,8 +64,10 @@ class RunControl:
     def _pause(self, records: list[Any], pause: bool) -> None:
         engine = self.run.engine
         own = getattr(engine, "pause" if pause else "resume", None)
+        if hasattr(self.run, "main_wid"):  # a watched program's processes: its run knows how
+            own = functools.partial(self.run.control, "pause" if pause else "resume")
         for record in records:
-            if own is not None:  # the engine knows how (and shows it)
+            if own is not None:  # the run knows how (and shows it)
                 own(record.wid)
             elif record.pid and record.state.is_alive:
                 _signal(record.pid, signal.SIGSTOP if pause else signal.SIGCONT)
@@ -95,11 +103,31 @@ def _signal(pid: int, signum: int) -> None:
         os.kill(pid, signum)
 
 
-def open_control(run: Any, run_id: int | None) -> tuple[Any, RunControl] | None:
-    """Listen for control commands for a recorded run: (server, applier), or None with a reason
-    raised as ControlError/OSError to the caller, who says it and runs on without."""
+class ControlHandle:
+    """A run's control socket with its applier: the owner's loop calls serve(), then close()."""
+
+    def __init__(self, server: Any, control: RunControl) -> None:
+        self.server = server
+        self.control = control
+
+    def serve(self) -> None:
+        self.server.serve_pending(self.control)
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def listen(run: Any, recorder: Any) -> ControlHandle | None:
+    """The control socket `mpscope follow --control` talks to, for a recorded run; on any
+    problem one warning line on stderr and None (the run goes on uncontrolled)."""
+    from mpscope.core.follow.control import ControlError, ControlServer
+
+    run_id = getattr(recorder, "run_id", None)
     if run_id is None:
         return None
-    from mpscope.core.follow.control import ControlServer
-
-    return ControlServer(run_id), RunControl(run)
+    try:
+        return ControlHandle(ControlServer(run_id), RunControl(run))
+    except (ControlError, OSError) as exc:
+        print(f"mpscope: warning: no control socket ({exc}); the run cannot be controlled "
+              "from another terminal", file=sys.stderr)
+        return None

@@ -126,7 +126,7 @@ class RemoteDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 0)
+        self.setMinimumSize(560, 240)  # the wrapped note needs its height at this width
 
     def accept(self) -> None:
         try:
