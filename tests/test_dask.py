@@ -319,3 +319,45 @@ def test_a_worker_that_cannot_import_the_task_is_named(dask_cluster: str,
     assert out.returncode == 1, out.stdout + out.stderr
     assert "cannot import the task only_here:double" in out.stdout
     assert "Dask worker tcp://127.0.0.1:" in out.stdout and "ModuleNotFoundError" in out.stdout
+
+
+# -- the window --------------------------------------------------------------------------------
+
+
+def test_kill_on_a_dask_worker_row_says_what_it_does_and_does_it(qtbot: Any) -> None:
+    from mpscope.core import config as cfg
+    from mpscope.gui.bridge import RunBridge
+    from mpscope.gui.workers.panel import WorkersPanel
+
+    bridge = RunBridge(sample_ms=200)
+    panel = WorkersPanel(bridge)
+    panel.resize(1200, 400)
+    panel.show()
+    try:
+        bridge.set_config(cfg.loads('[pool]\ntask = "sleep_io"\nitems = [1.0, 1.0, 1.0, 1.0]\n'
+                                    'processes = 2\nmethod = "imap"\nbackend = "dask"\n'))
+        bridge.start()
+        busy = lambda: [r for r in bridge.records if r.kind == "pool" and r.note]  # noqa: E731
+        qtbot.waitUntil(lambda: bool(busy()), timeout=int(RUN_DEADLINE * 1000))
+        victim = busy()[0]
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)  # the next refresh
+        panel.view.selectRow(panel.proxy.mapFromSource(
+            panel.model.index(panel.model.row_of(victim), 0)).row())
+        kill = panel.actions_by_name["kill"]
+        assert "SIGKILL" in kill.toolTip() and "nanny" in kill.toolTip()
+        assert "nanny" in panel.actions_by_name["stop"].toolTip()
+        assert not panel.actions_by_name["stack"].isEnabled()  # not a local pool process
+        kill.trigger()
+        qtbot.waitUntil(lambda: not bridge.running, timeout=int(RUN_DEADLINE * 1000))
+        pool = bridge.pool
+        assert victim.state is State.KILLED and pool.succeeded
+        assert pool.counts()["lost"] == 1 and pool.counts()["retried"] == 1
+        panel.view.clearSelection()
+        assert "SIGKILL" in kill.toolTip() and "nanny" not in kill.toolTip()  # the usual tip
+    finally:
+        bridge.kill_all()
+        qtbot.waitUntil(lambda: not bridge.running, timeout=int(RUN_DEADLINE * 1000))
+        panel.cleanup()
+        bridge.shutdown()
+        panel.close()
+        panel.deleteLater()

@@ -2469,6 +2469,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <source>What is it doing now? Show the Python stack of every thread of the selected process, without stopping it</source>
         <translation>它现在在做什么？显示所选进程每个线程的 Python 调用栈，不会停止进程</translation>
     </message>
+    <message>
+        <source>Dask worker: restart it through its nanny (Dask cannot stop a running task); the task it runs is lost and Dask retries it on another worker</source>
+        <translation>Dask 工作进程：通过其 nanny 重启它（Dask 无法停止正在运行的任务）；它正在运行的任务随之失联，Dask 会在另一个工作进程上重试</translation>
+    </message>
+    <message>
+        <source>Dask worker of mpscope&apos;s own cluster: SIGKILL it; its nanny starts a new one, and the task it ran is lost and retried on another worker</source>
+        <translation>mpscope 自己集群中的 Dask 工作进程：向它发送 SIGKILL；其 nanny 会启动新的工作进程，它运行的任务随之失联，并在另一个工作进程上重试</translation>
+    </message>
 </context>
 <context>
     <name>core</name>

@@ -122,6 +122,7 @@ class WorkersPanel(QWidget):
         # Single-letter keys only act while the table has focus, never while typing in a form.
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(f"{tip} ({QKeySequence(key).toString(QKeySequence.NativeText)})")
+        action.setData(action.toolTip())  # the usual tip, restored when no Dask row is selected
         action.triggered.connect(lambda _checked=False, n=name: self.trigger(n))
         self.addAction(action)
         self.toolbar.addAction(action)
@@ -201,7 +202,27 @@ class WorkersPanel(QWidget):
         self.actions_by_name["daemon"].setEnabled(
             any(r.kind == "worker" and not self.model.daemon_locked(r) for r in records))
         self.actions_by_name["details"].setEnabled(bool(records))
-        self.actions_by_name["stack"].setEnabled(live and any(r.state.is_alive for r in records))
+        dask = [r for r in records if r.kind == "pool" and self._dask_backend()]
+        self.actions_by_name["stack"].setEnabled(
+            live and any(r.state.is_alive and r not in dask for r in records))
+        self._explain_dask_actions(bool(dask))
+
+    def _dask_backend(self) -> bool:
+        config = self.bridge.config
+        return bool(config and config.pool and config.pool.backend == "dask")
+
+    def _explain_dask_actions(self, dask: bool) -> None:
+        """On Dask worker rows, Stop, Terminate and Kill mean something else: say what."""
+        own = dask and self.bridge.config.pool.scheduler is None  # type: ignore[union-attr]
+        restart = self.tr("Dask worker: restart it through its nanny (Dask cannot stop a "
+                          "running task); the task it runs is lost and Dask retries it "
+                          "on another worker")
+        kill = self.tr("Dask worker of mpscope's own cluster: SIGKILL it; its nanny starts a "
+                       "new one, and the task it ran is lost and retried on another worker")
+        tips = {"stop": restart, "terminate": restart, "kill": kill if own else restart}
+        for name, tip in tips.items():
+            action = self.actions_by_name[name]
+            action.setToolTip(tip if dask else action.data())
 
     def _on_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
