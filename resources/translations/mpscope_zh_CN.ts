@@ -760,6 +760,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>请在以下面板中观察：{panels}</translation>
     </message>
     <message>
+        <source>Cannot run the lesson: {why}</source>
+        <translation>无法运行本课：{why}</translation>
+    </message>
+    <message>
         <source>Save the lesson&apos;s script</source>
         <translation>保存本课的脚本</translation>
     </message>
@@ -786,6 +790,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>The lesson ended after {seconds:.1f} s without a result: {detail}</source>
         <translation>本课运行 {seconds:.1f} 秒后结束，没有得到结果：{detail}</translation>
+    </message>
+    <message>
+        <source>exit code {code}</source>
+        <translation>退出码 {code}</translation>
     </message>
     <message>
         <source>Running… {seconds} s</source>

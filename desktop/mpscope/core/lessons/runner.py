@@ -24,10 +24,26 @@ from mpscope.core.worker.reporter import NULL_REPORTER, Reporter
 TASK = "mpscope.core.lessons.runner:run_script"
 
 
+def command(lesson: Lesson) -> list[str]:
+    """The command line that runs a lesson, as a student would type it."""
+    return [sys.executable, str(lesson.script)]
+
+
+def title(lesson: Lesson) -> str:
+    """The run's title: "Lesson 4: chunksize"."""
+    return f"Lesson {lesson.number}: {lesson.title}"
+
+
+def watched_run(lesson: Lesson) -> Any:
+    """A WatchedRun of the lesson's script (not started): the watch mode runs it unchanged."""
+    from mpscope.core.watch.watched_run import build_watched_run
+
+    return build_watched_run(command(lesson), cwd=str(lesson.script.parent), title=title(lesson))
+
+
 def config_toml(lesson: Lesson) -> str:
     """The run a lesson launches: one worker that runs the lesson's script."""
-    title = f"Lesson {lesson.number}: {lesson.title}"
-    return (f"title = {json.dumps(title)}\n\n[[workers]]\ntask = {json.dumps(TASK)}\n"
+    return (f"title = {json.dumps(title(lesson))}\n\n[[workers]]\ntask = {json.dumps(TASK)}\n"
             f"name = {json.dumps(lesson.script_name)}\n"
             f"args = {{ script = {json.dumps(str(lesson.script))} }}\n")
 

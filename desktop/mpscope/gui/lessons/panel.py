@@ -80,6 +80,7 @@ class LessonsPanel(QWidget):
         self._started = 0.0
         # By lesson id: the last run's result (None when it found none) and its summary.
         self._results: dict[str, tuple[results.LessonResult | None, str]] = {}
+        self._output: list[str] = []  # the watched script's output lines, for its result line
         self._sized = False
         self._ticker = QTimer(self, interval=500)
         self._ticker.timeout.connect(self._update_controls)  # the "Running… 3 s" line
@@ -237,15 +238,30 @@ class LessonsPanel(QWidget):
         if self._bridge.running:  # one run at a time: the user stops the other first
             return
         lesson = self.lesson
-        toml = runner.config_toml(lesson)
-        self.run_config.emit(toml)
         self._starting = lesson.id
+        self._output = []
         try:
-            self._bridge.set_config(config.loads(toml, lesson.id))
-            self._bridge.start()  # emits run_started, which claims the run as ours
+            if self.watching:  # the watch mode runs the script unchanged, as `python` would
+                why = self._bridge.start_watched(runner.watched_run(lesson))
+                if why:
+                    self.message.emit(self.tr("Cannot run the lesson: {why}").format(why=why))
+            else:  # a worker runs the script (until the window can watch a program)
+                toml = runner.config_toml(lesson)
+                self.run_config.emit(toml)
+                self._bridge.set_config(config.loads(toml, lesson.id))
+                self._bridge.start()  # emits run_started, which claims the run as ours
         finally:
             self._starting = None
         self._update_controls()
+
+    @property
+    def watching(self) -> bool:
+        """True when the window can watch a program: lessons then run through the watch mode."""
+        return hasattr(self._bridge, "start_watched")
+
+    def _collect_output(self, event: Any) -> None:
+        if event.kind == "output":
+            self._output.append(event.text)
 
     def save_dialog(self) -> None:
         """Ask where to save the shown lesson's script, then save it."""
@@ -272,6 +288,8 @@ class LessonsPanel(QWidget):
     def _on_run_started(self) -> None:
         if self._starting is not None:
             self._own = (self._bridge.run, self._starting)
+            if self.watching:  # the result line is in the program's output
+                self._bridge.run.engine.subscribe(self._collect_output)
             self._started = time.monotonic()
             self._results.pop(self._own[1], None)
             self._ticker.start()
@@ -296,6 +314,8 @@ class LessonsPanel(QWidget):
     def _outcome(self, records: list[Any]) -> tuple[results.LessonResult | None, str]:
         """The run's result and a one-line summary (what went wrong when it found none)."""
         seconds = time.monotonic() - self._started
+        if self.watching:
+            return self._watched_outcome(seconds)
         record = next((r for r in records if r.kind == "worker"), None)
         if record is not None and record.state is State.FINISHED:
             try:
@@ -307,6 +327,20 @@ class LessonsPanel(QWidget):
         detail = i18n.translated(record.detail) if record is not None else ""
         return None, self.tr("The lesson ended after {seconds:.1f} s without a result: "
                              "{detail}").format(seconds=seconds, detail=detail)
+
+    def _watched_outcome(self, seconds: float) -> tuple[results.LessonResult | None, str]:
+        """The result line in the watched script's output, or why there is none."""
+        try:
+            found = results.find("\n".join(self._output))
+        except results.ResultError as error:
+            return None, self.tr("The script's result line could not be read: {error}").format(
+                error=error)
+        if found is not None:
+            return found, self.tr("The lesson ran for {seconds:.1f} s.").format(seconds=seconds)
+        code = self._bridge.run.exit_code() if self._bridge.run is not None else None
+        return None, self.tr("The lesson ended after {seconds:.1f} s without a result: "
+                             "{detail}").format(seconds=seconds, detail=self.tr(
+                                 "exit code {code}").format(code=code))
 
     def _update_controls(self) -> None:
         """Run is enabled while no run goes; the status line says what is going on."""
