@@ -1411,8 +1411,12 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>运行</translation>
     </message>
     <message>
-        <source>optional: shown in the window title</source>
-        <translation>可选：显示在窗口标题中</translation>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Shown in the window title and the run history</source>
+        <translation>显示在窗口标题和运行历史中</translation>
     </message>
     <message>
         <source>How Python starts each process: spawn (a fresh interpreter), forkserver or fork</source>

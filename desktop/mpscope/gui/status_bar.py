@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from mpscope.core.engine.states import State
@@ -36,8 +37,22 @@ class RunStatusBar(QStatusBar):
         for label in (self.counts_label, self.rate_label, self.own_label):
             label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
+        self._fit_labels()
         bridge.refreshed.connect(self.update_counts)
         bridge.sampled.connect(self._on_sampled)
+
+    def _fit_labels(self) -> None:
+        """Room for the longest figures: a squeezed label read "18 msg/" and "141 Mi"."""
+        samples = ((self.rate_label, self.tr("{rate:,.0f} msg/s").format(rate=88_888)),
+                   (self.own_label, self.tr("mpscope: CPU {cpu:.0f}% · {rss:,.0f} MiB").format(
+                       cpu=188, rss=8_888)))
+        for label, sample in samples:
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(sample) + 14)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_labels()  # presenter mode, Ctrl+=: the figures grow with the text
 
     def show_message(self, text: str) -> None:
         """A passing message (it goes after a few seconds)."""

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -75,7 +74,9 @@ class EventsPanel(QWidget):
         self.worker_combo.addItem(self.tr("All workers"), None)
         self.worker_combo.addItem(self.tr("Run and pool"), NO_WORKER)
         self.worker_combo.currentIndexChanged.connect(self._apply_filter)
-        self.kinds_button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu: its size leaves room for the arrow (a tool button's
+        # arrow was drawn over "All kinds").
+        self.kinds_button = QPushButton()
         self.kinds_button.setToolTip(self.tr("Show only some kinds of event"))
         menu = QMenu(self.kinds_button)
         self.kind_actions: dict[str, QAction] = {}

@@ -127,7 +127,9 @@ class RunEditor(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(self.tr("Run"))
-        self.run_title = QLineEdit(placeholderText=self.tr("optional: shown in the window title"))
+        # A short placeholder: a narrow form (a projector's) must not cut it off mid-word.
+        self.run_title = QLineEdit(placeholderText=self.tr("optional"))
+        self.run_title.setToolTip(self.tr("Shown in the window title and the run history"))
         self.start_method = QComboBox()
         self.start_method.addItems([m for m in cfg.START_METHODS
                                     if m in multiprocessing.get_all_start_methods()])

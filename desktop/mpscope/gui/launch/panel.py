@@ -7,13 +7,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -89,10 +90,12 @@ class LaunchPanel(QWidget):
         pool.toggled.connect(self._changed)
         self.problems = QLabel(wordWrap=True)
         self.problems.setStyleSheet(f"color: {theme.state_color(State.FAILED).name()}")
-        self.open_button = QPushButton(self.tr("Open…"))
-        self.save_button = QPushButton(self.tr("Save…"))
-        self.start_button = QPushButton(self.tr("Start"))
-        self.stop_button = QPushButton(self.tr("Stop"))
+        # Tool buttons: as wide as their words (a push button is at least 80 px, and four of
+        # them set the narrowest the form can be, on a 1024-pixel screen too).
+        self.open_button = _button(self.tr("Open…"))
+        self.save_button = _button(self.tr("Save…"))
+        self.start_button = _button(self.tr("Start"))
+        self.stop_button = _button(self.tr("Stop"))
         for button, name, accent in ((self.open_button, "open", None),
                                      (self.save_button, "save", None),
                                      (self.start_button, "start", State.FINISHED),
@@ -289,3 +292,8 @@ class LaunchPanel(QWidget):
         self.bridge.run_started.disconnect(self._update_buttons)
         self.bridge.run_finished.disconnect(self._update_buttons)
 
+
+def _button(text: str) -> QToolButton:
+    button = QToolButton(text=text)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    return button

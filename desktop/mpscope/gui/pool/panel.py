@@ -117,7 +117,7 @@ class PoolPanel(QWidget):
         self.rate = QLabel()
         # Texts that change during a run must not widen the panel: at the window's minimum
         # width that resizes the whole window (a relayout and a full repaint, ~40 ms).
-        self.rate.setMinimumWidth(self.rate.fontMetrics().horizontalAdvance("000,000.0 items/s"))
+        self._fit_rate()
         self.top_button = QPushButton(self.tr("Top tasks…"))
         self.top_button.setToolTip(self.tr(
             "The 5 longest tasks and the 5 that used most memory, with their arguments"))
@@ -184,6 +184,11 @@ class PoolPanel(QWidget):
             (QColor(INSIGHT_COLORS[part][is_dark(palette)]), text, "■")
             for part, text in zip(INSIGHT_PARTS, (self.tr("start-up"), self.tr("waiting"),
                                                   self.tr("working")), strict=True)])
+
+    def _fit_rate(self) -> None:
+        """Room for the longest rate in the current font (presenter mode, Ctrl+=)."""
+        sample = self.tr("avg {0:,.1f} items/s").format(88_888.8)
+        self.rate.setMinimumWidth(self.rate.fontMetrics().horizontalAdvance(sample))
 
     def _fit_axis_labels(self) -> None:
         """Drop the x axis titles when the chart is short (large text in a small dock)."""
@@ -367,6 +372,8 @@ class PoolPanel(QWidget):
         super().changeEvent(event)
         if event.type() in (event.Type.PaletteChange, event.Type.FontChange):
             self._apply_style()
+        if event.type() == event.Type.FontChange and hasattr(self, "rate"):
+            self._fit_rate()
 
     def cleanup(self) -> None:
         """Stop the timer and stop listening to the bridge."""
