@@ -144,3 +144,11 @@ def say_and_fail(text: str, reporter=None) -> None:
     reporter.log(text)
     reporter.flush()
     raise RuntimeError(text)
+
+
+def chatty(lines: int = 1000, width: int = 100) -> int:
+    """Print `lines` numbered lines, alternately to stdout and stderr, as fast as it can."""
+    pad = "x" * width
+    for i in range(lines):
+        print(f"line {i} {pad}", file=sys.stdout if i % 2 == 0 else sys.stderr)
+    return lines

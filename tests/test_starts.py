@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -145,9 +146,10 @@ def launch_on_a_thread(start_method: str) -> tuple[tuple, bool]:
         [launch(ctx, spec, "w", False), sigint_blocked()]))
     thread.start()
     thread.join(30)
-    (process, reader, _flag), blocked = out
+    (process, reader, _flag, output_fd), blocked = out
     process.join(30)
     reader.close()
+    os.close(output_fd)
     return (process, reader), blocked
 
 

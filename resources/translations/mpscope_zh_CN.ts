@@ -300,6 +300,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>内存</translation>
     </message>
     <message>
+        <source>output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -2711,6 +2715,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>run stopped</source>
         <translation>运行已停止</translation>
+    </message>
+    <message>
+        <source>worker output passed {size} MiB in this run: the rest is read but not kept</source>
+        <translation>本次运行的工作进程输出已超过 {size} MiB：其余部分照常读取，但不再保留</translation>
     </message>
     <message>
         <source>{error} — Dask gave up on it: each worker that ran it died, and it was retried as often as distributed.scheduler.allowed-failures allows (once on mpscope&apos;s own cluster); the task may crash its process or exhaust its worker&apos;s memory</source>

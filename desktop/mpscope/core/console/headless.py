@@ -176,7 +176,8 @@ class HeadlessRunner(Notifying):
                 self._unprinted[kind] += 1
                 return
             self._printed[kind] += 1
-        self._say(f"log {event.text}" if kind == "log" else event.text)
+        # A task's own lines (log, output) say so and carry the worker's name.
+        self._say(f"{kind} {event.text}" if kind in ("log", "output") else event.text)
 
     def _print_progress(self) -> None:
         parts = []

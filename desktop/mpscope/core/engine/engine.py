@@ -26,6 +26,7 @@ from mpscope.core.engine.channel_reader import FrameReader
 from mpscope.core.engine.channel_watch import ChannelWatch
 from mpscope.core.engine.endings import ending
 from mpscope.core.engine.live import Live, raise_fd_limit, send_signal
+from mpscope.core.engine.output_drain import OutputDrain
 from mpscope.core.engine.process_tree import kill_group
 from mpscope.core.engine.run_state import ErrorInfo, Event, WorkerRecord
 from mpscope.core.engine.start_slots import Launching
@@ -62,6 +63,7 @@ class Engine:
         self._launching = Launching()
         self._launched: deque[tuple[int, Any, BaseException | None]] = deque()  # to collect
         self._channels = ChannelWatch()
+        self._output = OutputDrain(self._on_output, self._on_output_cap)
         self._listeners: list[Callable[[Event], None]] = []
         self._next_wid = 0
         self.messages_received = 0
@@ -194,7 +196,7 @@ class Engine:
 
     def wait_handles(self) -> list[Any]:
         """Descriptors that become ready when there is something to poll (for select)."""
-        handles: list[Any] = []
+        handles: list[Any] = self._output.fds()  # a full output pipe would block its writer
         for live in self._live.values():
             handles.append(live.reader.fd)
             handles.append(live.process.sentinel)
@@ -214,6 +216,7 @@ class Engine:
                 self._started(self.records[wid], launched, error)
         ready = self._channels.ready()
         handled = self._drain(deadline, ready)
+        self._output.drain()
         self._reap(ready)
         self._escalate()
         if self._starter is not None:
@@ -251,14 +254,14 @@ class Engine:
         record.started_at = time.time()
         return record
 
-    def _launcher(self, record: WorkerRecord) -> Callable[[], tuple[Any, FrameReader, Any]]:
+    def _launcher(self, record: WorkerRecord) -> Callable[[], tuple[Any, FrameReader, Any, int]]:
         """What starts the record's process: touches no engine state, so any thread may run it."""
         # A copy: the starter thread pickles it while this thread may change the record.
         spec = WorkerSpec(record.wid, record.task, dict(record.args), self.report_interval,
                           self.stack_dir)
         return functools.partial(launch, self.context, spec, record.name, record.daemon)
 
-    def _started(self, record: WorkerRecord, launched: tuple[Any, FrameReader, Any] | None,
+    def _started(self, record: WorkerRecord, launched: tuple[Any, FrameReader, Any, int] | None,
                  error: BaseException | None) -> None:
         asked = self._launching.collected(record.wid)
         if launched is None:
@@ -271,6 +274,8 @@ class Engine:
         record.pid = live.process.pid
         self._live[record.wid] = live
         self._channels.watch(record.wid, live.reader.fd, live.process.sentinel)
+        if live.output_fd >= 0:
+            self._output.watch(record.wid, live.output_fd)
         try:
             self.emit(record.wid, "state",
                       Text("{name}: starting (pid {pid})", name=record.name, pid=record.pid))
@@ -368,6 +373,7 @@ class Engine:
         for message in live.reader.drain():
             self._handle(record, live, message)
         live.reader.close()
+        self._output.finish(record.wid)  # its last lines come before how it ended
         record.exitcode = live.process.exitcode
         with contextlib.suppress(ValueError):
             live.process.close()
@@ -376,6 +382,16 @@ class Engine:
             self.emit(record.wid, "info", Text(
                 "{name}: discarded a half-written message ({size} bytes) cut by its death",
                 name=record.name, size=live.reader.truncated_bytes))
+
+    def _on_output(self, wid: int, line: str) -> None:
+        record = self.records[wid]
+        record.output.append(line)
+        self.emit(wid, "output", f"{record.name}: {line}")
+
+    def _on_output_cap(self, cap: int) -> None:
+        self.emit(None, "info", Text(
+            "worker output passed {size} MiB in this run: the rest is read but not kept",
+            size=cap >> 20))
 
     def _end(self, record: WorkerRecord, state: State, detail: str) -> None:
         record.ended_at = time.time()

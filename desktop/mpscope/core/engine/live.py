@@ -24,6 +24,7 @@ class Live:
     process: Any
     reader: FrameReader
     stop_flag: Any
+    output_fd: int = -1  # the read end of its stdout/stderr pipe (an OutputDrain owns it)
     requested: str | None = None  # stop | terminate | kill, the strongest asked
     escalate_at: float | None = None
     final: Any = None

@@ -62,6 +62,7 @@ class WorkerRecord:
     error: ErrorInfo | None = None
     last_message: str = ""
     restarts: int = 0
+    output: list[str] = field(default_factory=list)  # its stdout/stderr lines (run's cap)
     cpu_percent: float = 0.0  # filled by a sampler
     rss: int = 0
     peak_rss: int = 0  # bytes: the highest resident size seen (samples and its own report)

@@ -93,20 +93,25 @@ class Starter:
 
 
 def launch(context: Any, spec: WorkerSpec, name: str,
-           daemon: bool) -> tuple[Any, FrameReader, Any]:
-    """Start one worker process; → (process, its channel's reader, its stop flag).
+           daemon: bool) -> tuple[Any, FrameReader, Any, int]:
+    """Start one worker process; → (process, its channel's reader, its stop flag, the read
+    end of its output pipe: its stdout and stderr).
 
     Touches nothing shared, so it runs on the caller's thread or the starter's.
     """
     # Created just before start() so no earlier sibling inherits its write end.
     read_end, write_end = context.Pipe(duplex=False)
+    output_end, output_write = context.Pipe(duplex=False)
     reader: FrameReader | None = None
+    output_fd = -1
     try:
         # Duplicated before the start: once a child runs, nothing may fail (EMFILE) and
         # leave it untracked. The reader owns its own descriptor.
         reader = FrameReader(os.dup(read_end.fileno()))
+        output_fd = os.dup(output_end.fileno())
         stop_flag = context.RawValue("b", 0)
-        process = context.Process(target=worker_main, args=(spec, write_end, stop_flag),
+        process = context.Process(target=worker_main,
+                                  args=(spec, write_end, stop_flag, output_write),
                                   name=name, daemon=daemon)
         # Shielded: a terminal Ctrl-C during start-up must not hit it.
         with sigint_shielded(context), START_LOCK:
@@ -115,11 +120,13 @@ def launch(context: Any, spec: WorkerSpec, name: str,
     except BaseException:
         if reader is not None:
             reader.close()
+        if output_fd >= 0:
+            os.close(output_fd)
         raise
     finally:
-        read_end.close()
-        write_end.close()
-    return process, reader, stop_flag
+        for end in (read_end, write_end, output_end, output_write):
+            end.close()
+    return process, reader, stop_flag, output_fd
 
 
 @contextlib.contextmanager

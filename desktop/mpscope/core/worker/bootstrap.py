@@ -8,6 +8,8 @@ return value cannot be pickled, because failures travel as text.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import pickle
 import signal
@@ -39,8 +41,11 @@ class WorkerSpec:
     stack_dir: str | None = None  # where to dump stacks when asked (None: not instrumented)
 
 
-def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any) -> None:
-    """Process target: run one task and report on the worker's own channel."""
+def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any, output: Any = None) -> None:
+    """Process target: run one task and report on the worker's own channel; its stdout and
+    stderr go to `output` (a pipe the parent reads), when given."""
+    if output is not None:
+        _redirect_output(output)
     # Ctrl-C in a terminal reaches the whole process group; the parent decides
     # what a stop means, so SIGINT only acts once the parent has set the flag.
     # Its own process group: whatever the task starts goes with it (see process_tree).
@@ -63,6 +68,19 @@ def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any) -> None:
     conn.close()
     if exitcode:
         sys.exit(exitcode)
+
+
+def _redirect_output(output: Any) -> None:
+    """fds 1 and 2 into the parent's pipe, line-buffered so each line leaves at once."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os.dup2(output.fileno(), 1)
+    os.dup2(output.fileno(), 2)
+    output.close()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+            stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 
 def _on_sigint(reporter: Reporter, stop_flag: Any) -> None:

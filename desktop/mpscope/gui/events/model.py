@@ -23,7 +23,7 @@ from mpscope.gui.theme import is_dark
 
 MAX_EVENTS = 100_000  # about 30 MB of events at most; older ones are dropped in chunks
 KINDS = ("state", "log", "error", "info", "callback", "error_callback", "task", "pool", "stack",
-         "memory")
+         "memory", "output")
 NO_WORKER = 0  # the filter value for run- and pool-level events (wids start at 1)
 COLUMNS = 4  # time, worker, kind, text
 # (on light, on dark), the same hues as the worker states where they mean the same thing.
@@ -33,6 +33,7 @@ KIND_COLORS = {
     "callback": ("#15803d", "#4ade80"), "error_callback": ("#ea580c", "#fb923c"),
     "task": ("#7c3aed", "#a78bfa"), "pool": ("#0f766e", "#2dd4bf"),
     "stack": ("#4338ca", "#818cf8"), "memory": ("#b45309", "#fbbf24"),
+    "output": ("#475569", "#cbd5e1"),
 }  # fmt: skip
 ERROR_KINDS = frozenset({"error", "error_callback"})
 Index = QModelIndex | QPersistentModelIndex
@@ -70,7 +71,7 @@ class EventsModel(QAbstractTableModel):
             "info": self.tr("info"), "callback": self.tr("callback"),
             "error_callback": self.tr("error callback"), "task": self.tr("task"),
             "pool": self.tr("pool"), "stack": self.tr("stack"),
-            "memory": self.tr("memory"),
+            "memory": self.tr("memory"), "output": self.tr("output"),
         }  # fmt: skip
 
     # -- contents ------------------------------------------------------------------

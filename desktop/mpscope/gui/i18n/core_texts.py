@@ -23,6 +23,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{name}: starting (pid {pid})"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: did not stop in time"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: discarded a half-written message ({size} bytes) cut by its death"),  # core/engine/engine.py
+    QT_TRANSLATE_NOOP("core", "worker output passed {size} MiB in this run: the rest is read but not kept"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{detail}; {exit}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{why}: {detail}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: {state} — {text}"),  # core/engine/engine.py

@@ -1,0 +1,87 @@
+"""Worker output: every process's stdout and stderr captured as lines, never blocking it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mpscope.core.engine import output_drain
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "desktop"), str(ROOT / "tests")]))
+
+
+def test_a_workers_stdout_and_stderr_come_back_as_its_own_lines_in_order(engine):
+    eng = engine("spawn")
+    events = []
+    eng.subscribe(events.append)
+    loud = eng.add_worker("task_helpers:chatty", {"lines": 2000}, name="loud")
+    quiet = eng.add_worker("task_helpers:plain_sleep", {"seconds": 0.1}, name="quiet")
+    eng.start_all()
+    assert eng.run_until_done(timeout=60)
+    assert loud.state == "finished" and quiet.state == "finished"
+    numbers = [int(line.split()[1]) for line in loud.output]
+    assert numbers == list(range(2000))  # stdout and stderr lines, none lost, in order
+    assert quiet.output == []
+    output = [e for e in events if e.kind == "output"]
+    assert len(output) == 2000 and all(e.wid == loud.wid for e in output)
+    assert output[0].text.startswith("loud: line 0 ")
+    ended = next(i for i, e in enumerate(events) if e.wid == loud.wid and "finished" in e.text)
+    assert ended > events.index(output[-1])  # its last lines come before how it ended
+
+
+def test_a_task_printing_far_more_than_the_cap_is_not_blocked_and_costs_only_the_cap(engine):
+    eng = engine("spawn")
+    events = []
+    eng.subscribe(events.append)
+    # 12 MiB in 1 KiB lines, more than the 8 MiB a run keeps, and far more than a pipe holds.
+    loud = eng.add_worker("task_helpers:chatty", {"lines": 12 * 1024, "width": 1000},
+                          name="loud")
+    eng.start_all()
+    assert eng.run_until_done(timeout=120)
+    assert loud.state == "finished"
+    kept = sum(len(line) + 1 for line in loud.output)
+    assert output_drain.MAX_OUTPUT_BYTES - 2048 < kept <= output_drain.MAX_OUTPUT_BYTES
+    assert any(e.kind == "info" and "8 MiB" in e.text for e in events)
+
+
+def test_headless_output_carries_the_workers_name_and_is_recorded(tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text('[[workers]]\ntask = "task_helpers:chatty"\nname = "talker"\n'
+                      'args = { lines = 4, width = 3 }\n')
+    env = dict(ENV, MPSCOPE_DATA_DIR=str(tmp_path / "data"))
+    ran = subprocess.run([sys.executable, "-m", "mpscope", "run", str(config)],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    printed = [line for line in ran.stdout.splitlines() if "output talker-0: line" in line]
+    assert len(printed) == 4 and ran.stderr == ""  # nothing raw on mpscope's own streams
+    exported = subprocess.run([sys.executable, "-m", "mpscope", "export", "1", "--out",
+                               str(tmp_path)], capture_output=True, text=True, env=env,
+                              timeout=60)
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(Path(exported.stdout.split()[0]).read_text())
+    texts = [e["text"] for e in data["events"] if e["kind"] == "output"]
+    assert texts == [f"talker-0: line {i} xxx" for i in range(4)]
+
+
+def test_the_window_shows_a_workers_output_in_its_details_and_in_events(qtbot, engine):
+    from mpscope.gui.events.model import EventsModel
+    from mpscope.gui.workers.details_dialog import WorkerDetails
+
+    eng = engine("spawn")
+    events = []
+    eng.subscribe(events.append)
+    loud = eng.add_worker("task_helpers:chatty", {"lines": 3, "width": 2}, name="loud")
+    eng.start_all()
+    assert eng.run_until_done(timeout=60)
+    dialog = WorkerDetails(loud)
+    qtbot.addWidget(dialog)
+    assert dialog.output.toPlainText().splitlines() == [f"line {i} xx" for i in range(3)]
+    model = EventsModel()
+    model.append(events)
+    rows = [(model.index(row, 2).data(), model.index(row, 3).data())
+            for row in range(model.rowCount())]
+    assert [text for kind, text in rows if kind == "output"][0].endswith("line 0 xx")
