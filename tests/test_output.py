@@ -84,4 +84,4 @@ def test_the_window_shows_a_workers_output_in_its_details_and_in_events(qtbot, e
     model.append(events)
     rows = [(model.index(row, 2).data(), model.index(row, 3).data())
             for row in range(model.rowCount())]
-    assert [text for kind, text in rows if kind == "output"][0].endswith("line 0 xx")
+    assert next(text for kind, text in rows if kind == "output").endswith("line 0 xx")
