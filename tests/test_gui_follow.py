@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from mpscope.core.config import loads
 from mpscope.core.engine.states import State
 from mpscope.core.follow.remote import ssh_runner
 from mpscope.gui.follow.dialogs import LiveRunsDialog, RemoteDialog, live_runs
@@ -133,3 +134,20 @@ def test_the_window_follows_a_run_through_a_real_sshd(window, qtbot, env, tmp_pa
         qtbot.waitUntil(lambda: not window.bridge.running, timeout=WAIT_MS)
         followed.close()
     assert finish(run)[0] == 1
+
+
+def test_a_run_started_in_the_window_takes_commands_from_another_terminal(window, qtbot, env,
+                                                                          tmp_path):
+    window.bridge.set_config(loads(config(tmp_path / "run.toml", seconds=60).read_text()))
+    window.bridge.start()
+    qtbot.waitUntil(lambda: records(window).get("tick-1") is not None and
+                    records(window)["tick-1"].state is State.RUNNING, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.bridge._control is not None, timeout=WAIT_MS)
+    control = mpscope(env, "follow", "--latest", "--control", "kill:tick-1")
+    qtbot.waitUntil(lambda: control.poll() is not None, timeout=WAIT_MS)  # the window answers
+    code, out, err = finish(control)
+    assert code == 0 and "kill sent to tick-1" in out, err
+    qtbot.waitUntil(lambda: records(window)["tick-1"].state is State.KILLED, timeout=WAIT_MS)
+    window.bridge.kill_all()
+    qtbot.waitUntil(lambda: not window.bridge.running, timeout=WAIT_MS)
+    assert window.bridge._control is None  # closed with the run

@@ -22,6 +22,7 @@ from mpscope.core.config import RunConfig
 from mpscope.core.engine.run import Run
 from mpscope.core.engine.run_state import Event, WorkerRecord
 from mpscope.core.engine.sampler import BackgroundSampler, Sample
+from mpscope.core.follow.commands import ControlHandle, listen
 from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL, Recorder, attach
 
 DRAIN_BUDGET_S = 0.010
@@ -76,6 +77,8 @@ class RunBridge(QObject):
         self._watched = True
         self._dirty = False
         self._handled_since_sample = 0
+        self._control: ControlHandle | None = None  # the control socket of a run started here
+        self._control_asked = False
         self._drain_timer = QTimer(self)
         self._drain_timer.setInterval(FAST_TICK_MS)
         self._drain_timer.timeout.connect(self._drain)
@@ -138,6 +141,7 @@ class RunBridge(QObject):
         # drain tick snapshots every 10-50 ms, so each call may write only a share of the rows.
         self.recorder = (attach(run, task_rows=TASK_ROWS_PER_CALL) if self.record_history
                          else None)
+        self._control, self._control_asked = None, False  # opened once the run has an id
         run.start()
         # Everything built so far (window, records, the pool's task plan) lives for the
         # whole run: freezing it keeps the collector's full passes short while it runs.
@@ -255,13 +259,30 @@ class RunBridge(QObject):
             self.recorder.snapshot()
         for sample in getattr(run, "take_samples", list)():  # a followed run's own samples
             self._on_sample(sample)
+        self._serve_control()
         if not run.busy:
+            self._close_control()
             self._drain_timer.stop()
             self._refresh()
             if self.recorder is not None:
                 self.recorder.finish(run.exit_code(), timeout=0)
             gc.unfreeze()  # the run's garbage may be collected again
             self.run_finished.emit(run.exit_code())
+
+    def _serve_control(self) -> None:
+        """`mpscope follow --control` for a run started here: its socket opens once the
+        recorder knows the run's id (a few ticks in); commands apply on this thread."""
+        recorder = self.recorder
+        if not self._control_asked and recorder is not None and recorder.run_id is not None:
+            self._control_asked = True
+            self._control = listen(self.run, recorder)
+        if self._control is not None:
+            self._control.serve()
+
+    def _close_control(self) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
 
     def _on_event(self, event: Event) -> None:
         self._pending_events.append(event)
@@ -302,6 +323,7 @@ class RunBridge(QObject):
     def shutdown(self) -> None:
         """Stop timers; kill whatever still runs (the window asked the user first)."""
         self._drain_timer.stop()
+        self._close_control()
         self._sample_timer.stop()
         self._refresh_timer.stop()
         self.sampler.close()
