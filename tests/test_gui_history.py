@@ -319,3 +319,23 @@ def test_ctrl_w_closes_a_run_or_compare_window_wherever_its_focus_is(window, qtb
         target.setFocus()
         qtbot.keyClick(target, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda view=view: all(v is not view for v in panel.views))
+
+
+def test_compare_overlays_both_runs_and_says_what_is_not_meaningful(window, qtbot):
+    a = run_from_window(window, qtbot, seconds=0.3, pool=True)  # pools of 8 items
+    b = run_from_window(window, qtbot, seconds=0.3, pool=True)
+    panel = window.history
+    panel.view.select_ids([a, b])
+    panel.actions_by_name["compare"].trigger()
+    view = panel.views[-1]
+    qtbot.waitUntil(lambda: view.result is not None, timeout=WAIT_MS)
+    for curves in (view.charts.cpu_curves, view.charts.progress_curves):
+        assert all(curve.getData()[0] is not None and curve.getData()[0].size
+                   for curve in curves)  # run A and run B on the same chart
+    assert [float(c.getData()[1][-1]) for c in view.charts.progress_curves] == [100.0, 100.0]
+    labels = [view.table.verticalHeaderItem(r).text() for r in range(view.table.rowCount())]
+    throughput = next(i for i, label in enumerate(labels) if label.startswith("Throughput"))
+    assert "only 8 items: not meaningful" in view.table.item(throughput, 0).text()
+    assert view.table.item(labels.index("Outcome"), 1).text() == "succeeded"
+    assert "too few pool items" in view.verdict.text() and "B/A:" not in view.verdict.text()
+    view.close()

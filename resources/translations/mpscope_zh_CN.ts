@@ -77,6 +77,29 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
 </context>
 <context>
+    <name>CompareCharts</name>
+    <message>
+        <source>seconds since each run&apos;s start</source>
+        <translation>自各次运行开始以来的秒数</translation>
+    </message>
+    <message>
+        <source>run #{0} (A)</source>
+        <translation>运行 #{0}（A）</translation>
+    </message>
+    <message>
+        <source>run #{0} (B)</source>
+        <translation>运行 #{0}（B）</translation>
+    </message>
+    <message>
+        <source>CPU, mean of the cores (%)</source>
+        <translation>CPU，各核心平均 (%)</translation>
+    </message>
+    <message>
+        <source>Progress (% done)</source>
+        <translation>进度（完成 %）</translation>
+    </message>
+</context>
+<context>
     <name>CompareView</name>
     <message>
         <source>Run #{a} and run #{b} compared — mpscope</source>
@@ -115,8 +138,8 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>标题</translation>
     </message>
     <message>
-        <source>Status</source>
-        <translation>状态</translation>
+        <source>Outcome</source>
+        <translation>结果</translation>
     </message>
     <message>
         <source>Exit status</source>
@@ -159,6 +182,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>每个核心的平均 CPU</translation>
     </message>
     <message>
+        <source>{value} (only {n} items: not meaningful)</source>
+        <translation>{value}（只有 {n} 项：没有参考意义）</translation>
+    </message>
+    <message>
         <source>No speedup: a run has no recorded duration.</source>
         <translation>无法计算加速比：有一次运行没有记录时长。</translation>
     </message>
@@ -171,8 +198,12 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>运行 #{b} 的耗时是运行 #{a} 的 &lt;b&gt;{x:.2f} 倍&lt;/b&gt;（加速比 {s:.2f}）。</translation>
     </message>
     <message>
-        <source>Throughput ratio B/A: {r:.2f}.</source>
-        <translation>吞吐量之比 B/A：{r:.2f}。</translation>
+        <source>Throughput ratio B/A: {r:.2f} (run #{b}&apos;s items or progress per second over run #{a}&apos;s; above 1, B did more per second).</source>
+        <translation>吞吐量之比 B/A：{r:.2f}（运行 #{b} 每秒完成的数据项或进度除以运行 #{a} 的；大于 1 表示 B 每秒做得更多）。</translation>
+    </message>
+    <message>
+        <source>No throughput ratio: too few pool items to time.</source>
+        <translation>没有吞吐量之比：进程池数据项太少，无法计时。</translation>
     </message>
     <message>
         <source>Same configuration.</source>

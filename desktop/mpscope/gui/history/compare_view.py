@@ -11,14 +11,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from mpscope.gui.history.compare_charts import CompareCharts
 from mpscope.gui.history.jobs import HistoryJobs
 from mpscope.gui.history.run_data import compare_runs
+from mpscope.gui.history.runs_model import outcome_names
 from mpscope.gui.widgets.actions import make_action
 from mpscope.gui.widgets.formatting import format_span
 from mpscope.gui.workers.cells import WorkerCells
@@ -44,7 +47,7 @@ class CompareView(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(self.tr("Run #{a} and run #{b} compared — mpscope").format(a=a, b=b))
-        self.resize(720, 560)
+        self.resize(900, 680)
         self.jobs, self.ids = jobs, (a, b)
         self.result: dict[str, Any] | None = None
         self.cells = WorkerCells(self)  # the states' names
@@ -58,10 +61,16 @@ class CompareView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.charts = CompareCharts(self)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.charts)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.verdict)
         layout.addWidget(self.busy)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(split, 1)
         make_action(self, self.tr("Close"), self.tr("Close the comparison"), self.close,
                     QKeySequence.StandardKey.Close)
         self._job = jobs.submit(lambda store: compare_runs(store, a, b), self._on_loaded,
@@ -80,6 +89,7 @@ class CompareView(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         self.verdict.setText(self.verdict_text(result))
+        self.charts.set_result(self.ids, result)
         self.loaded.emit()
 
     def _on_failed(self, reason: str) -> None:
@@ -95,12 +105,12 @@ class CompareView(QWidget):
             else self.tr("progress units/s")
         metrics: list[tuple[str, Any]] = [
             (self.tr("Title"), lambda m: m["title"] or ""),
-            (self.tr("Status"), lambda m: m["status"] or ""),
+            (self.tr("Outcome"), lambda m: outcome_names().get(m.get("outcome") or "",
+                                                               m["status"] or "")),
             (self.tr("Exit status"),
              lambda m: "—" if m["exit_code"] is None else str(m["exit_code"])),
             (self.tr("Duration"), lambda m: format_span(m["duration_s"])),
-            (self.tr("Throughput ({unit})").format(unit=unit),
-             lambda m: _number(m["throughput"], 2)),
+            (self.tr("Throughput ({unit})").format(unit=unit), self._throughput),
             (self.tr("Workers finished"), lambda m: f"{m['workers_finished']} / {m['workers']}"),
             (self.tr("Worker outcomes"), self._outcomes),
             (self.tr("Worker time, mean"), lambda m: format_span(m["worker_mean_s"])
@@ -112,6 +122,13 @@ class CompareView(QWidget):
             (self.tr("Mean CPU per core"), lambda m: _number(m["cpu_mean"], 0, " %")),
         ]
         return [(label, [show(a), show(b)]) for label, show in metrics]
+
+    def _throughput(self, metrics: dict[str, Any]) -> str:
+        shown = _number(metrics["throughput"], 2)
+        if not _meaningful(metrics):
+            return self.tr("{value} (only {n} items: not meaningful)").format(
+                value=shown, n=metrics["pool_items"])
+        return shown
 
     def _outcomes(self, metrics: dict[str, Any]) -> str:
         """`3 finished, 1 failed`: worker states counted, in the order of a worker's life."""
@@ -135,8 +152,12 @@ class CompareView(QWidget):
             text = self.tr("Run #{b} was <b>{x:.2f}× slower</b> than run #{a} "
                            "(speedup {s:.2f}).").format(a=a, b=b, x=1 / speedup, s=speedup)
         ratio = result["throughput_ratio"]
-        if ratio is not None:
-            text += " " + self.tr("Throughput ratio B/A: {r:.2f}.").format(r=ratio)
+        if ratio is not None and _meaningful(result["a"]) and _meaningful(result["b"]):
+            text += " " + self.tr("Throughput ratio B/A: {r:.2f} (run #{b}'s items or progress "
+                                  "per second over run #{a}'s; above 1, B did more per "
+                                  "second).").format(r=ratio, a=a, b=b)
+        elif ratio is not None:
+            text += " " + self.tr("No throughput ratio: too few pool items to time.")
         text += " " + (self.tr("Same configuration.") if result["same_config"] else self.tr(
             "<b>Different configurations</b>: compare with care."))
         return text
@@ -144,3 +165,12 @@ class CompareView(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.jobs.cancel(self._job)
         super().closeEvent(event)
+
+
+MEANINGFUL_ITEMS = 20  # fewer pool items: start-up dominates, per-second figures mislead
+
+
+def _meaningful(metrics: dict[str, Any]) -> bool:
+    """A throughput worth comparing: no pool, or a pool that did enough items to time."""
+    items = metrics.get("pool_items") or 0
+    return not metrics.get("pool_tasks") or items >= MEANINGFUL_ITEMS

@@ -154,12 +154,32 @@ def task_rows(store: HistoryStore, run_id: int,
 
 
 def compare_runs(store: HistoryStore, a: int, b: int) -> dict[str, Any]:
-    """`export.compare` of runs a and b, with each run's worker outcomes counted by state."""
+    """`export.compare` of runs a and b, with each run's worker outcomes counted by state,
+    its outcome, and the curves the comparison overlays (`cpu`, `progress`: times, %)."""
     result = export.compare(store, a, b)
     for key, run_id in (("a", a), ("b", b)):
-        states = Counter(w["state"] for w in store.workers(run_id) if w["kind"] == "worker")
-        result[key]["outcomes"] = dict(states)
+        workers = [w for w in store.workers(run_id) if w["kind"] == "worker"]
+        result[key]["outcomes"] = dict(Counter(w["state"] for w in workers))
+        result[key]["outcome"] = run_outcome(result[key], [w["state"] for w in workers])
+        data = load_run(store, run_id)
+        cores = data.core_v
+        result[key]["cpu"] = (data.core_t, cores.mean(axis=0) if cores.size else cores[:0, 0])
+        result[key]["progress"] = overall_progress(data.progress)
     return result
+
+
+def overall_progress(curves: dict[int, tuple[np.ndarray, np.ndarray]]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """The run's progress as one line: the pool's items if it had a pool, else the workers'
+    mean (each held at its last value after its last sample)."""
+    if POOL_ITEMS in curves:
+        return curves[POOL_ITEMS]
+    if not curves:
+        return np.zeros(0), np.zeros(0)
+    times = np.unique(np.concatenate([t for t, _p in curves.values()]))
+    lines = [np.interp(times, t, p, left=0.0, right=float(p[-1])) for t, p in curves.values()
+             if t.size]
+    return times, np.mean(lines, axis=0) if lines else np.zeros(times.size)
 
 
 def delete_runs(store: HistoryStore, run_ids: list[int]) -> list[int]:
