@@ -14,6 +14,8 @@ from mpscope.core.engine.run import Run
 from mpscope.core.engine.states import State
 from mpscope.core.insight.stacks import annotate, thread_count
 from polling import run_until
+from test_follow import config as follow_config
+from test_follow import env, finish, mpscope, started, worker_pid  # noqa: F401 - env: a fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "desktop"), str(ROOT / "tests")]))
@@ -155,3 +157,17 @@ def test_sigusr1_to_mpscope_run_prints_every_workers_stack(tmp_path):
     assert "Python stack of 4 thread(s)" in seen
     assert process.returncode == 130, err
     assert "Traceback" not in err
+
+
+def test_follow_control_stack_answers_with_the_stacks(env, tmp_path):  # noqa: F811 - fixture
+    run = started(env, follow_config(tmp_path / "run.toml", seconds=60, fail=False))
+    worker_pid(env, "tick-0")  # running, so its dumper is installed
+    code, out, err = finish(mpscope(env, "follow", "1", "--control", "stack:tick-0"))
+    assert code == 0, err
+    assert out.startswith("run #1: tick-0: Python stack of") and "in ticker" in out
+    worker_pid(env, "tick-1")
+    code, out, err = finish(mpscope(env, "follow", "1", "--control", "stack"))
+    assert code == 0, err
+    assert out.count("Python stack of") == 2
+    assert finish(mpscope(env, "follow", "1", "--control", "stop"))[0] == 0
+    assert finish(run)[0] == 1  # stopped: not a success

@@ -34,8 +34,8 @@ def add_parser(sub: Any) -> None:
     follow.add_argument("--since", type=int, default=0, metavar="SEQ",
                         help="only what came after sequence number SEQ (to resume)")
     follow.add_argument("--control", metavar="ACTION[:WORKER]",
-                        help="send stop|pause|resume|terminate|kill to the run or one worker "
-                             "(e.g. kill:pi-2) and exit")
+                        help="send stop|pause|resume|terminate|kill|stack to the run or one worker "
+                             "(e.g. kill:pi-2, stack:pi-0 prints its Python stacks) and exit")
     follow.add_argument("--remote", metavar="DESTINATION",
                         help="follow a run on another machine over SSH (user@host)")
     follow.add_argument("--via", metavar="COMMAND",

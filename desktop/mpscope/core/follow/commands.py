@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from mpscope.core.follow.control import Command
+from mpscope.core.insight.stack_replies import StackReplies
 from mpscope.core.text import Text
 
 
@@ -19,8 +20,9 @@ class RunControl:
     def __init__(self, run: Any) -> None:
         self.run = run
         self.paused: set[int] = set()  # pids we stopped with SIGSTOP
+        self.stacks = StackReplies(run)
 
-    def __call__(self, command: Command) -> dict[str, Any]:
+    def __call__(self, command: Command) -> dict[str, Any] | None:
         engine = self.run.engine
         if command.worker is None:
             records = list(engine.records.values())
@@ -33,6 +35,8 @@ class RunControl:
                                               f"(workers: {names})"}
             records, target = [record], record.name
         action = command.action
+        if action == "stack":  # answered when the dumps arrive (the stack events)
+            return self.stacks.ask(command, records)
         if action in ("pause", "resume"):
             self._pause(records, action == "pause")
         elif command.worker is None:

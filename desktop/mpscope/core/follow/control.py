@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 PROTOCOL = 1
-ACTIONS = ("stop", "pause", "resume", "terminate", "kill")
+ACTIONS = ("stop", "pause", "resume", "terminate", "kill", "stack")
 MAX_REQUEST = 4096  # bytes in one request line
+MAX_REPLY = 4 << 20  # bytes in one reply line: a stack reply carries every thread's dump
 CLIENT_TIMEOUT_S = 2.0  # a peer that does not finish its line in time is dropped
 REPLY_TIMEOUT_S = 5.0  # the owner applies commands at its next tick (≤ 0.1 s)
 _PEERCRED = struct.Struct("3i")  # pid, uid, gid (Linux struct ucred)
@@ -118,7 +119,7 @@ class ControlServer:
         self._thread = threading.Thread(target=self._serve, name="mpscope-control", daemon=True)
         self._thread.start()
 
-    def serve_pending(self, apply: Callable[[Command], dict[str, Any]]) -> int:
+    def serve_pending(self, apply: Callable[[Command], dict[str, Any] | None]) -> int:
         """Apply queued commands on the caller's thread; → how many."""
         count = 0
         while True:
@@ -127,9 +128,13 @@ class ControlServer:
             except queue.Empty:
                 return count
             try:
-                command.reply = apply(command)
+                reply = apply(command)
             except Exception as exc:  # noqa: BLE001 - one bad command must not end the run
-                command.reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+                reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            if reply is None:  # the applier answers later itself (a stack takes a moment)
+                count += 1
+                continue
+            command.reply = reply
             command.answered.set()
             count += 1
 
@@ -190,7 +195,7 @@ def send(run_id: int, pid: int, request: dict[str, Any],
             sock.connect(str(path))
             with contextlib.suppress(BrokenPipeError):  # refused before it read: see why
                 sock.sendall(line)
-            reply = json.loads(_read_line(sock))
+            reply = json.loads(_read_line(sock, MAX_REPLY, "reply"))
         except FileNotFoundError:
             raise ControlError(f"run #{run_id} has no control socket ({path}): it has ended, "
                                "or its process cannot be controlled") from None
@@ -201,15 +206,15 @@ def send(run_id: int, pid: int, request: dict[str, Any],
     return reply
 
 
-def _read_line(conn: socket.socket) -> bytes:
+def _read_line(conn: socket.socket, limit: int = MAX_REQUEST, what: str = "request") -> bytes:
     data = b""
     while b"\n" not in data:
-        chunk = conn.recv(MAX_REQUEST + 1 - len(data))
+        chunk = conn.recv(min(1 << 16, limit + 1 - len(data)))
         if not chunk:
             break
         data += chunk
-        if len(data) > MAX_REQUEST:
-            raise ControlError(f"request longer than {MAX_REQUEST} bytes")
+        if len(data) > limit:
+            raise ControlError(f"{what} longer than {limit} bytes")
     return data.split(b"\n", 1)[0]
 
 
