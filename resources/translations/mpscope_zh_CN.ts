@@ -2157,8 +2157,8 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>任务报告的进度、速率和剩余时间</translation>
     </message>
     <message>
-        <source>CPU use of this process (100% = one core)</source>
-        <translation>此进程的 CPU 占用（100% = 一个核心）</translation>
+        <source>CPU use of this process (100% = one core); the CPU time it used once it has ended</source>
+        <translation>此进程的 CPU 占用（100% = 一个核心）；进程结束后显示它用掉的 CPU 时间</translation>
     </message>
     <message>
         <source>Resident memory (RSS) of this process; its peak once it has ended</source>
@@ -2235,6 +2235,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>planned: starts when you press Start</source>
         <translation>计划中：按“开始”后启动</translation>
+    </message>
+    <message>
+        <source>{name}: {seconds:.1f} s of CPU time used so far</source>
+        <translation>{name}：目前已用 {seconds:.1f} 秒 CPU 时间</translation>
+    </message>
+    <message>
+        <source>{name}: ended; it used {seconds:.1f} s of CPU time</source>
+        <translation>{name}：已结束；共用了 {seconds:.1f} 秒 CPU 时间</translation>
     </message>
     <message>
         <source>{name}: {now:,.0f} MiB now, peak {peak:,.0f} MiB</source>
@@ -2374,6 +2382,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>CPU</source>
         <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CPU time</source>
+        <translation>CPU 时间</translation>
     </message>
     <message>
         <source>Memory</source>

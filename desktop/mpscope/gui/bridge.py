@@ -315,6 +315,7 @@ class RunBridge(QObject):
             if record.pid in sample.per_pid:
                 record.cpu_percent, record.rss = sample.per_pid[record.pid]
                 record.peak_rss = max(record.peak_rss, record.rss)
+                record.cpu_time = sample.cpu_time.get(record.pid, record.cpu_time)
             elif not record.state.is_alive:
                 record.cpu_percent = 0.0
         self.sampled.emit(sample)

@@ -65,6 +65,7 @@ class WorkerRecord:
     output: list[str] = field(default_factory=list)  # its stdout/stderr lines (run's cap)
     cpu_percent: float = 0.0  # filled by a sampler
     rss: int = 0
+    cpu_time: float = 0.0  # CPU seconds used, as last sampled (kept once it has ended)
     peak_rss: int = 0  # bytes: the highest resident size seen (samples and its own report)
     stack_ready: bool = False  # it said it dumps its stacks when asked
     ended_because: str | None = None  # why mpscope ended it, when it did on its own (a limit)

@@ -20,6 +20,8 @@ class Sample(NamedTuple):
     per_pid: dict[int, tuple[float, int]]
     own_cpu: float
     own_rss: int
+    # pid → CPU seconds used so far (user + system): kept for a process once it has ended.
+    cpu_time: dict[int, float] = {}  # noqa: RUF012 - never mutated; a fresh dict per sample
 
 
 class Sampler:
@@ -38,6 +40,7 @@ class Sampler:
 
     def sample(self, pids: Iterable[int]) -> Sample:
         per_pid: dict[int, tuple[float, int]] = {}
+        cpu_time: dict[int, float] = {}
         wanted = set(pids)
         for pid in list(self._procs):
             if pid not in wanted:
@@ -52,11 +55,13 @@ class Sampler:
                     continue
                 with proc.oneshot():
                     per_pid[pid] = (proc.cpu_percent(), proc.memory_info().rss)
+                    times = proc.cpu_times()  # from the same /proc read: free
+                    cpu_time[pid] = times.user + times.system
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 self._procs.pop(pid, None)
         per_core = tuple(psutil.cpu_percent(percpu=True))
         return Sample(time.time(), per_core, per_pid, self._own.cpu_percent(),
-                      self._own.memory_info().rss)
+                      self._own.memory_info().rss, cpu_time)
 
 
 class BackgroundSampler:

@@ -56,7 +56,8 @@ class WorkerCells(QObject):
             self.tr("The function this process runs"),
             self.tr("Where the process is in its life, as the parent sees it"),
             self.tr("Progress reported by the task, its rate and the time left"),
-            self.tr("CPU use of this process (100% = one core)"),
+            self.tr("CPU use of this process (100% = one core); the CPU time it used once it "
+                    "has ended"),
             self.tr("Resident memory (RSS) of this process; its peak once it has ended"),
             self.tr("Daemon processes end with mpscope; set before start() only"),
             self.tr("Exit code, or the signal that ended the process"),
@@ -85,7 +86,9 @@ class WorkerCells(QObject):
         if column == Column.PROGRESS:
             return progress_text(r)
         if column == Column.CPU:
-            return f"{r.cpu_percent:.0f}%" if alive else ""
+            if alive:
+                return f"{r.cpu_percent:.0f}%"
+            return f"{r.cpu_time:.1f} s" if r.cpu_time else ""  # the CPU time it used, greyed
         if column == Column.RSS:
             if alive:
                 return f"{r.rss / 2**20:,.0f} MiB" if r.rss else ""
@@ -104,7 +107,7 @@ class WorkerCells(QObject):
         if column == Column.PROGRESS:
             return r.fraction if r.fraction is not None else -1.0
         if column == Column.CPU:
-            return r.cpu_percent
+            return r.cpu_percent if r.state.is_alive else r.cpu_time
         if column == Column.RSS:
             return r.rss if r.state.is_alive else r.peak_rss
         if column == Column.DAEMON:
@@ -136,6 +139,11 @@ class WorkerCells(QObject):
             return f"{r.task}({args})"
         if column == Column.MESSAGE and r.error:
             return str(r.error)
+        if column == Column.CPU and r.cpu_time:
+            return self.tr("{name}: {seconds:.1f} s of CPU time used so far").format(
+                name=r.name, seconds=r.cpu_time) if r.state.is_alive else self.tr(
+                "{name}: ended; it used {seconds:.1f} s of CPU time").format(
+                name=r.name, seconds=r.cpu_time)
         if column == Column.RSS and r.peak_rss:
             peak = r.peak_rss / 2**20
             if r.state.is_alive:

@@ -115,6 +115,7 @@ class WorkerDetails(QDialog):
             ]),
             (self.tr("Resources and messages"), [
                 (self.tr("CPU"), f"{r.cpu_percent:.0f}%"),
+                (self.tr("CPU time"), f"{r.cpu_time:.1f} s" if r.cpu_time else "—"),
                 (self.tr("Memory"), f"{r.rss / 2**20:,.1f} MiB"),
                 (self.tr("Peak memory"), f"{r.peak_rss / 2**20:,.1f} MiB" if r.peak_rss
                  else "—"),

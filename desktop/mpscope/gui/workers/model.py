@@ -45,8 +45,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _signature(r: WorkerRecord) -> tuple[Any, ...]:
     """What a row shows; a refresh repaints the row only when this changed."""
-    return (r.state, r.pid, r.done, r.total, r.rate, r.cpu_percent, r.rss, r.peak_rss, r.daemon,
-            r.exitcode, r.last_message, r.error, r.restarts)
+    return (r.state, r.pid, r.done, r.total, r.rate, r.cpu_percent, r.cpu_time, r.rss,
+            r.peak_rss, r.daemon, r.exitcode, r.last_message, r.error, r.restarts)
 
 
 class WorkersModel(QAbstractTableModel):
