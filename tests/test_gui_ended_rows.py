@@ -1,4 +1,4 @@
-"""Ended processes stay in the workers table, greyed, with the CPU time and peak memory they used."""
+"""Ended processes stay in the workers table, greyed, with their CPU time and peak memory."""
 
 from __future__ import annotations
 

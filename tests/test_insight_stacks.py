@@ -162,9 +162,13 @@ def test_sigusr1_to_mpscope_run_prints_every_workers_stack(tmp_path):
 def test_follow_control_stack_answers_with_the_stacks(env, tmp_path):  # noqa: F811 - fixture
     run = started(env, follow_config(tmp_path / "run.toml", seconds=60, fail=False))
     worker_pid(env, "tick-0")  # running, so its dumper is installed
-    code, out, err = finish(mpscope(env, "follow", "1", "--control", "stack:tick-0"))
-    assert code == 0, err
-    assert out.startswith("run #1: tick-0: Python stack of") and "in ticker" in out
+    deadline = time.monotonic() + 30
+    out = ""
+    while "in ticker" not in out:  # "running" comes just before the task itself is entered
+        assert time.monotonic() < deadline, out
+        code, out, err = finish(mpscope(env, "follow", "1", "--control", "stack:tick-0"))
+        assert code == 0, err
+        assert out.startswith("run #1: tick-0: Python stack of")
     worker_pid(env, "tick-1")
     code, out, err = finish(mpscope(env, "follow", "1", "--control", "stack"))
     assert code == 0, err
