@@ -45,11 +45,14 @@ class CompareCharts(_StyledChart):
     def set_result(self, ids: tuple[int, int], result: dict[str, Any]) -> None:
         """Draw runs A and B from `compare_runs`' result."""
         self.ids = ids
+        end = 1.0
         for k, key in enumerate(("a", "b")):
-            times, cpu = result[key].get("cpu", (np.zeros(0), np.zeros(0)))
-            self.cpu_curves[k].setData(times, cpu)
-            times, done = result[key].get("progress", (np.zeros(0), np.zeros(0)))
-            self.progress_curves[k].setData(times, done)
+            for curves, name in ((self.cpu_curves, "cpu"), (self.progress_curves, "progress")):
+                times, values = result[key].get(name, (np.zeros(0), np.zeros(0)))
+                curves[k].setData(times, values)
+                end = max(end, float(times.max()) if len(times) else 0.0)
+        # Both runs whole, from their starts: the plots share this x range (linked).
+        self.cpu_plot.setXRange(0.0, end, padding=0.02)
         self.cpu_plot.getAxis("bottom").setLabel(self.tr("seconds since each run's start"))
         self.progress_plot.getAxis("bottom").setLabel(self.tr("seconds since each run's start"))
         self._apply_style()

@@ -65,8 +65,10 @@ class CompareView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.charts)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        # The figures stay readable above the charts: about eight rows at least.
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 9)
         layout = QVBoxLayout(self)
         layout.addWidget(self.verdict)
         layout.addWidget(self.busy)
