@@ -1910,6 +1910,18 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <source>Asking {name} (pid {pid}) for its Python stack…</source>
         <translation>正在向 {name}（pid {pid}）获取 Python 调用栈…</translation>
     </message>
+    <message>
+        <source>mpscope&apos;s orphan watchdog</source>
+        <translation>mpscope 的孤儿进程看门狗</translation>
+    </message>
+    <message>
+        <source>mpscope&apos;s reporter</source>
+        <translation>mpscope 的报告线程</translation>
+    </message>
+    <message>
+        <source>mpscope&apos;s memory meter</source>
+        <translation>mpscope 的内存测量线程</translation>
+    </message>
 </context>
 <context>
     <name>TaskStreamPlot</name>

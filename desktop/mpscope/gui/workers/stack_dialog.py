@@ -84,8 +84,17 @@ class StackDialog(QDialog):
             if event.kind == "stack" and event.wid == self.record.wid:
                 self.status.setText(translated(event.text))
                 if event.detail:
-                    self.text.setPlainText(event.detail)
+                    self.text.setPlainText(self._named(event.detail))
                 self.again.setEnabled(self.record.state.is_alive)
+
+    def _named(self, dump: str) -> str:
+        """The dump with mpscope's own threads named in the window's language."""
+        names = {"mpscope's orphan watchdog": self.tr("mpscope's orphan watchdog"),
+                 "mpscope's reporter": self.tr("mpscope's reporter"),
+                 "mpscope's memory meter": self.tr("mpscope's memory meter")}
+        for english, shown in names.items():
+            dump = dump.replace(f" — {english}:", f" — {shown}:")
+        return dump
 
     def done(self, result: int) -> None:
         self._disconnect()
