@@ -164,3 +164,72 @@ def test_a_worker_ended_from_mpscope_takes_its_descendants_and_spares_its_siblin
     run_until(eng, lambda: target.state.is_final, timeout=30)
     assert not _wait_gone(grandchildren | {target.pid}, within=2.0)
     assert sibling.state == "running" and _alive(sibling.pid)
+
+
+def test_a_sigstopped_worker_is_shown_paused_by_run_and_history_and_comes_back(tmp_path):
+    config = tmp_path / "pause.toml"
+    config.write_text('grace_seconds = 10.0\n[[workers]]\ntask = "sleep_io"\nname = "io"\n'
+                      'args = { seconds = 60, steps = 600 }\n')
+    env = dict(ENV, MPSCOPE_DATA_DIR=str(tmp_path / "data"))
+    process = subprocess.Popen([sys.executable, "-m", "mpscope", "run", str(config)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+    try:
+        def wait_for(text: str) -> str:
+            while True:
+                line = process.stdout.readline()
+                assert line, process.stderr.read()
+                if text in line:
+                    return line
+
+        pid = int(wait_for("io-0: running").split("pid ")[1].split()[0].rstrip(")"))
+        os.kill(pid, signal.SIGSTOP)  # from outside, as `kill -STOP` or a debugger does
+        wait_for("io-0: paused")
+        assert "io-0 paused" in wait_for("progress")
+        os.kill(pid, signal.SIGCONT)
+        wait_for("io-0: running again")
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, err
+    exported = subprocess.run([sys.executable, "-m", "mpscope", "export", "1", "--out",
+                               str(tmp_path)], capture_output=True, text=True, env=env,
+                              timeout=60)
+    events = json.loads(Path(exported.stdout.split()[0]).read_text())["events"]
+    assert any("io-0: paused" in e["text"] for e in events)
+
+
+def test_pause_takes_the_whole_tree_and_a_paused_worker_still_stops(engine):
+    from mpscope.core.config import loads
+    from mpscope.core.engine.run import Run
+    from polling import run_until
+
+    run = Run(loads('[[workers]]\ntask = "task_helpers:start_grandchildren"\n'
+                    '[[workers]]\ntask = "sleep_io"\nargs = { seconds = 60 }\n'))
+    try:
+        logs: list[str] = []
+        run.engine.subscribe(lambda e: logs.append(e.text) if e.kind == "log" else None)
+        run.start()
+        target, sibling = run.engine.records.values()
+        run_until(run, lambda: any("grandchildren [" in t for t in logs), timeout=30)
+        run_until(run, lambda: sibling.state == "running", timeout=30)
+        grandchildren = json.loads(logs[-1].split("grandchildren ", 1)[1])
+        run.control("pause", target.wid)
+        run_until(run, lambda: target.state == "paused", timeout=10)
+        for pid in [target.pid, *grandchildren]:
+            assert psutil.Process(pid).status() == psutil.STATUS_STOPPED
+        assert sibling.state == "running"
+        run.control("resume", target.wid)
+        run_until(run, lambda: target.state == "running", timeout=10)
+        assert all(psutil.Process(p).status() != psutil.STATUS_STOPPED for p in grandchildren)
+        run.control("pause", sibling.wid)
+        run_until(run, lambda: sibling.state == "paused", timeout=10)
+        run.control("stop", sibling.wid)
+        run_until(run, lambda: sibling.state.is_final, timeout=30)
+        assert sibling.state == "stopped"  # continued to act on the stop, not terminated
+    finally:
+        run.kill()
+        run_until(run, lambda: not run.busy, timeout=30)

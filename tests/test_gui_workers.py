@@ -218,3 +218,31 @@ def test_prepare_builds_a_pending_run_that_start_then_starts(qtbot):
     assert model.rowCount() == 2 and not model.showing_plan
     model.cleanup()
     bridge.shutdown()
+
+
+def test_pause_and_resume_from_the_table_with_their_shortcuts(panel, qtbot):
+    import psutil
+
+    panel.bridge.set_config(sleepers())
+    panel.bridge.start()
+    wait_running(panel, qtbot)
+    panel.select_row(0)
+    assert panel.actions_by_name["pause"].isEnabled()
+    assert not panel.actions_by_name["resume"].isEnabled()
+    assert "SIGSTOP" in panel.actions_by_name["pause"].toolTip()
+    qtbot.keyClick(panel.view, Qt.Key.Key_P)  # P: pause, focus in the table
+    qtbot.waitUntil(lambda: cell(panel, 0, Column.STATE) == "paused", timeout=WAIT_MS)
+    pid = panel.model.record(0).pid
+    assert psutil.Process(pid).status() == psutil.STATUS_STOPPED
+    assert cell(panel, 1, Column.STATE) == "running"
+    assert panel.actions_by_name["resume"].isEnabled()
+    qtbot.keyClick(panel.view, Qt.Key.Key_P, Qt.KeyboardModifier.ShiftModifier)  # resume
+    qtbot.waitUntil(lambda: cell(panel, 0, Column.STATE) == "running", timeout=WAIT_MS)
+    assert psutil.Process(pid).status() != psutil.STATUS_STOPPED
+    panel.trigger("pause")
+    qtbot.waitUntil(lambda: cell(panel, 0, Column.STATE) == "paused", timeout=WAIT_MS)
+    panel.trigger("stop")  # a paused worker still stops: it is continued to act on it
+    qtbot.waitUntil(lambda: cell(panel, 0, Column.STATE) == "stopped", timeout=WAIT_MS)
+    panel.select_row(1)
+    panel.trigger("kill")
+    qtbot.waitUntil(lambda: not panel.bridge.running, timeout=WAIT_MS)

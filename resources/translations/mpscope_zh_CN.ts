@@ -2205,6 +2205,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>正在停止</translation>
     </message>
     <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
@@ -2509,6 +2513,22 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>向所选进程发送 SIGKILL（Process.kill()）：进程无法拒绝</translation>
     </message>
     <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Pause the selected processes and everything they started (SIGSTOP): they keep their memory and do nothing until resumed</source>
+        <translation>暂停所选进程及其启动的所有进程（SIGSTOP）：它们保留内存，在继续之前什么也不做</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Let paused processes go on (SIGCONT), with everything they started</source>
+        <translation>让已暂停的进程及其启动的所有进程继续运行（SIGCONT）</translation>
+    </message>
+    <message>
         <source>Restart</source>
         <translation>重启</translation>
     </message>
@@ -2774,6 +2794,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>worker output passed {size} MiB in this run: the rest is read but not kept</source>
         <translation>本次运行的工作进程输出已超过 {size} MiB：其余部分照常读取，但不再保留</translation>
+    </message>
+    <message>
+        <source>{name}: paused — stopped by a signal (SIGSTOP); Resume continues it</source>
+        <translation>{name}：已暂停 — 被信号停止（SIGSTOP）；“继续”可使其继续运行</translation>
+    </message>
+    <message>
+        <source>{name}: running again</source>
+        <translation>{name}：已继续运行</translation>
     </message>
     <message>
         <source>{error} — Dask gave up on it: each worker that ran it died, and it was retried as often as distributed.scheduler.allowed-failures allows (once on mpscope&apos;s own cluster); the task may crash its process or exhaust its worker&apos;s memory</source>

@@ -18,6 +18,7 @@ _STATE_COLORS: dict[State, tuple[str, str]] = {
     State.STARTING: ("#0891b2", "#22d3ee"),
     State.RUNNING: ("#2563eb", "#60a5fa"),
     State.STOPPING: ("#d97706", "#fbbf24"),
+    State.PAUSED: ("#64748b", "#94a3b8"),
     State.FINISHED: ("#15803d", "#4ade80"),
     State.FAILED: ("#dc2626", "#f87171"),
     State.STOPPED: ("#7c3aed", "#a78bfa"),

@@ -17,6 +17,7 @@ from mpscope.core.config import RunConfig
 from mpscope.core.engine.run import Run
 from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.sampler import Sampler
+from mpscope.core.engine.states import State
 from mpscope.core.engine.summary import build_summary, format_table, write_summary
 from mpscope.core.follow.commands import listen
 from mpscope.core.history.history_writer import Recorder, attach
@@ -188,6 +189,7 @@ class HeadlessRunner(Notifying):
         for record in records[:PROGRESS_WORKERS_SHOWN]:
             if record.state.is_alive:
                 share = f"{100 * record.fraction:.0f}%" if record.fraction is not None else "…"
+                share = "paused" if record.state is State.PAUSED else share
                 parts.append(f"{record.name} {share}")
         if len(records) > PROGRESS_WORKERS_SHOWN:
             parts.append(f"(+{len(records) - PROGRESS_WORKERS_SHOWN} more)")

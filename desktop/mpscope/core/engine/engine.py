@@ -127,9 +127,25 @@ class Engine:
         if live is None or live.requested is not None:
             return
         live.stop_flag.value = 1
-        if record.state is State.RUNNING and record.pid:
+        if record.state in (State.RUNNING, State.PAUSED) and record.pid:
             send_signal(live, signal.SIGINT)  # wakes the task now; it only acts on the flag
+            if record.state is State.PAUSED:  # a stopped process cannot act on anything
+                send_signal(live, signal.SIGCONT, tree=True)
         self._request(record, live, "stop", Text("stop requested"))
+
+    def pause(self, wid: int) -> None:
+        """SIGSTOP the worker and everything it started (as htop's tree actions do)."""
+        self._pause(wid, signal.SIGSTOP)
+
+    def resume(self, wid: int) -> None:
+        """SIGCONT the worker and everything it started."""
+        self._pause(wid, signal.SIGCONT)
+
+    def _pause(self, wid: int, signum: int) -> None:
+        record, live = self.records[wid], self._live.get(wid)
+        if live is not None and send_signal(live, signum, tree=True):
+            self.emit(wid, "state", Text("{name}: {signal} sent", name=record.name,
+                                         signal=signal.Signals(signum).name))
 
     def terminate(self, wid: int) -> None:
         """Send SIGTERM; escalate to kill after the grace period."""
@@ -149,6 +165,8 @@ class Engine:
         elif live is not None and live.requested not in ("kill", what):
             # The whole tree, as htop's tree kill: whatever the task started goes with it.
             send_signal(live, signal.SIGKILL if what == "kill" else signal.SIGTERM, tree=True)
+            if record.state is State.PAUSED:  # SIGTERM waits for a stopped process to go on
+                send_signal(live, signal.SIGCONT, tree=True)
             self._request(record, live, what, Text("{signal} sent", signal=_SIGNAL_SENT[what]))
 
     def restart(self, wid: int) -> None:

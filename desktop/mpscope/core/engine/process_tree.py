@@ -96,8 +96,20 @@ def is_paused(pid: int) -> bool:
 
 
 def paused_pids(pids: list[int]) -> set[int]:
-    """Which of `pids` are paused (one status read each)."""
-    return {pid for pid in pids if is_paused(pid)}
+    """Which of `pids` are paused: one small /proc read each on Linux, psutil elsewhere."""
+    if not os.path.isdir("/proc/self"):
+        return {pid for pid in pids if is_paused(pid)}
+    found = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # "pid (comm) S …": T is stopped by a signal, t by a tracer.
+        if stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] in (b"T", b"t"):
+            found.add(pid)
+    return found
 
 
 def _ppid_map(fresh: bool) -> dict[int, int]:

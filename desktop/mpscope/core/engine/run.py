@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from mpscope.core.engine.engine import Engine
+from mpscope.core.engine.pause_watch import PauseWatch
 from mpscope.core.engine.states import State
 from mpscope.core.insight.memory_guard import MemoryGuard
 from mpscope.core.insight.stack_requests import StackRequests
@@ -24,6 +25,7 @@ class Run:
         self.engine = Engine(config.start_method, config.grace_seconds, config.report_interval,
                              threaded_starts=threaded_starts)
         self.stacks = StackRequests(self)
+        self.pauses = PauseWatch(self.engine.emit)
         self.memory = MemoryGuard(self, config.memory_limit)
         for group in config.workers:
             for index in range(group.count):
@@ -59,6 +61,7 @@ class Run:
             handled += self.pool.poll(max(0.001, deadline - time.monotonic()))
         self.stacks.poll()
         self.memory.poll()
+        self.pauses.check(self.engine.records.values())
         if self.started_at is not None and not self.busy:
             self.ended_at = self.ended_at or time.time()
             if self.stacks.directory is not None:
@@ -103,8 +106,16 @@ class Run:
             self.pool.kill()
 
     def control(self, action: str, wid: int) -> None:
-        """Apply stop | terminate | kill | restart to one worker or pool process."""
+        """Apply stop | terminate | kill | restart | pause | resume to one worker or pool
+        process (pause and resume: SIGSTOP and SIGCONT to it and everything it started)."""
         record = self.engine.records[wid]
+        if action in ("pause", "resume"):
+            if record.kind == "pool" and self.pool is not None:
+                self.pool.pause_process(wid, action == "pause")
+            elif record.kind != "pool":
+                getattr(self.engine, action)(wid)
+            self.pauses.soon()
+            return
         if record.kind == "pool":
             if self.pool is not None and action in ("terminate", "kill", "stop"):
                 self.pool.signal_process(wid, "kill" if action == "kill" else "terminate")

@@ -17,6 +17,7 @@ class State(enum.StrEnum):
     PENDING = "pending"  # configured, not started
     STARTING = "starting"  # start() called, bootstrap has not reported yet
     RUNNING = "running"
+    PAUSED = "paused"  # stopped by a signal (SIGSTOP, SIGTSTP): alive, but not running
     STOPPING = "stopping"  # a stop (or terminate/kill) was asked, not yet exited
     FINISHED = "finished"  # the task returned
     FAILED = "failed"  # the task raised, or its result could not be pickled
@@ -31,7 +32,7 @@ class State(enum.StrEnum):
 
     @property
     def is_alive(self) -> bool:
-        return self in (State.STARTING, State.RUNNING, State.STOPPING)
+        return self in (State.STARTING, State.RUNNING, State.PAUSED, State.STOPPING)
 
 
 FINAL_STATES = frozenset(

@@ -158,6 +158,16 @@ class PoolRun:
             self.engine.emit(wid, "state", Text("{name}: {signal} sent", name=record.name,
                                                 signal=signal.Signals(signum).name))
 
+    def pause_process(self, wid: int, pause: bool) -> None:
+        """SIGSTOP (pause) or SIGCONT one pool process with everything it started."""
+        record = self.tracker.records.get(wid)
+        if record is None or record.pid is None or not record.state.is_alive:
+            return
+        signum = signal.SIGSTOP if pause else signal.SIGCONT
+        if self._book.signal(record.pid, signum):  # the book signals the process's tree
+            self.engine.emit(wid, "state", Text("{name}: {signal} sent", name=record.name,
+                                                signal=signal.Signals(signum).name))
+
     def send_signal(self, wid: int, signum: int) -> bool:
         """Send a signal to one running pool process (never to a reaped one); True when sent."""
         record = self.tracker.records.get(wid)

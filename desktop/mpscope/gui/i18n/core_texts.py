@@ -17,6 +17,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "terminated from outside mpscope"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "died without a final message"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "stop requested"),  # core/engine/engine.py
+    QT_TRANSLATE_NOOP("core", "{name}: {signal} sent"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{signal} sent"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: restart #{count}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "could not start: {error}"),  # core/engine/engine.py
@@ -29,6 +30,8 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{name}: {state} — {text}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "stopped before it started"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: stopping — {why}"),  # core/engine/engine.py
+    QT_TRANSLATE_NOOP("core", "{name}: paused — stopped by a signal (SIGSTOP); Resume continues it"),  # core/engine/pause_watch.py
+    QT_TRANSLATE_NOOP("core", "{name}: running again"),  # core/engine/pause_watch.py
     QT_TRANSLATE_NOOP("core", "Segmentation fault"),  # core/engine/states.py
     QT_TRANSLATE_NOOP("core", "Killed"),  # core/engine/states.py
     QT_TRANSLATE_NOOP("core", "Terminated"),  # core/engine/states.py
@@ -86,7 +89,6 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "pool: started a local Dask cluster at {address} ({count} worker processes, one thread each)"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "pool: connected to the Dask scheduler at {address}"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "pool: stopping — pending Dask tasks are cancelled and the workers running one are restarted (Dask cannot cancel a running task)"),  # core/pool/dask_run.py
-    QT_TRANSLATE_NOOP("core", "{name}: {signal} sent"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "{name}: restart asked of its nanny ({address})"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "closed with mpscope's cluster"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "no longer watched (it stays with its cluster)"),  # core/pool/dask_run.py

@@ -66,6 +66,7 @@ class WorkerCells(QObject):
         self.state_names = {
             State.PENDING: self.tr("pending"), State.STARTING: self.tr("starting"),
             State.RUNNING: self.tr("running"), State.STOPPING: self.tr("stopping"),
+            State.PAUSED: self.tr("paused"),
             State.FINISHED: self.tr("finished"), State.FAILED: self.tr("failed"),
             State.STOPPED: self.tr("stopped"), State.TERMINATED: self.tr("terminated"),
             State.KILLED: self.tr("killed"), State.LOST: self.tr("lost"),

@@ -70,6 +70,12 @@ class WorkersPanel(QWidget):
         self._add_action("kill", "kill", self.tr("Kill"), "K", State.KILLED,
                          self.tr("Send SIGKILL to the selected processes (Process.kill()): "
                                  "they cannot refuse"))
+        self._add_action("pause", "pause", self.tr("Pause"), "P", State.PAUSED,
+                         self.tr("Pause the selected processes and everything they started "
+                                 "(SIGSTOP): they keep their memory and do nothing until resumed"))
+        self._add_action("resume", "resume", self.tr("Resume"), "Shift+P", State.RUNNING,
+                         self.tr("Let paused processes go on (SIGCONT), with everything they "
+                                 "started"))
         self._add_action("restart", "restart", self.tr("Restart"), "R", State.RUNNING,
                          self.tr("Run the selected ended workers again, same configuration"))
         self.toolbar.addSeparator()
@@ -177,6 +183,8 @@ class WorkersPanel(QWidget):
                 continue
             if name != "restart" and record.state.is_final:
                 continue
+            if (name, record.state) in (("pause", State.PAUSED), ("resume", State.RUNNING)):
+                continue
             self.bridge.control(name, record.wid)
         self._update_actions()
 
@@ -197,6 +205,9 @@ class WorkersPanel(QWidget):
         self.actions_by_name["stop"].setEnabled(can_signal)
         self.actions_by_name["terminate"].setEnabled(can_signal)
         self.actions_by_name["kill"].setEnabled(can_signal)
+        states = {r.state for r in records} if live else set()
+        self.actions_by_name["pause"].setEnabled(State.RUNNING in states)
+        self.actions_by_name["resume"].setEnabled(State.PAUSED in states)
         self.actions_by_name["restart"].setEnabled(
             live and any(r.state.is_final and r.kind == "worker" for r in records))
         self.actions_by_name["daemon"].setEnabled(
@@ -226,7 +237,8 @@ class WorkersPanel(QWidget):
 
     def _on_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        for name in ("stop", "terminate", "kill", "restart", None, "daemon", "details", "stack"):
+        for name in ("stop", "terminate", "kill", "pause", "resume", "restart", None, "daemon",
+                     "details", "stack"):
             if name is None:
                 menu.addSeparator()
             else:
