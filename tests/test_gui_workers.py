@@ -235,7 +235,7 @@ def test_pause_and_resume_from_the_table_with_their_shortcuts(panel, qtbot):
     pid = panel.model.record(0).pid
     assert psutil.Process(pid).status() == psutil.STATUS_STOPPED
     assert cell(panel, 1, Column.STATE) == "running"
-    assert panel.actions_by_name["resume"].isEnabled()
+    qtbot.waitUntil(panel.actions_by_name["resume"].isEnabled, timeout=WAIT_MS)
     qtbot.keyClick(panel.view, Qt.Key.Key_P, Qt.KeyboardModifier.ShiftModifier)  # resume
     qtbot.waitUntil(lambda: cell(panel, 0, Column.STATE) == "running", timeout=WAIT_MS)
     assert psutil.Process(pid).status() != psutil.STATUS_STOPPED
