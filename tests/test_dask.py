@@ -23,6 +23,7 @@ from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.states import State
 from mpscope.core.pool import PoolRun
 from mpscope.core.pool.dask_run import DaskPoolRun
+from mpscope.core.pool.dask_tracking import DaskTracker
 
 METHODS = ("map", "map_async", "imap", "imap_unordered", "apply_async", "starmap", "starmap_async")
 RUN_DEADLINE = 90.0  # a loaded 2-core machine may take seconds to start a cluster
@@ -114,6 +115,27 @@ def test_task_errors_reach_the_error_callback() -> None:
     assert len(errors) == 3 and any("risky(3)" in t and "divisible by 3" in t for t in errors)
     counts = h.pool.counts()
     assert (counts["done"], counts["failed"], counts["lost"]) == (4, 3, 0)
+
+
+def test_a_remote_worker_near_its_memory_limit_is_warned_about_once() -> None:
+    engine = Engine("spawn")
+    events: list[Event] = []
+    engine.subscribe(events.append)
+    tracker = DaskTracker(engine, "square", [], "token", local_cluster=False)
+    address, mib = "tcp://10.0.0.7:40311", 2**20
+    figures = {address: {"host": "10.0.0.7", "nthreads": 4, "memory_limit": 1000 * mib,
+                         "cpu": 55.0, "memory": 700 * mib, "name": "w"}}
+    tracker.on_figures(figures)
+    record = tracker.by_address[address]
+    assert record.remote  # another machine: its figures come from the scheduler, not psutil
+    assert (record.cpu_percent, record.rss, tracker.threads[record.wid]) == (55.0, 700 * mib, 4)
+    assert not [e for e in events if e.kind == "error"]
+    figures[address]["memory"] = 850 * mib
+    tracker.on_figures(figures)
+    tracker.on_figures(figures)
+    warnings = [e.text for e in events if e.kind == "error"]
+    assert len(warnings) == 1 and "85% of its 1.0 GiB limit" in warnings[0]
+    assert record.peak_rss == 850 * mib
 
 
 # -- losses ----------------------------------------------------------------------------------
@@ -307,6 +329,18 @@ def test_a_pool_runs_on_a_scheduler_and_workers_started_as_commands(
     left = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
                           env=ENV, timeout=60, check=True)
     assert "mpscope" not in left.stdout
+
+
+def test_preparing_a_dask_run_does_not_import_dask() -> None:
+    # distributed takes ~0.5 s to import: the driver thread pays for it, never the window's.
+    code = ("import sys\n"
+            "from mpscope.core.config import loads\n"
+            "from mpscope.core.engine.run import Run\n"
+            "Run(loads('[pool]\\ntask = \"square\"\\nitems = 5\\nbackend = \"dask\"\\n'))\n"
+            "print('distributed' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_a_worker_that_cannot_import_the_task_is_named(dask_cluster: str,

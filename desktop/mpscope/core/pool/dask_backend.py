@@ -17,7 +17,8 @@ from typing import Any, cast
 
 from mpscope.core.pool.backend import YIELD_EVERY, Generation, Outbox
 from mpscope.core.pool.child_tracker import describe
-from mpscope.core.pool.dask_plugin import KEY_PREFIX, run_chunk
+from mpscope.core.pool.dask_keys import task_key
+from mpscope.core.pool.dask_plugin import run_chunk
 from mpscope.core.pool.executor_backend import ExecutorGeneration
 from mpscope.core.pool.messages import Chunk, TaskError
 from mpscope.core.text import Text
@@ -25,26 +26,13 @@ from mpscope.core.text import Text
 ALLOWED_FAILURES = 1  # distributed.scheduler.allowed-failures on mpscope's own cluster
 
 
-def task_key(token: str, task_id: int) -> str:
-    """The Dask key of one task of one run."""
-    return f"{KEY_PREFIX}{token}-{task_id}"
-
-
-def task_of_key(token: str, key: str) -> int | None:
-    """The task id in a key of this run, else None."""
-    prefix = f"{KEY_PREFIX}{token}-"
-    if not key.startswith(prefix):
-        return None
-    tail = key[len(prefix):]
-    return int(tail) if tail.isdigit() else None
-
-
 class DaskGeneration(ExecutorGeneration):
     """One batch of chunks submitted to a Dask cluster through the client's executor."""
 
-    def __init__(self, client: Any, spec: str, token: str, method: str, out: Outbox) -> None:
+    def __init__(self, client: Any, spec: str, token: str, generation: int, method: str,
+                 out: Outbox) -> None:
         # No local processes: there is no recording context, and nothing to stall or reap.
-        Generation.__init__(self, cast(Any, None), 1, method, out)
+        Generation.__init__(self, cast(Any, None), generation, method, out)
         self.client = client
         self.spec = spec
         self.token = token

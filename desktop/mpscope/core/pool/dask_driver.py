@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mpscope.core.pool.backend import Outbox
 from mpscope.core.pool.child_tracker import describe
+from mpscope.core.pool.dask_keys import KEY_PREFIX
 from mpscope.core.pool.messages import Chunk, DriverDone, GenerationEnded, Notice, PoolStarted
 from mpscope.core.pool.reference import serial_reference
 from mpscope.core.text import Text
@@ -190,7 +191,7 @@ class DaskDriver:
         if not isinstance(message, dict):
             return
         if message.get("what") == "hello" or str(message.get("key", "")).startswith(
-                f"mpscope-{self.token}-"):
+                f"{KEY_PREFIX}{self.token}-"):
             key, worker = str(message["key"]), str(message.get("worker", ""))
             with self._lock:
                 if message["what"] == "start":
@@ -208,7 +209,7 @@ class DaskDriver:
             gone = str(message.get("worker", ""))
             with self._lock:  # what it was executing is lost (and will be retried elsewhere)
                 self._executing = {k: w for k, w in self._executing.items() if w != gone}
-            mine = f"mpscope-{self.token}-"
+            mine = f"{KEY_PREFIX}{self.token}-"
             keys = tuple(str(k) for k in message.get("processing-tasks", ()) or ()
                          if str(k).startswith(mine))
             self.out(WorkerGone(gone, float(stamp), bool(message.get("expected", False)), keys))
@@ -224,9 +225,8 @@ class DaskDriver:
         from mpscope.core.pool.dask_backend import DaskGeneration
 
         chunks = make_chunks()
-        generation = DaskGeneration(self.client, self._spec, self.token, self.config.method,
-                                    self.out)
-        generation.generation = number
+        generation = DaskGeneration(self.client, self._spec, self.token, number,
+                                    self.config.method, self.out)
         generation.submit(chunks)
         self.out(PoolStarted(number, len(chunks)))
         while not generation.step(TICK):
@@ -235,10 +235,10 @@ class DaskDriver:
                 self._abandon(generation)
                 self.out(GenerationEnded(number, "abandoned", Text("stopped")))
                 return
-        self._await_end_events(generation)
+        self._await_end_events()
         self.out(GenerationEnded(number, "done"))
 
-    def _await_end_events(self, generation: DaskGeneration) -> None:
+    def _await_end_events(self) -> None:
         """Give the plugin's last events the moment they need to follow the results."""
         deadline = time.monotonic() + END_EVENTS_WAIT
         while time.monotonic() < deadline and not self.cancel.is_set():

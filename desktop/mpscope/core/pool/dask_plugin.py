@@ -1,8 +1,8 @@
 """Dask worker side: the plugin that reports tasks entering and leaving `executing`, and the call.
 
 Runs inside Dask workers, possibly on other machines, so it imports only the
-standard library and `distributed` (never the rest of mpscope: workers need
-`pip install --no-deps mpscope` beside the user's own package, not Qt).
+standard library, `distributed` and the stdlib-only `dask_keys` (workers need
+`pip install --no-deps mpscope` beside the user's own package, never Qt).
 Events are small msgpack-able dicts published with `worker.log_event` under
 the topic "mpscope"; the parent subscribes with `client.subscribe_topic`.
 The scheduler's `processing` state only means *assigned*: a task has started
@@ -21,8 +21,9 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from mpscope.core.pool.dask_keys import KEY_PREFIX
+
 TOPIC = "mpscope"
-KEY_PREFIX = "mpscope-"  # every key mpscope submits starts with this (then a run token)
 PLUGIN_NAME = "mpscope-task-events"
 
 _resolved: dict[str, Callable[..., Any]] = {}  # spec → function, once per worker process

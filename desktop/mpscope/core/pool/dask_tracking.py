@@ -19,8 +19,8 @@ from typing import Any
 from mpscope.core.engine.engine import Engine
 from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.engine.states import State
-from mpscope.core.pool.dask_backend import task_of_key
 from mpscope.core.pool.dask_driver import TaskEvent, WorkerGone
+from mpscope.core.pool.dask_keys import task_of_key
 from mpscope.core.pool.plan import TaskRecord
 from mpscope.core.text import Text
 
