@@ -1,5 +1,9 @@
 """8. The Dask backend: mpscope's pool against bare `client.map` + `gather` on the same cluster.
 
+Row 8 runs mpscope's `map` as configured (chunks as Pool.map cuts them) against
+the `client.map` a Dask user writes (a task per item); row 8c gives mpscope
+chunksize 1, so both sides run the same tasks and the ratio is mpscope's own cost.
+
 Both sides use one `LocalCluster` (2 process workers, one thread each), started
 before and closed after the measurements, so neither pays for its start-up:
 mpscope connects to it as to any scheduler (`scheduler = ...`). Also measured:
@@ -25,6 +29,7 @@ from mpscope.core.tasks.builtin import count_primes, sleep_io
 ITEMS = 2000
 FIRST = 10_000  # count_primes(10_000 + i): a few ms each, as in benchmark 1
 WORKERS = 2
+SINGLE_ITEMS = 400  # row 8c: one task per item, as bare client.map makes them
 
 
 def _cluster() -> tuple[Any, Any]:
@@ -37,8 +42,8 @@ def _cluster() -> tuple[Any, Any]:
     return cluster, Client(cluster, set_as_default=False)
 
 
-def bare(client: Any) -> float:
-    items = [FIRST + i for i in range(ITEMS)]
+def bare(client: Any, count: int = ITEMS) -> float:
+    items = [FIRST + i for i in range(count)]
     started = time.perf_counter()
     futures = client.map(count_primes, items, pure=False)
     client.gather(futures)
@@ -47,13 +52,14 @@ def bare(client: Any) -> float:
     return elapsed
 
 
-def with_mpscope(address: str) -> float:
+def with_mpscope(address: str, count: int = ITEMS, chunksize: int = 0) -> float:
     run = Run(loads(f"""
 [pool]
 task = "count_primes"
-items = {[FIRST + i for i in range(ITEMS)]}
+items = {[FIRST + i for i in range(count)]}
 processes = {WORKERS}
 method = "map"
+chunksize = {chunksize}
 backend = "dask"
 scheduler = "{address}"
 """))
@@ -113,6 +119,9 @@ def measure(repeat: int) -> list[Row | Absolute]:
         bare_median, ours_median = alternate(repeat, base, ours)
         spread = (f"bare {min(runs['bare']):.2f}–{max(runs['bare']):.2f} s, mpscope "
                   f"{min(runs['ours']):.2f}–{max(runs['ours']):.2f} s (min–max)")
+        # The same granularity as bare client.map (one task per item): mpscope's own cost.
+        single = alternate(repeat, lambda: bare(client, SINGLE_ITEMS),
+                           lambda: with_mpscope(address, SINGLE_ITEMS, chunksize=1))
         latencies = removal_latency(client, repeat)
     finally:
         client.close()
@@ -121,6 +130,8 @@ def measure(repeat: int) -> list[Row | Absolute]:
         Row(f"8. dask pool (count_primes x{ITEMS}, {WORKERS} workers)", "s",
             "client.map+gather", bare_median, ours_median, "<= 1.10",
             note=f"same LocalCluster; {spread}"),
+        Row(f"8c. dask pool, chunksize 1 (x{SINGLE_ITEMS})", "s", "client.map+gather",
+            *single, "<= 1.10", note="one Dask task per item on both sides"),
         Absolute("8b. dask remove_worker after SIGKILL", "ms",
                  1000 * statistics.median(latencies), 500.0,
                  note=f"median of {len(latencies)}; max {1000 * max(latencies):.0f} ms"),
