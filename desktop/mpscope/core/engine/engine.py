@@ -375,7 +375,7 @@ class Engine:
         elif isinstance(message, m.Started):
             record.pid = message.pid
             record.running_at = message.t
-            record.stack_ready = message.stack
+            record.stack_ready, record.stack_fd = message.stack != 0, max(0, message.stack)
             if record.state is State.STARTING:
                 self._set_state(record, State.RUNNING, f"pid {message.pid}")
             elif live.requested == "stop":

@@ -68,6 +68,7 @@ class WorkerRecord:
     cpu_time: float = 0.0  # CPU seconds used, as last sampled (kept once it has ended)
     peak_rss: int = 0  # bytes: the highest resident size seen (samples and its own report)
     stack_ready: bool = False  # it said it dumps its stacks when asked
+    stack_fd: int = 0  # …into this descriptor of its own (Linux; 0: into the run's directory)
     ended_because: str | None = None  # why mpscope ended it, when it did on its own (a limit)
     parent: int | None = None  # the parent's pid, where known (watched programs)
     remote: bool = False  # on another machine (a Dask worker): never sampled here, pid not ours

@@ -11,6 +11,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import signal
+import tempfile
 from typing import BinaryIO
 
 # A real-time signal: no library uses it, and nothing else of the process changes.
@@ -26,17 +27,28 @@ def dump_path(directory: str, pid: int) -> str:
     return os.path.join(directory, f"{pid}.stack")
 
 
-def install(directory: str | None) -> bool:
-    """Dump every thread's Python stack to DIR/PID.stack on STACK_SIGNAL; True when installed."""
+ANONYMOUS = os.path.isdir("/proc/self/fd")  # Linux: the parent reads /proc/PID/fd/FD
+
+
+def install(directory: str | None) -> int:
+    """Dump every thread's Python stack on STACK_SIGNAL. → where: the descriptor of an
+    anonymous file (> 0, Linux), -1 for DIR/PID.stack, 0 when not installed.
+
+    The anonymous file is unlinked from the start: it goes with the process,
+    however it ends, so nothing is ever left on disk. Dumps are appended, so the
+    parent reads from the size it saw before asking and never truncates.
+    """
     global _dump
-    if not directory or not hasattr(faulthandler, "register"):
-        return False
+    if not hasattr(faulthandler, "register") or not (ANONYMOUS or directory):
+        return 0
     try:
-        # Append mode: each dump lands after the previous one, so the parent reads
-        # from the size it saw before asking, and never has to truncate the file.
-        handle = open(dump_path(directory, os.getpid()), "ab", buffering=0)  # noqa: SIM115
+        if ANONYMOUS:
+            handle: BinaryIO = tempfile.TemporaryFile("a+b", buffering=0)  # noqa: SIM115
+        else:
+            assert directory is not None
+            handle = open(dump_path(directory, os.getpid()), "ab", buffering=0)  # noqa: SIM115
         faulthandler.register(STACK_SIGNAL, file=handle, all_threads=True, chain=False)
     except (OSError, ValueError, RuntimeError):
-        return False
+        return 0
     _dump = handle
-    return True
+    return handle.fileno() if ANONYMOUS else -1

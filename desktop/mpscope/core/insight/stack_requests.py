@@ -38,7 +38,7 @@ class StackRequests:
         if not record.stack_ready:
             return Text("{name}: stack not available: mpscope did not instrument this "
                         "process (or it is still starting)", name=record.name)
-        if not self.probe.prepare(wid, record.pid):
+        if not self.probe.prepare(wid, record.pid, record.stack_fd):
             return Text("{name}: stack not available: its dump file is missing",
                         name=record.name)
         if not self._signal(record):

@@ -18,7 +18,7 @@ import time
 import weakref
 from dataclasses import dataclass
 
-from mpscope.core.insight.stack_dump import dump_path
+from mpscope.core.insight.stack_dump import ANONYMOUS, dump_path
 
 TIMEOUT_S = 1.0  # a process that has not answered by then will not
 SETTLE_S = 0.03  # a dump that has not grown for this long is complete
@@ -42,8 +42,11 @@ class StackProbe:
         self.directory: str | None = None
         self._pending: dict[int, _Pending] = {}
 
-    def open(self) -> str:
-        """The private (0700) directory children write into, made on first use."""
+    def open(self) -> str | None:
+        """The private (0700) directory children write into, made on first use; None on
+        Linux, where each child writes into an anonymous file of its own instead."""
+        if ANONYMOUS:
+            return None
         if self.directory is None:
             self.directory = tempfile.mkdtemp(prefix="mpscope-stacks-")
             # An owner that never polls the end (or exits first) still leaves nothing behind.
@@ -54,11 +57,15 @@ class StackProbe:
     def pending(self) -> bool:
         return bool(self._pending)
 
-    def prepare(self, key: int, pid: int) -> bool:
-        """Note where process `pid`'s next dump will start; False when it has no dump file."""
-        if self.directory is None:
+    def prepare(self, key: int, pid: int, fd: int = 0) -> bool:
+        """Note where process `pid`'s next dump will start (in its descriptor `fd`, or in the
+        directory); False when it has no dump file."""
+        if fd > 0:
+            path = f"/proc/{pid}/fd/{fd}"
+        elif self.directory is not None:
+            path = dump_path(self.directory, pid)
+        else:
             return False
-        path = dump_path(self.directory, pid)
         try:
             offset = os.stat(path).st_size
         except OSError:

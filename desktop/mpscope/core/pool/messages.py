@@ -19,7 +19,7 @@ class Hello(NamedTuple):
     pid: int
     generation: int
     t: float
-    stack: bool = False  # its stacks can be asked for (see mpscope.core.insight.stack_dump)
+    stack: int = 0  # where its stacks go when asked (see mpscope.core.insight.stack_dump)
 
 
 class TaskStarted(NamedTuple):

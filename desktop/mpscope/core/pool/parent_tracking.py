@@ -130,7 +130,7 @@ class Tracker:
         self.records[record.wid] = record
         self._spent[record.wid] = 0.0
         record.pid, record.state, record.running_at = hello.pid, State.RUNNING, hello.t
-        record.stack_ready = hello.stack
+        record.stack_ready, record.stack_fd = hello.stack != 0, max(0, hello.stack)
         record.started_at = _created(hello.pid, hello.t)
         self.engine.emit(record.wid, "state", Text(
             "{name}: running (pid {pid}, pool generation {generation})",

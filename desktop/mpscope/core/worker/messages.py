@@ -18,7 +18,7 @@ class Started(NamedTuple):
     seq: int
     pid: int
     t: float
-    stack: bool = False  # its stacks can be asked for (see mpscope.core.insight.stack_dump)
+    stack: int = 0  # where its stacks go when asked (see mpscope.core.insight.stack_dump)
 
 
 class Progress(NamedTuple):

@@ -92,7 +92,7 @@ class Reporter:
         """Messages sent so far."""
         return self._seq
 
-    def emit_started(self, pid: int, stack: bool = False) -> None:
+    def emit_started(self, pid: int, stack: int = 0) -> None:
         self._emit(lambda seq: m.Started(self._wid, seq, pid, time.time(), stack))
 
     def emit_final(self, make: Callable[[int, int], Any]) -> None:
