@@ -62,8 +62,8 @@ class MemoryGuard:
             return
         self._next = now + CHECK_EVERY_S
         for record in list(self.run.engine.records.values()):
-            if not record.state.is_alive or not record.pid:
-                continue
+            if not record.state.is_alive or not record.pid or record.remote:
+                continue  # a remote Dask worker's pid is not a process of this machine
             key = (record.wid, record.restarts)
             if key in self._stopping:
                 self._escalate(record, key, now)
