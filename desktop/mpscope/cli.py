@@ -117,8 +117,9 @@ def _watch(argv: list[str]) -> int:
     if not command:
         parser.error("no command to watch: mpscope watch -- python script.py")
     if options.window:
-        return _gui(["--watch", *(["--title", options.title] if options.title else []), "--",
-                     *command])
+        extra = ["--summary-json", options.summary_json] if options.summary_json else []
+        return _gui([*extra, *(["--title", options.title] if options.title else []),
+                     "--watch", *command])
     from mpscope.core.console.watch_runner import WatchRunner
     from mpscope.core.watch.watched_run import build_watched_run
 
@@ -245,6 +246,8 @@ def _gui(argv: list[str]) -> int:
     parser.add_argument("--autostart", action="store_true", help="start the run at once")
     parser.add_argument("--quit-when-done", action="store_true", help="close when the run ends")
     parser.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
+    parser.add_argument("--title", help=argparse.SUPPRESS)  # mpscope watch --window
+    parser.add_argument("--watch", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.summary_json and not _writable(options.summary_json):
         return EXIT_USAGE

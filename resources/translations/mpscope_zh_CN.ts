@@ -921,6 +921,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>打开 TOML 运行配置</translation>
     </message>
     <message>
+        <source>&amp;Watch a program…</source>
+        <translation>观察程序(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Run your own program unchanged and watch its processes, pool tasks and output</source>
+        <translation>原样运行你自己的程序，观察它的进程、池任务和输出</translation>
+    </message>
+    <message>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
@@ -1394,6 +1402,13 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>&lt;b&gt;What it found:&lt;/b&gt;</source>
         <translation>&lt;b&gt;结论：&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>RunBridge</name>
+    <message>
+        <source>a run is still going: stop it first</source>
+        <translation>仍有运行在进行：请先停止它</translation>
     </message>
 </context>
 <context>
@@ -2097,6 +2112,69 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>A process crossed the memory limit</source>
         <translation>进程超过了内存上限</translation>
+    </message>
+</context>
+<context>
+    <name>WatchDialog</name>
+    <message>
+        <source>Watch a program</source>
+        <translation>观察程序</translation>
+    </message>
+    <message>
+        <source>python script.py --its-arguments</source>
+        <translation>python script.py --它的参数</translation>
+    </message>
+    <message>
+        <source>The command line, as in a terminal. Python programs run unchanged; their pools&apos; tasks are tracked. Any other command is watched as processes only.</source>
+        <translation>命令行，与在终端中输入的一样。Python 程序原样运行，并跟踪其进程池的任务；其他命令只观察进程。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>NAME=value, one per line</source>
+        <translation>NAME=value，每行一个</translation>
+    </message>
+    <message>
+        <source>Added to mpscope&apos;s own environment for this program</source>
+        <translation>为此程序在 mpscope 自身的环境变量之外添加</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Command:</source>
+        <translation>命令：</translation>
+    </message>
+    <message>
+        <source>Working directory:</source>
+        <translation>工作目录：</translation>
+    </message>
+    <message>
+        <source>Environment:</source>
+        <translation>环境变量：</translation>
+    </message>
+    <message>
+        <source>Working directory</source>
+        <translation>工作目录</translation>
+    </message>
+    <message>
+        <source>The command line cannot be read: {0}</source>
+        <translation>无法解析命令行：{0}</translation>
+    </message>
+    <message>
+        <source>Type the command to watch, e.g. python script.py</source>
+        <translation>请输入要观察的命令，例如 python script.py</translation>
+    </message>
+    <message>
+        <source>No such folder: {0}</source>
+        <translation>没有这个文件夹：{0}</translation>
+    </message>
+    <message>
+        <source>Not NAME=value: {0}</source>
+        <translation>不是 NAME=value 格式：{0}</translation>
     </message>
 </context>
 <context>
@@ -3040,6 +3118,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>{name}: {signal} sent to it and every process it started</source>
         <translation>{name}：已向它及其启动的所有进程发送 {signal}</translation>
+    </message>
+    <message>
+        <source>stacks are not available for a watched program&apos;s processes</source>
+        <translation>被观察程序的进程无法查看调用栈</translation>
     </message>
     <message>
         <source>results match a serial run</source>

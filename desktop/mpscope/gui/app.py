@@ -100,6 +100,8 @@ def run_app(options: Any) -> int:
     window.show()
     if options.autostart:
         QTimer.singleShot(0, window.launch.start)
+    if getattr(options, "watch", None):
+        QTimer.singleShot(0, lambda: window.watch(options.watch, title=options.title))
     try:
         loop.exec()
     finally:
@@ -112,8 +114,11 @@ def _on_run_finished(window: Any, options: Any) -> None:
     if options.summary_json and window.bridge.run is not None:
         from mpscope.core.engine.summary import build_summary, write_summary
 
+        run = window.bridge.run
+        if hasattr(run, "command"):  # a watched program
+            from mpscope.core.console.watch_runner import watch_summary as build_summary
         try:
-            write_summary(options.summary_json, build_summary(window.bridge.run))
+            write_summary(options.summary_json, build_summary(run))
         except (OSError, TypeError, ValueError) as exc:  # checked at start; the disk may change
             print(f"mpscope: could not write the summary to {options.summary_json}: {exc}",
                   file=sys.stderr)

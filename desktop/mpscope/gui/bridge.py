@@ -171,6 +171,24 @@ class RunBridge(QObject):
         """True while the current run is another process's (see follow)."""
         return self.run is not None and not getattr(self.run, "owned", True)
 
+    def start_watched(self, run: Any) -> str | None:
+        """Start watching a program (a WatchedRun, see mpscope.core.watch); → why not, or None."""
+        if self.running:
+            return self.tr("a run is still going: stop it first")
+        from mpscope.core.watch.watched_run import WatchError
+
+        self.prepared = run
+        self.run_prepared.emit(run)
+        try:
+            self.start()
+        except WatchError as error:
+            if self.recorder is not None:
+                self.recorder.finish(run.exit_code(), timeout=0)
+                self.recorder = None
+            self.run_finished.emit(run.exit_code())
+            return str(error)
+        return None
+
     def stop_all(self) -> None:
         if self.run:
             self.run.stop()

@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.presenter.toggled.connect(self._on_presenter_toggled)
         scale = self.font_scaler
         self.actions_by_name = build_actions(self, {
-            "open": self.launch.open_dialog, "save": self.save,
+            "open": self.launch.open_dialog, "watch": self.watch_dialog, "save": self.save,
             "save_as": self.launch.save_dialog, "quit": self.close, "start": self.launch.start,
             "stop_all": self.bridge.stop_all, "terminate_all": self.bridge.terminate_all,
             "kill_all": self.bridge.kill_all, "bigger": lambda: self.scale_font(scale.bigger()),
@@ -230,6 +230,24 @@ class MainWindow(QMainWindow):
         self.status.show_message(text)
 
     # -- commands ----------------------------------------------------------------------
+    def watch_dialog(self) -> None:
+        """File → Watch a program…: ask what to run, then watch it."""
+        from mpscope.gui.launch.watch_dialog import WatchDialog
+
+        dialog = WatchDialog(self.settings, self)
+        if dialog.exec() == WatchDialog.DialogCode.Accepted:
+            self.watch(dialog.argv(), dialog.cwd.text() or None, dialog.environment())
+
+    def watch(self, argv: list[str], cwd: str | None = None, env: dict[str, str] | None = None,
+              title: str | None = None) -> bool:
+        """Watch a program in this window (the dialog, `mpscope watch --window`); → started."""
+        from mpscope.core.watch.watched_run import build_watched_run
+
+        problem = self.bridge.start_watched(build_watched_run(argv, cwd, env, title))
+        if problem:
+            self._show_message(problem)
+        return problem is None
+
     def save(self) -> None:
         if self.launch.path:
             self.launch.save_file(self.launch.path)

@@ -28,6 +28,10 @@ def build_actions(window: QMainWindow,
         "open": action(translate("MainWindow", "&Open…"),
                        translate("MainWindow", "Open a TOML run configuration"),
                        "open", "Ctrl+O", "open"),
+        "watch": action(translate("MainWindow", "&Watch a program…"),
+                        translate("MainWindow", "Run your own program unchanged and watch its "
+                                                "processes, pool tasks and output"),
+                        "watch", "Ctrl+Shift+W"),
         "save": action(translate("MainWindow", "&Save"),
                        translate("MainWindow", "Save the configuration"),
                        "save", "Ctrl+S", "save"),
@@ -80,7 +84,7 @@ def build_menus(window: QMainWindow, a: dict[str, QAction], *, worker_actions: l
     """File, Run, View and Help; → the theme choices, which call `set_theme(name)`."""
     bar = window.menuBar()
     fill(bar.addMenu(translate("MainWindow", "&File")), a,
-         ("open", "save", "save_as", None, "quit"))
+         ("open", "watch", "save", "save_as", None, "quit"))
     run_menu = bar.addMenu(translate("MainWindow", "&Run"))
     for name in ("start", "stop_all", "terminate_all", "kill_all"):
         run_menu.addAction(a[name])

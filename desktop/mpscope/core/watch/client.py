@@ -57,6 +57,10 @@ class Channel:
         self._progress_sent_at = 0.0
         self._sent_at = 0.0
         self._dropped_said = 0
+        self._began: tuple[int, int, int] | None = None  # BEGAN's (start, flushes, end)
+        self._flushes = 0
+        self._wake: threading.Event | None = None  # the flusher thread's, where there is one
+        self._flusher_pid = 0
         self._slot: Any = None
         self._slot_failed = False
 
@@ -101,24 +105,54 @@ class Channel:
         if not batch or len(self._pending) >= BATCH_BYTES or now - self._sent_at >= BATCH_S:
             self._sent_at = now
             self._flush()
+        elif self._wake is not None and not self._wake.is_set():
+            self._wake.set()
 
-    def flush_while_idle(self, work_fd: int) -> None:
-        """Send what waits until it is all sent or `work_fd` becomes readable (work came)."""
-        import select
+    def keep_flushed(self) -> None:
+        """Start this process's flusher thread: batched frames go out within BATCH_S even
+        while the process waits for work (pool processes only: their loop is the stdlib's)."""
+        if self._dead or self._flusher_pid == os.getpid():
+            return
+        self._flusher_pid = os.getpid()
+        self._wake = threading.Event()
+        threading.Thread(target=self._flush_loop, name="mpscope-watch-flush",
+                         daemon=True).start()
 
-        self.flush()  # at once: another process may take that work, and this one then waits
-        while self._pending and not self._dead:
-            sock = self._sock
-            if sock is None:
-                return
-            readable, writable, _ = select.select([work_fd], [sock], [], 1.0)
-            if readable:
-                return
-            if writable and self._lock.acquire(timeout=LOCK_WAIT):
-                try:
-                    self._flush()
-                finally:
-                    self._lock.release()
+    def _flush_loop(self) -> None:
+        wake = self._wake
+        while not self._dead and wake is not None:
+            wake.wait()
+            time.sleep(BATCH_S)
+            wake.clear()
+            self.flush()
+            if self._pending:  # the socket was full: try again later
+                wake.set()
+
+    def task_began(self, frame: tuple[Any, ...]) -> None:
+        """Batch a BEGAN frame, remembering where it lies while it waits (see task_done)."""
+        if self._dead:
+            return
+        start = len(self._pending) if self._pid == os.getpid() and self._sock else None
+        flushes = self._flushes
+        self.send(frame, batch=True)
+        waiting = start is not None and flushes == self._flushes  # not sent with a flush
+        self._began = (start, flushes, len(self._pending)) if waiting else None  # type: ignore[assignment]
+
+    def task_done(self, frame: tuple[Any, ...], ran: tuple[Any, ...]) -> None:
+        """Batch a DONE frame; if the task's BEGAN has not left yet, one RAN frame replaces
+        both (a stream of short tasks then costs mpscope one frame per task, not two)."""
+        if self._dead:
+            return
+        began, self._began = self._began, None
+        if (began is not None and began[1] == self._flushes and self._pid == os.getpid()
+                and began[2] == len(self._pending) and self._lock.acquire(timeout=LOCK_WAIT)):
+            try:  # still the last frame waiting, nothing sent since: replace it
+                if began[1] == self._flushes and began[2] == len(self._pending):
+                    del self._pending[began[0]:]
+                    frame = ran
+            finally:
+                self._lock.release()
+        self.send(frame, batch=True)
 
     @property
     def waiting(self) -> bool:
@@ -184,6 +218,7 @@ class Channel:
                 self._close(dead=True)
                 return
             del self._pending[:sent]
+            self._flushes += 1
 
     def flush(self) -> None:
         """Send what is waiting (pending progress included); at exit, for instance."""
@@ -216,6 +251,7 @@ class Channel:
                 self._sock.close()  # only this process's copy of the descriptor
         self._sock, self._pending, self._pid, self._progress = None, bytearray(), 0, None
         self._slot, self._slot_failed = None, False  # the parent's slot stays the parent's
+        self._began, self._wake, self._flusher_pid = None, None, 0  # threads stay behind
 
     def _close(self, dead: bool = False) -> None:
         if self._sock is not None:

@@ -46,6 +46,7 @@ POOL_KEY = "_mpscope_pool"  # keyword the start hook adds for the wrappers below
 def pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> Any:
     """multiprocessing.pool.worker, with its queues observed."""
     pool = kwargs.pop(POOL_KEY, 0)
+    channel().keep_flushed()
     return _original_pool_worker()(_PoolInbox(inqueue, pool),
                                    _PoolOutbox(outqueue, pool, inqueue), *args, **kwargs)
 
@@ -53,6 +54,7 @@ def pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> Any:
 def executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: Any) -> Any:
     """concurrent.futures.process._process_worker, with its queues observed."""
     pool = kwargs.pop(POOL_KEY, 0)
+    channel().keep_flushed()
     return _original_executor_worker()(_ExecutorInbox(call_queue, pool),
                                        _ExecutorOutbox(result_queue, pool, call_queue),
                                        *args, **kwargs)
@@ -87,20 +89,6 @@ class _Proxy:
         return getattr(self._queue, name)
 
 
-def _before_waiting(queue: Any) -> None:
-    """About to wait for work: send what is batched while no task is there yet.
-
-    The process would only wait anyway: it writes while the socket takes data and
-    stops the moment a task arrives, so an idle process holds nothing back (a pool
-    ends its processes with SIGTERM, which no flush survives) and no task waits.
-    """
-    ch = channel()
-    if not ch.waiting:
-        return
-    with contextlib.suppress(Exception):
-        ch.flush_while_idle(queue._reader.fileno())
-
-
 def _before_result(work: Any) -> None:
     """The result is about to go: if no more work is queued, it may be the last one, after
     which the pool may SIGTERM this process at once, so what is batched goes first."""
@@ -111,7 +99,6 @@ def _before_result(work: Any) -> None:
 
 class _PoolInbox(_Proxy):
     def get(self, *args: Any, **kwargs: Any) -> Any:
-        _before_waiting(self._queue)
         task = self._queue.get(*args, **kwargs)
         with contextlib.suppress(Exception):  # the task runs whatever happens here
             if task is not None:
@@ -121,8 +108,9 @@ class _PoolInbox(_Proxy):
                     items = len(fargs[0][1])
                 ch = channel()
                 ch.hold_task(0, self._pool, job, index or 0, items)
-                ch.send((wm.BEGAN, "pool", self._pool, job, index or 0, items, os.getpid(),
-                         time.time()), batch=True)
+                _local.began = (items, time.time())
+                ch.task_began((wm.BEGAN, "pool", self._pool, job, index or 0, items,
+                               os.getpid(), _local.began[1]))
         return task
 
 
@@ -135,15 +123,18 @@ class _PoolOutbox(_Proxy):
                 error, trace = _error_of(value)
             ch = channel()
             ch.release_task()
-            ch.send((wm.DONE, "pool", self._pool, job, index or 0, bool(ok), error, trace,
-                     os.getpid(), time.time()), batch=True)
+            now, pid = time.time(), os.getpid()
+            items, began = getattr(_local, "began", (1, now))
+            ch.task_done((wm.DONE, "pool", self._pool, job, index or 0, bool(ok), error, trace,
+                          pid, now),
+                         (wm.RAN, "pool", self._pool, job, index or 0, items, bool(ok), error,
+                          trace, pid, began, now))
             _before_result(self._work)
         return self._queue.put(obj)
 
 
 class _ExecutorInbox(_Proxy):
     def get(self, *args: Any, **kwargs: Any) -> Any:
-        _before_waiting(self._queue)
         item = self._queue.get(*args, **kwargs)
         with contextlib.suppress(Exception):
             if item is not None:
@@ -154,8 +145,9 @@ class _ExecutorInbox(_Proxy):
                     items = len(item.args[0])
                 ch = channel()
                 ch.hold_task(1, self._pool, item.work_id, 0, items)
-                ch.send((wm.BEGAN, "executor", self._pool, item.work_id, 0, items,
-                         os.getpid(), time.time()), batch=True)
+                _local.began = (items, time.time())
+                ch.task_began((wm.BEGAN, "executor", self._pool, item.work_id, 0, items,
+                               os.getpid(), _local.began[1]))
         return item
 
 
@@ -170,8 +162,12 @@ class _ExecutorOutbox(_Proxy):
                     error, trace = _error_of(exception)
                 ch = channel()
                 ch.release_task()
-                ch.send((wm.DONE, "executor", self._pool, work_id, 0, exception is None,
-                         error, trace, os.getpid(), time.time()), batch=True)
+                now, pid, ok = time.time(), os.getpid(), exception is None
+                items, began = getattr(_local, "began", (1, now))
+                ch.task_done((wm.DONE, "executor", self._pool, work_id, 0, ok, error, trace,
+                              pid, now),
+                             (wm.RAN, "executor", self._pool, work_id, 0, items, ok, error,
+                              trace, pid, began, now))
                 _before_result(self._work)
         return self._queue.put(obj, *args, **kwargs)
 

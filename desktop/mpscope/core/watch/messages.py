@@ -64,6 +64,8 @@ class PoolCall(NamedTuple):
 # Task frames are sent as plain tuples `(TAG, *fields)`: a pool may report tens of thousands
 # a second, and a plain tuple unpickles in a third of a NamedTuple's time.
 BEGAN, DONE = 0, 1
+RAN = 3  # BEGAN and DONE of one task in one frame: (RAN, kind, pool, job, part, items, ok,
+#          error, traceback, pid, started, ended)
 
 
 class TaskBegan(NamedTuple):

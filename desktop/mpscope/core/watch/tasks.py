@@ -12,7 +12,7 @@ import signal
 import struct
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mpscope.core.engine.engine import Engine
 from mpscope.core.engine.run_state import WorkerRecord
@@ -50,8 +50,23 @@ class PoolCallRecord:
         return position * self.chunksize if self.method not in ("apply_async", "submit") else 0
 
 
+class WatchedSetup(NamedTuple):
+    """What the pool panel shows of a pool's setup; a watched program's pools are its own."""
+
+    method: str = "watched"
+    backend: str = "program"
+    chunksize: int = 1
+    processes: int = 0
+    task: str = "the program's own"
+    maxtasksperchild: int | None = None
+
+
 class WatchedPools:
     """Every pool task of a watched program; duck-types the parts of PoolRun views read."""
+
+    items: tuple[Any, ...] = ()  # the items are the program's: mpscope never sees them
+    star = False
+    chunksize = 1
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -128,6 +143,37 @@ class WatchedPools:
             task.error, task.traceback = error, trace
             self.engine.emit(task.wid, "task", Text("{task} failed: {error}",
                                                     task=task.label_text(), error=error), trace)
+
+    def ran(self, frame: tuple[Any, ...], record: WorkerRecord | None) -> None:
+        """A task frame `(RAN, kind, pool, job, part, items, ok, error, traceback, pid, started,
+        ended)`: a whole short task at once, the common case, so kept cheap."""
+        _, kind, pool, job, part, items, ok, error, trace, pid, started, ended = frame
+        call = self._call_of.get((kind, pool, job))
+        wid = record.wid if record is not None else None
+        outcome = "ok" if ok else "failed"
+        task = TaskRecord(len(self.tasks), call.first_index(job, part) if call else 0, items,
+                          pid, wid, started, ended, outcome, tally=self.tally)
+        self.tasks.append(task)
+        key = (kind, pool, job, part)
+        self._by_key[key] = task
+        if call is not None:
+            call.tasks.append(task)
+        else:
+            self._unmatched.setdefault((kind, pool, job), []).append((part, task))
+        if record is not None:
+            if record.wid not in self._spent:
+                self.records[record.wid] = record
+                self._spent[record.wid] = 0.0
+            self._spent[record.wid] += max(0.0, ended - started)
+            record.note = None
+            if ok:
+                record.done += 1
+        self.started_at = self.started_at or started
+        self.ended_at = ended
+        if not ok:
+            task.error, task.traceback = error, trace
+            self.engine.emit(wid, "task", Text("{task} failed: {error}",
+                                               task=task.label_text(), error=error), trace)
 
     def process_ended(self, record: WorkerRecord) -> None:
         """A process ended; once its stream is read to the end too, a task it held is lost."""
@@ -211,9 +257,21 @@ class WatchedPools:
     def items_done(self) -> int:
         return self.tally.items["ok"]
 
+    busy = False  # set by the run while the program runs
+
     @property
-    def busy(self) -> bool:
-        return False  # the program decides when its pools are done
+    def config(self) -> WatchedSetup:
+        methods = sorted({c.method for c in self.calls}) or ["watched"]
+        return WatchedSetup(method=", ".join(methods), processes=len(self.records))
+
+    @property
+    def duration(self) -> float:
+        if self.started_at is None:
+            return 0.0
+        return (self.ended_at or time.time()) - self.started_at
+
+    def kill(self) -> None:
+        """Nothing: the program owns its pools (Kill all ends the whole program instead)."""
 
     @property
     def succeeded(self) -> bool:

@@ -95,6 +95,11 @@ class WatchedRun:
             self._program = subprocess.Popen(self.launch.argv, cwd=self.command.cwd or None,
                                              env=env, stdout=out_w, stderr=err_w)
         except OSError as error:
+            os.close(out_w)
+            os.close(err_w)
+            out_w = err_w = -1
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                relay.wait(timeout=5)  # it ends at once: nobody holds its pipes any more
             self._cleanup()
             self.ended_at = time.time()
             self.returncode = EXIT_NOT_STARTED
@@ -102,8 +107,10 @@ class WatchedRun:
             raise WatchError(f"cannot start {self.command.argv[0]!r}: "
                              f"{error.strerror or error}") from None
         finally:
-            os.close(out_w)
-            os.close(err_w)
+            for fd in (out_w, err_w):
+                if fd >= 0:
+                    os.close(fd)
+        self.pool.busy = True
         record = self.processes.add_main(self._program.pid, self.command.text)
         self.main_wid = record.wid
         if self.launch.notice:
@@ -124,8 +131,11 @@ class WatchedRun:
             self.processes.scan(adopted=self._adopted)
             self.pool.update_rate()
         if self._exited_at is not None:
+            # Output and helpers (the resource tracker) end a moment after the program.
             relay_done = self._relay is None or self._relay.poll() is not None
-            if relay_done or now - self._exited_at >= OUTPUT_WAIT_S:
+            self._next_scan = min(self._next_scan, now + 0.1)
+            others = [p for p in self.processes.alive_pids() if p != self._program.pid]
+            if (relay_done and not others) or now - self._exited_at >= OUTPUT_WAIT_S:
                 self._finish()
         return handled
 
@@ -145,6 +155,7 @@ class WatchedRun:
                 name=record.name, pid=pid))
         self.ended_at = time.time()
         self._done = True
+        self.pool.busy = False
         self._cleanup()
 
     def _cleanup(self) -> None:
@@ -192,7 +203,9 @@ class WatchedRun:
     def _handle(self, connection: Connection, frame: Any) -> None:
         table, pool = self.processes, self.pool
         if type(frame) is tuple:  # task frames, the many: (BEGAN | DONE, *fields)
-            if frame[0] == wm.BEGAN:
+            if frame[0] == wm.RAN:
+                pool.ran(frame, table.by_pid.get(frame[9]))
+            elif frame[0] == wm.BEGAN:
                 pool.began(frame, table.by_pid.get(frame[6]))
             elif frame[0] == wm.DONE:
                 pool.done(frame, table.by_pid.get(frame[8]))
@@ -286,6 +299,8 @@ class WatchedRun:
     def control(self, action: str, wid: int) -> None:
         """stop (SIGINT) | pause | resume | terminate | kill | kill_tree, on any process row."""
         tree = action == "kill_tree"
+        if not tree and action not in SIGNALS:
+            return  # e.g. restart: a watched program's processes are its own to start
         signum = signal.SIGKILL if tree else SIGNALS[action]
         record = self.engine.records.get(wid)
         if record is None:
@@ -305,6 +320,10 @@ class WatchedRun:
                      signal=name) if tree else
                 Text("{name}: {signal} sent", name=record.name, signal=name))
         self.engine.emit(record.wid, "state", text)
+
+    def request_stack(self, wid: int) -> str | None:
+        """Stacks need mpscope's worker side in the process: not in a watched program."""
+        return Text("stacks are not available for a watched program's processes")
 
     def exit_code(self) -> int:
         """The program's own exit code; killed by a signal N: 128 + N, as a shell says."""

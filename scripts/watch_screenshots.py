@@ -1,0 +1,62 @@
+"""Screenshots of a program watched in the window (`mpscope watch --window`), at 1366×768.
+
+    python scripts/watch_screenshots.py [--language zh_CN] [--out docs/screenshots] [--at 3]
+
+Watches tests/programs/monte_carlo_pi.py (a Pool.map of Monte Carlo samples)
+and grabs the window `--at` seconds in and once the program has ended.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE = (1366, 768)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--language", default="en")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--at", type=float, default=3.0)
+    options = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "desktop"))
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from mpscope.gui.app import create_app
+    from mpscope.gui.i18n.language import install_translator
+    from mpscope.gui.main_window import MainWindow
+
+    app = create_app()
+    install_translator(app, options.language)
+    options.out.mkdir(parents=True, exist_ok=True)
+    stem = options.out / f"watch-{options.language}"
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings)
+        window.resize(*SIZE)
+        window.show()
+        program = ROOT / "tests" / "programs" / "monte_carlo_pi.py"
+        assert window.watch([sys.executable, str(program), "spawn", "3000000"])
+        loop = QEventLoop()
+        QTimer.singleShot(int(options.at * 1000), loop.quit)
+        loop.exec()
+        window.grab().save(f"{stem}-running.png")
+        if window.bridge.running:
+            window.bridge.run_finished.connect(loop.quit)
+            QTimer.singleShot(120_000, loop.quit)
+            loop.exec()
+        for _ in range(20):
+            app.processEvents()
+        window.grab().save(f"{stem}-ended.png")
+        print(f"wrote {stem}-running.png and -ended.png")
+        window.bridge.kill_all()
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
