@@ -152,3 +152,8 @@ def chatty(lines: int = 1000, width: int = 100) -> int:
     for i in range(lines):
         print(f"line {i} {pad}", file=sys.stdout if i % 2 == 0 else sys.stderr)
     return lines
+
+
+def as_bytes(x: int) -> bytes:
+    """A pool item task returning bytes (JSON has no bytes: its repr is kept, typed)."""
+    return bytes([x % 256]) * 3

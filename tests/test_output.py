@@ -85,3 +85,52 @@ def test_the_window_shows_a_workers_output_in_its_details_and_in_events(qtbot, e
     rows = [(model.index(row, 2).data(), model.index(row, 3).data())
             for row in range(model.rowCount())]
     assert next(text for kind, text in rows if kind == "output").endswith("line 0 xx")
+
+
+def run_pool(tmp_path: Path, task: str, items: str, *extra: str,
+             method: str = "imap") -> subprocess.CompletedProcess:
+    config = tmp_path / "pool.toml"
+    config.write_text(f'[pool]\ntask = "{task}"\nitems = {items}\nprocesses = 2\n'
+                      f'method = "{method}"\n')
+    env = dict(ENV, MPSCOPE_DATA_DIR=str(tmp_path / "data"))
+    return subprocess.run([sys.executable, "-m", "mpscope", "run", str(config), *extra],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_pool_results_are_written_as_json_lines_and_kept_in_the_history(tmp_path):
+    out = tmp_path / "results.jsonl"
+    ran = run_pool(tmp_path, "risky", "[1, 2, 3, 4]", "--results", str(out))
+    assert ran.returncode == 1, ran.stderr  # item 3 fails
+    assert "Traceback" not in ran.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [row["index"] for row in rows] == [0, 1, 2, 3]
+    assert [row["item"] for row in rows] == [1, 2, 3, 4]
+    assert rows[0]["result"] == 1 and "error" not in rows[0]
+    assert "divisible by 3" in rows[2]["error"] and "result" not in rows[2]
+    env = dict(ENV, MPSCOPE_DATA_DIR=str(tmp_path / "data"))
+    exported = subprocess.run([sys.executable, "-m", "mpscope", "export", "1", "--out",
+                               str(tmp_path)], capture_output=True, text=True, env=env,
+                              timeout=60)
+    summary = json.loads(Path(exported.stdout.split()[0]).read_text())["run"]["summary"]
+    kept = summary["pool"]["results"]
+    assert kept["total"] == 4 and not kept["truncated"] and kept["rows"] == rows
+
+
+def test_a_bytes_result_is_not_mistaken_for_a_dict_the_task_returned(tmp_path):
+    out = tmp_path / "results.jsonl"
+    ran = run_pool(tmp_path, "task_helpers:as_bytes", "[1]", "--results", str(out),
+                   "--no-history")
+    assert ran.returncode == 0, ran.stderr
+    (row,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["result"] == repr(b"\x01\x01\x01") and row["result_type"] == "bytes"
+
+
+def test_results_without_a_pool_or_to_an_unwritable_place_are_refused_at_once(tmp_path):
+    config = tmp_path / "workers.toml"
+    config.write_text('[[workers]]\ntask = "sleep_io"\n')
+    ran = subprocess.run([sys.executable, "-m", "mpscope", "run", str(config), "--results",
+                          str(tmp_path / "r.jsonl")], capture_output=True, text=True, env=ENV,
+                         timeout=60)
+    assert ran.returncode == 2 and "no [pool]" in ran.stderr and ran.stdout == ""
+    ran = run_pool(tmp_path, "square", "3", "--results", "/proc/nowhere/r.jsonl")
+    assert ran.returncode == 2 and "--results" in ran.stderr and ran.stdout == ""

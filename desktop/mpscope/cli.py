@@ -42,6 +42,8 @@ def _command(argv: list[str]) -> int:
     run.add_argument("config", help="a TOML configuration file")
     run.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
     run.add_argument("--no-history", action="store_true", help="do not record this run")
+    run.add_argument("--results", metavar="PATH",
+                     help="write the pool's results as JSON lines (index, item, result or error)")
     run.add_argument("--notify-command", metavar="CMD",
                      help="run CMD (a shell command) for each failure, loss, memory warning and "
                           "the run's end, with the event as one JSON object on its stdin")
@@ -90,11 +92,17 @@ def _command(argv: list[str]) -> int:
         return EXIT_OK
     if options.summary_json and not _writable(options.summary_json):
         return EXIT_USAGE
+    if options.results and config.pool is None:
+        print(f"mpscope: --results: {options.config} has no [pool] whose results to write",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if options.results and not _writable(options.results, "--results"):
+        return EXIT_USAGE
     from mpscope.core.console.headless import HeadlessRunner
 
     runner = HeadlessRunner(config, record=not options.no_history)
     runner.notify_with(options.notify_command)
-    return runner.execute(options.summary_json)
+    return runner.execute(options.summary_json, results_path=options.results)
 
 
 def _watch(argv: list[str]) -> int:
@@ -200,13 +208,13 @@ def _count(text: str) -> int:
     return value
 
 
-def _writable(path: str) -> bool:
+def _writable(path: str, option: str = "--summary-json") -> bool:
     """Check before anything starts that an output file can be written; say so if not."""
     from mpscope.core.engine.summary import output_problem
 
     problem = output_problem(path)
     if problem:
-        print(f"mpscope: --summary-json {path}: {problem}", file=sys.stderr)
+        print(f"mpscope: {option} {path}: {problem}", file=sys.stderr)
     return problem is None
 
 

@@ -52,7 +52,7 @@ class HeadlessRunner(Notifying):
         self.recorder = self._record(history) if record else None
         self.control = listen(self.run, self.recorder)
 
-    def execute(self, summary_path: str | None = None) -> int:
+    def execute(self, summary_path: str | None = None, results_path: str | None = None) -> int:
         previous = {signum: signal.signal(signum, self._on_signal) for signum in STOP_SIGNALS}
         previous_usr1 = signal.signal(signal.SIGUSR1, self._on_sigusr1)
         try:
@@ -69,12 +69,17 @@ class HeadlessRunner(Notifying):
         # The run's record first: nothing that fails after it (the summary) may lose it.
         recorded = self._finish_recording(self.recorder, code) if self.recorder else None
         exit_status = code
-        if summary_path:
+        outputs = [("summary", summary_path,
+                    lambda path: write_summary(path, build_summary(self.run))),
+                   ("results", results_path, self._write_results)]
+        for what, path, write in outputs:
+            if not path:
+                continue
             try:
-                write_summary(summary_path, build_summary(self.run))
+                write(path)
             except (OSError, TypeError, ValueError) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-                print(f"mpscope: could not write the summary to {summary_path}: {reason}",
+                print(f"mpscope: could not write the {what} to {path}: {reason}",
                       file=sys.stderr)
                 exit_status = exit_status or EXIT_OUTPUT_FAILED
         self.out.write(f"\n{_verdict(code)} in {self.run.duration:.1f}s"
@@ -84,6 +89,13 @@ class HeadlessRunner(Notifying):
         self.out.flush()
         self.close_notifier(code)
         return exit_status
+
+    def _write_results(self, path: str) -> None:
+        from mpscope.core.pool import results_file
+
+        if self.run.pool is not None:
+            count = results_file.write(path, self.run.pool)
+            self.out.write(f"{count:,} pool results written to {path}\n")
 
     def _loop(self) -> None:
         run = self.run

@@ -25,7 +25,10 @@ def build_summary(run: Run) -> dict[str, Any]:
         "workers": [_worker(r) for r in run.engine.records.values() if r.kind == "worker"],
     }
     if run.pool is not None:
+        from mpscope.core.pool import results_file
+
         summary["pool"] = run.pool.summary()
+        summary["pool"]["results"] = results_file.kept(run.pool)  # also the history's record
         summary["pool"]["top_tasks"] = {
             by: [row.as_dict() for row in top.of_pool(run.pool, by)] for by in ("time", "memory")}
     return summary
