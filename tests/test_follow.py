@@ -173,6 +173,10 @@ def test_follow_says_what_is_wrong_in_one_line(env, tmp_path):
     assert code == 2 and "unknown action 'explode'" in err
     code, out, err = finish(mpscope(env, "follow", "1", "--control", "stop"))
     assert code == 1 and "run #1 is finished" in err
+    code, out, err = finish(mpscope(env, "follow", "1", "--stdin-control"))
+    assert code == 2 and "use it with --jsonl" in err
+    code, out, err = finish(mpscope(env, "follow", "--remote=-oProxyCommand=x"))
+    assert code == 2 and "is not an SSH destination" in err and out == ""
 
 
 def worker_pid(env: dict[str, str], name: str) -> int:

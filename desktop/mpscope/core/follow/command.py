@@ -55,6 +55,8 @@ def main(options: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         return _usage("give a RUN_ID or --latest, not both")
     if options.since < 0:
         return _usage("--since must be 0 or more")
+    if options.stdin_control and not options.jsonl:
+        return _usage("--stdin-control answers in the stream: use it with --jsonl")
     if options.remote or options.via:
         from mpscope.core.follow.remote_console import follow_remote
 
