@@ -351,3 +351,20 @@ def test_a_failed_map_async_says_so_and_a_finished_pool_shows_its_average_rate(p
     assert panel.progress.palette().color(panel.progress.palette().ColorRole.Highlight) == \
         panel.palette().color(panel.palette().ColorRole.Highlight)
     assert panel.rate.text().startswith("avg ") and panel.rate.text().endswith(" items/s")
+
+
+def test_save_results_writes_each_item_with_its_result_once_the_run_has_ended(
+        panel, qtbot, tmp_path):
+    import json
+
+    from mpscope.gui.pool.save_results import save_results
+
+    assert not panel.save_button.isEnabled() or panel._bridge.pool is None
+    run_to_the_end(panel, qtbot, '[pool]\ntask = "square"\nitems = 5\nprocesses = 2\n'
+                                 'method = "imap"\n')
+    assert panel.save_button.isEnabled()
+    assert "JSON lines" in panel.save_button.toolTip()
+    path = tmp_path / "results.jsonl"
+    assert save_results(panel, panel._bridge.pool, str(path)) == 5
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [(row["item"], row["result"]) for row in rows] == [(i, i * i) for i in range(5)]

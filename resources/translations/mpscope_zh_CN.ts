@@ -1227,6 +1227,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>用时最长的 5 个任务和占用内存最多的 5 个任务，以及它们的参数</translation>
     </message>
     <message>
+        <source>Save results…</source>
+        <translation>保存结果…</translation>
+    </message>
+    <message>
+        <source>Write every item with its result or its error as JSON lines</source>
+        <translation>把每一项及其结果或错误按行写成 JSON 文件</translation>
+    </message>
+    <message>
         <source>seconds since the start</source>
         <translation>自开始以来的秒数</translation>
     </message>
@@ -1858,6 +1866,21 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Run #{id}, {method} — double-click or Enter to open it</source>
         <translation>运行 #{id}，{method} — 双击或按 Enter 打开</translation>
+    </message>
+</context>
+<context>
+    <name>SaveResults</name>
+    <message>
+        <source>Save pool results</source>
+        <translation>保存进程池结果</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl);;All files (*)</source>
+        <translation>按行的 JSON 文件 (*.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {reason}</source>
+        <translation>无法写入 {path}：{reason}</translation>
     </message>
 </context>
 <context>

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from mpscope.core.engine.run_state import Event
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.events.model import EventsModel, events_view
+from mpscope.gui.pool.save_results import save_results
 from mpscope.gui.pool.task_stream import TaskStreamPlot, outcome_color
 from mpscope.gui.pool.top_tasks_view import TopTasksDialog
 from mpscope.gui.theme import is_dark
@@ -122,6 +123,10 @@ class PoolPanel(QWidget):
         self.top_button.setToolTip(self.tr(
             "The 5 longest tasks and the 5 that used most memory, with their arguments"))
         self.top_button.clicked.connect(self.show_top_tasks)
+        self.save_button = QPushButton(self.tr("Save results…"))
+        self.save_button.setToolTip(self.tr(
+            "Write every item with its result or its error as JSON lines"))
+        self.save_button.clicked.connect(lambda: save_results(self, self._bridge.pool))
         top = QHBoxLayout()
         top.addWidget(self.progress, 1)
         top.addWidget(self.rate)
@@ -159,6 +164,7 @@ class PoolPanel(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.details, 1)
         bottom.addWidget(self.top_button, 0, Qt.AlignmentFlag.AlignTop)
+        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(bottom)
         lower = self._callback_pane = QWidget()
         column = QVBoxLayout(lower)
@@ -224,6 +230,7 @@ class PoolPanel(QWidget):
             self._show_placeholder()
 
     def _on_run_started(self) -> None:
+        self.save_button.setEnabled(False)  # results are whole once the run has ended
         self.callbacks.clear(self._bridge.run.started_at if self._bridge.run else None)
         self._callback_counts = (0, 0)
         self._update_callback_count()
@@ -240,6 +247,7 @@ class PoolPanel(QWidget):
         self.update_now()
 
     def _on_run_finished(self, _code: int) -> None:
+        self.save_button.setEnabled(self._bridge.pool is not None)
         self._timer.stop()
         self._stale = True
         self._on_tick()  # the final state, drawn once
