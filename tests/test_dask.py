@@ -361,12 +361,16 @@ def test_a_worker_that_cannot_import_the_task_is_named(dask_cluster: str,
 def test_kill_on_a_dask_worker_row_says_what_it_does_and_does_it(qtbot: Any) -> None:
     from mpscope.core import config as cfg
     from mpscope.gui.bridge import RunBridge
+    from mpscope.gui.pool.panel import PoolPanel
     from mpscope.gui.workers.panel import WorkersPanel
 
     bridge = RunBridge(sample_ms=200)
     panel = WorkersPanel(bridge)
     panel.resize(1200, 400)
     panel.show()
+    pool_panel = PoolPanel(bridge)
+    pool_panel.resize(900, 400)
+    pool_panel.show()
     try:
         bridge.set_config(cfg.loads('[pool]\ntask = "sleep_io"\nitems = [1.0, 1.0, 1.0, 1.0]\n'
                                     'processes = 2\nmethod = "imap"\nbackend = "dask"\n'))
@@ -374,6 +378,9 @@ def test_kill_on_a_dask_worker_row_says_what_it_does_and_does_it(qtbot: Any) -> 
         busy = lambda: [r for r in bridge.records if r.kind == "pool" and r.note]  # noqa: E731
         qtbot.waitUntil(lambda: bool(busy()), timeout=int(RUN_DEADLINE * 1000))
         victim = busy()[0]
+        pool_panel.update_now()
+        setup = pool_panel.setup.text()  # the cluster's workers, not `processes`
+        assert "dask" in setup and "2 workers at tcp://127.0.0.1:" in setup
         qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)  # the next refresh
         panel.view.selectRow(panel.proxy.mapFromSource(
             panel.model.index(panel.model.row_of(victim), 0)).row())
@@ -391,7 +398,9 @@ def test_kill_on_a_dask_worker_row_says_what_it_does_and_does_it(qtbot: Any) -> 
     finally:
         bridge.kill_all()
         qtbot.waitUntil(lambda: not bridge.running, timeout=int(RUN_DEADLINE * 1000))
-        panel.cleanup()
+        for widget in (panel, pool_panel):
+            widget.cleanup()
         bridge.shutdown()
-        panel.close()
-        panel.deleteLater()
+        for widget in (panel, pool_panel):
+            widget.close()
+            widget.deleteLater()

@@ -1271,6 +1271,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>指向色条可查看其任务；单击可把信息保留在这里。</translation>
     </message>
     <message>
+        <source>{0} · dask · chunksize {1} · {2} workers at {3}</source>
+        <translation>{0} · Dask · 分块大小 {1} · {3} 上的 {2} 个工作进程</translation>
+    </message>
+    <message>
         <source>%p % · {0:,} of {1:,} items</source>
         <translation>%p % · {0:,} / {1:,} 个数据项</translation>
     </message>

@@ -306,9 +306,14 @@ class PoolPanel(QWidget):
         config = pool.config
         chunk = getattr(pool, "chunksize", config.chunksize) or 1
         self._update_counts(pool.counts(), chunk)
-        self.setup.setText(self.tr("{0} · {1} · chunksize {2} · {3} processes").format(
-            config.method, config.backend, getattr(pool, "chunksize", config.chunksize),
-            config.processes))
+        chunksize = getattr(pool, "chunksize", config.chunksize)
+        if config.backend == "dask":  # the cluster's workers, not `processes`, run the tasks
+            workers = sum(r.state.is_alive for r in pool.tracker.records.values())
+            self.setup.setText(self.tr("{0} · dask · chunksize {1} · {2} workers at {3}").format(
+                config.method, chunksize, workers, getattr(pool, "scheduler", "") or "…"))
+        else:
+            self.setup.setText(self.tr("{0} · {1} · chunksize {2} · {3} processes").format(
+                config.method, config.backend, chunksize, config.processes))
 
     def _show_outcome(self, pool: Any, done: int, total: int) -> None:
         """The bar's words and colour, and the rate: live while busy, the outcome after."""
