@@ -262,7 +262,10 @@ class WatchedPools:
     @property
     def config(self) -> WatchedSetup:
         methods = sorted({c.method for c in self.calls}) or ["watched"]
-        return WatchedSetup(method=", ".join(methods), processes=len(self.records))
+        names = {"pool": "Pool", "executor": "ProcessPoolExecutor"}  # API names: not translated
+        kinds = sorted({names[c.kind] for c in self.calls}) or ["Pool"]
+        return WatchedSetup(method=", ".join(methods), backend=", ".join(kinds),
+                            processes=len(self.records))
 
     @property
     def duration(self) -> float:
