@@ -201,10 +201,18 @@ def test_control_commands_pause_resume_and_kill_a_worker_then_stop_the_run(env, 
         assert code == 0, err
         return out
 
+    def reaches(stopped: bool) -> bool:  # a signal is delivered a moment after it is sent
+        deadline = time.monotonic() + 10
+        while (psutil.Process(pid).status() == psutil.STATUS_STOPPED) != stopped:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     assert control("pause:tick-1") == "run #1: pause sent to tick-1\n"
-    assert psutil.Process(pid).status() == psutil.STATUS_STOPPED
+    assert reaches(stopped=True)
     control("resume:tick-1")
-    assert psutil.Process(pid).status() != psutil.STATUS_STOPPED
+    assert reaches(stopped=False)
     control("kill:tick-1")
     code, _, err = finish(mpscope(env, "follow", "1", "--control", "kill:tick-9"))
     assert code == 1 and "no worker 'tick-9'" in err
