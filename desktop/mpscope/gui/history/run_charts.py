@@ -118,6 +118,8 @@ class RunCharts(_StyledChart):
             self._avg = [add_curve(self.cpu_plot, "#000000") for _ in range(2 if self.image else 1)]
             for curve in self._avg:
                 curve.setData(x, average)
+                if self.image is None:
+                    curve.setZValue(-5)  # under the cores' lines, which it must not hide
         workers = [w for w in data.workers if w["kind"] == "worker"]
         order = [w["wid"] for w in workers if w["wid"] in data.progress]
         if POOL_ITEMS in data.progress:
@@ -149,7 +151,9 @@ class RunCharts(_StyledChart):
         if len(self._avg) == 2:
             self._avg[0].setPen(pg.mkPen(base, width=chart_style().average_width + 2))
         if self._avg:
-            self._avg[-1].setPen(pg.mkPen(fg, width=chart_style().average_width))
+            soft = QColor(fg)
+            soft.setAlpha(255 if len(self._avg) == 2 else 120)  # the cores show through it
+            self._avg[-1].setPen(pg.mkPen(soft, width=chart_style().average_width))
         self._cpu_legend(fg)
         self._progress_legend()
 
