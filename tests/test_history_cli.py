@@ -142,20 +142,20 @@ def test_a_sigkilled_run_keeps_all_but_its_last_second_and_shows_interrupted(tmp
     config = tmp_path / "ticking.toml"
     config.write_text('[[workers]]\ntask = "test_history_cli:ticker"\ncount = 2\n')
     data = tmp_path / "data"
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "mpscope", "run", str(config)], stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, env=dict(BASE_ENV, MPSCOPE_DATA_DIR=str(data)),
         start_new_session=True,  # its own process group: its workers die with it
-    )
-    try:
-        wait_for_recording(data / "history.sqlite3", 2.5, time.monotonic() + 30)
-        killed_at = time.time()
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
-    finally:
-        if process.poll() is None:
+    ) as process:
+        try:
+            wait_for_recording(data / "history.sqlite3", 2.5, time.monotonic() + 30)
+            killed_at = time.time()
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            process.wait(10)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
     listed = mpscope(data, "history")
     assert listed.returncode == 0 and " interrupted " in listed.stdout.splitlines()[2]
     with HistoryStore(data / "history.sqlite3") as store:

@@ -17,11 +17,14 @@ import pytest
 
 PARENT = textwrap.dedent(
     """
-    import json, sys, time
+    import json, multiprocessing.connection, sys, time
     from mpscope.core.engine.engine import Engine
 
     if __name__ == "__main__":
         engine = Engine(sys.argv[1])
+        grandchildren = []  # spawn_children logs "started child pid N" for each child
+        engine.subscribe(lambda event: event.kind == "log" and "started child pid" in event.text
+                         and grandchildren.append(int(event.text.rsplit(" ", 1)[1])))
         for i in range(3):
             engine.add_worker("sleep_io", {"seconds": 60}, name=f"s{i}", daemon=i == 0)
         engine.add_worker("spawn_children", {"children": 2, "seconds": 60}, name="parent")
@@ -30,14 +33,22 @@ PARENT = textwrap.dedent(
         while time.monotonic() < deadline:
             engine.poll(0.05)
             running = [r for r in engine.records.values() if r.state == "running"]
-            if len(running) == 4:
+            if len(running) == 4 and len(grandchildren) == 2:
                 break
-            time.sleep(0.02)
-        time.sleep(0.5)  # let spawn_children start its own children
-        print(json.dumps([r.pid for r in engine.records.values()]), flush=True)
-        time.sleep(120)
+            multiprocessing.connection.wait(engine.wait_handles(), timeout=0.05)
+        workers = [r.pid for r in engine.records.values()]
+        print(json.dumps({"workers": workers, "grandchildren": grandchildren}), flush=True)
+        time.sleep(120)  # until the test kills this process
     """
 )
+
+
+def _watchdog_running(pid: int) -> bool:
+    """The child's orphan watchdog thread is up: its only thread besides the main one."""
+    try:
+        return psutil.Process(pid).num_threads() >= 2
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _alive(pid: int) -> bool:
@@ -52,17 +63,28 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path, start_method: st
     script = tmp_path / "parent.py"
     script.write_text(PARENT)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    parent = subprocess.Popen([sys.executable, str(script), start_method],
-                              stdout=subprocess.PIPE, text=True, env=env)
+    with subprocess.Popen([sys.executable, str(script), start_method],
+                          stdout=subprocess.PIPE, text=True, env=env) as parent:
+        _kill_the_parent_and_check(parent, script)
+
+
+def _kill_the_parent_and_check(parent: subprocess.Popen[str], script: Path) -> None:
     try:
+        assert parent.stdout is not None
         line = parent.stdout.readline()
         assert line, "the parent script did not report its workers"
-        workers = json.loads(line)
+        reported = json.loads(line)
+        workers, grandchildren = reported["workers"], reported["grandchildren"]
         family = set(workers)
-        for pid in workers:  # the grandchildren started by spawn_children
+        for pid in workers:  # the grandchildren started by spawn_children, and their helpers
             with contextlib.suppress(psutil.NoSuchProcess):
                 family.update(child.pid for child in psutil.Process(pid).children(recursive=True))
-        assert len(family) >= 6
+        assert set(grandchildren) <= family and len(family) >= 6
+        # A grandchild starts its watchdog first thing; it is ready once that thread runs.
+        ready_by = time.monotonic() + 30
+        while not all(_watchdog_running(pid) for pid in grandchildren):
+            assert time.monotonic() < ready_by, "a grandchild never started its watchdog"
+            time.sleep(0.01)
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=5)
         killed_at = time.monotonic()

@@ -290,7 +290,11 @@ def test_orphaned_grandchild_exits_when_its_parent_is_killed() -> None:
             ]  # fmt: skip
             time.sleep(0.05)
         assert grandchildren, "the worker never started its child"
-        time.sleep(0.5)  # let the grandchild start its watchdog thread
+        # The grandchild starts its watchdog first thing: ready once that second thread runs.
+        ready_by = time.monotonic() + 15
+        while grandchildren[0].num_threads() < 2:
+            assert time.monotonic() < ready_by, "the grandchild never started its watchdog"
+            time.sleep(0.01)
         worker.kill()
         worker.join()
         assert _gone(psutil, grandchildren[0].pid, timeout=5), "orphan outlived its parent"

@@ -64,7 +64,7 @@ class PresenterMode(QObject):
             s.setValue(PREVIOUS_KEY, self._scaler.scale)
             scale = self._scaler.set_scale(max(PRESENTER_SCALE, self._scaler.scale))
         else:
-            scale = self._scaler.set_scale(float(s.value(PREVIOUS_KEY, 1.0)))
+            scale = self._scaler.set_scale(float(str(s.value(PREVIOUS_KEY, 1.0))))
             s.remove(PREVIOUS_KEY)
         s.setValue(SCALE_KEY, scale)
         s.setValue(KEY, on)

@@ -297,6 +297,6 @@ def _state(code: int | None, otherwise: State) -> State:
 def _created(pid: int, fallback: float) -> float:
     """When the process was created (for start-up time); the Hello time if unknown."""
     try:
-        return min(psutil.Process(pid).create_time(), fallback)
+        return min(float(psutil.Process(pid).create_time()), fallback)
     except psutil.Error:
         return fallback

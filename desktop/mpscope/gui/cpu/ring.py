@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 
 class TimeRing:
@@ -30,7 +32,7 @@ class TimeRing:
         self.width = width
         self._size = min(capacity, self.INITIAL)  # samples the buffers hold now
         self._t = np.zeros(2 * self._size, dtype=np.float64)
-        self._v = np.zeros((width, 2 * self._size), dtype=dtype)
+        self._v: npt.NDArray[Any] = np.zeros((width, 2 * self._size), dtype=dtype)
         self._next = 0  # where the next sample goes, in [0, _size)
         self.count = 0
 

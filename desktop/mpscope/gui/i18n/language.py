@@ -114,8 +114,8 @@ def language_menu(parent: QWidget, settings: QSettings | None = None) -> QMenu:
     return menu
 
 
-RESTART_NOTE = QT_TRANSLATE_NOOP("Language",
-                                 "The new language is used the next time mpscope starts.")
+RESTART_NOTE = str(QT_TRANSLATE_NOOP(  # marks it for lupdate; returns the text as it is
+    "Language", "The new language is used the next time mpscope starts."))
 
 
 def _choose(parent: QWidget, settings: QSettings, code: str) -> None:

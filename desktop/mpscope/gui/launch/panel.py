@@ -117,7 +117,8 @@ class LaunchPanel(QWidget):
         column.addWidget(self.add_group_button)
         column.addWidget(self.pool_box)
         column.addStretch(1)
-        scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
         buttons = QHBoxLayout()
         for button in (self.open_button, self.save_button):

@@ -99,8 +99,9 @@ class PoolPanel(QWidget):
         self._stack = QStackedWidget()
         self._stack.addWidget(self.placeholder)
         self._stack.addWidget(self._build_content())
-        QVBoxLayout(self).addWidget(self._stack)
-        self.layout().setContentsMargins(4, 4, 4, 4)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._stack)
+        outer.setContentsMargins(4, 4, 4, 4)
         self._timer = QTimer(self, interval=UPDATE_MS)
         self._timer.timeout.connect(self._on_tick)
         bridge.run_started.connect(self._on_run_started)
@@ -150,8 +151,8 @@ class PoolPanel(QWidget):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.callbacks = EventsModel(MAX_CALLBACKS, self)
         self.callback_view = events_view(self.callbacks)
-        for column in (1, 2):  # the text says which worker and which kind of callback
-            self.callback_view.setColumnHidden(column, True)
+        for hidden in (1, 2):  # the text says which worker and which kind of callback
+            self.callback_view.setColumnHidden(hidden, True)
         self.callback_count = QLabel(wordWrap=True)
         upper = QWidget()
         column = QVBoxLayout(upper)

@@ -127,7 +127,8 @@ class WorkersPanel(QWidget):
         action.setShortcut(QKeySequence(key))
         # Single-letter keys only act while the table has focus, never while typing in a form.
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({QKeySequence(key).toString(QKeySequence.NativeText)})")
+        native = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({native})")
         action.setData(action.toolTip())  # the usual tip, restored when no Dask row is selected
         action.triggered.connect(lambda _checked=False, n=name: self.trigger(n))
         self.addAction(action)
