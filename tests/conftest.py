@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import atexit
+import functools
+import importlib.util
 import os
 import shutil
 import tempfile
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -30,6 +34,62 @@ _TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [os.path.join(_TREE, "desktop"), os.path.join(_TREE, "tests")]
     + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+
+# -- Qt tests and Qt-free tests ----------------------------------------------------------
+# The core must work where Qt cannot be installed, and .ci/run runs the Qt-free tests in a
+# virtualenv without PySide6. A test that imports Qt (PySide6, pyqtgraph, pytest-qt,
+# mpscope.gui), in its module or in its own body, or uses pytest-qt's fixtures, is a Qt
+# test: marked `qt`, and skipped where PySide6 is missing (a module that imports Qt at
+# its top is not even collected there). Every other test must pass there.
+QT_INSTALLED = importlib.util.find_spec("PySide6") is not None
+_QT_MODULES = ("PySide6", "shiboken6", "pyqtgraph", "pytestqt", "mpscope.gui")
+_QT_FIXTURES = frozenset({"qtbot", "qapp", "qtlog", "qtmodeltester", "show_panel"})
+
+
+def _is_qt(name: str) -> bool:
+    return any(name == m or name.startswith(m + ".") for m in _QT_MODULES)
+
+
+@functools.cache
+def _module_imports_qt(path: Path) -> bool:
+    """Whether the module imports Qt when it is imported (its top level, not its functions)."""
+    todo = list(ast.parse(path.read_text(encoding="utf-8")).body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import) and any(_is_qt(a.name) for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and _is_qt(node.module or ""):
+            return True
+        if isinstance(node, (ast.If, ast.Try, ast.With)):
+            todo += [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", []),
+                     *[s for h in getattr(node, "handlers", []) for s in h.body]]
+    return False
+
+
+def _needs_qt(item: pytest.Item) -> bool:
+    if _QT_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    if _module_imports_qt(Path(str(item.fspath))):
+        return True
+    code = getattr(getattr(item, "obj", None), "__code__", None)  # imports in the test itself
+    return code is not None and any(_is_qt(name) for name in code.co_names)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if not QT_INSTALLED and collection_path.suffix == ".py" and collection_path.name.startswith(
+            "test_") and _module_imports_qt(collection_path):
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(reason="needs Qt (PySide6 is not installed)")
+    for item in items:
+        if _needs_qt(item):
+            item.add_marker(pytest.mark.qt)
+        if not QT_INSTALLED and item.get_closest_marker("qt"):
+            item.add_marker(skip)
+
 
 # Long-lived helpers that multiprocessing itself keeps for the whole session.
 _HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")

@@ -8,9 +8,9 @@ import pickle
 import signal
 import sqlite3
 
+from i18n_script import load_script
 from mpscope.core.engine.states import State, explain_exit
 from mpscope.core.text import Text
-from test_i18n import load_script
 
 
 def test_a_text_is_its_english_sentence_and_keeps_its_template():
