@@ -25,9 +25,10 @@ QT = ("PySide6", "shiboken6", "pyqtgraph")
 WORKER_FORBIDDEN = ("mpscope.core.engine", "mpscope.core.history", "psutil")
 # Modules a child process imports first. The fork server's preload list is read from
 # the starter (it names what every forkserver worker has); the others are the pool
-# initializer's module and, where they exist, the in-program hook and the Dask plugin.
+# initializer's module, the in-program hooks (mpscope.attach, and the sitecustomize that
+# `mpscope watch` puts in every process of the watched program) and the Dask plugin.
 CHILD_ENTRIES = ("mpscope.core.pool.child_tracker", "mpscope.attach",
-                 "mpscope.core.pool.dask_plugin")
+                 "mpscope.core.watch.sitecustomize_shim", "mpscope.core.pool.dask_plugin")
 # Loaded by name inside a child (tasks are resolved from strings), so worker side as a whole.
 WORKER_PACKAGES = ("mpscope.core.worker", "mpscope.core.tasks")
 

@@ -52,7 +52,7 @@ class WatchRunner(Notifying):
                 run.start()
             except WatchError as error:
                 self._say(f"mpscope: {error}")
-                code = run.exit_code()
+                code: int = run.exit_code()
                 if self.recorder is not None:
                     self._finish_recording(self.recorder, code)
                 return code

@@ -53,7 +53,7 @@ class Channel:
         self._lock = threading.Lock()
         self._dead = self.address is None
         self.dropped = 0
-        self._progress: tuple | None = None
+        self._progress: tuple[Any, ...] | None = None
         self._progress_sent_at = 0.0
         self._sent_at = 0.0
         self._dropped_said = 0

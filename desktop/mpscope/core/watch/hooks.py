@@ -35,7 +35,7 @@ from mpscope.core.watch.client import channel
 SUPPORTED = ((3, 9), (3, 14))  # [from, to): versions whose internals were checked
 TRACEBACK_LIMIT = 4000
 
-_originals: dict = {}
+_originals: dict[Any, Any] = {}
 _local = threading.local()
 
 
@@ -172,7 +172,7 @@ class _ExecutorOutbox(_Proxy):
         return self._queue.put(obj, *args, **kwargs)
 
 
-def _error_of(value: Any) -> tuple:
+def _error_of(value: Any) -> tuple[Any, ...]:
     """(one line, traceback text) from the stdlib's ExceptionWithTraceback (or an exception)."""
     exc = getattr(value, "exc", value)
     trace = getattr(value, "tb", None)
@@ -277,7 +277,7 @@ def _started(original: Any) -> Any:
     return start
 
 
-def _role_of(process: Any) -> tuple:
+def _role_of(process: Any) -> tuple[Any, ...]:
     """(role, target name, pool key); a pool process gets its pool's key as a keyword."""
     target = getattr(process, "_target", None)
     process_args = getattr(process, "_args", ())
@@ -320,7 +320,7 @@ def _remember_job(original: Any) -> Any:
     return init
 
 
-def _sized(args: tuple, result: Any) -> int | None:
+def _sized(args: tuple[Any, ...], result: Any) -> int | None:
     iterable = args[1] if len(args) > 1 else None
     try:
         return len(iterable)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import os
 import sys
 
 
-def _run_own_sitecustomize():
+def _run_own_sitecustomize() -> None:
     try:
         import importlib.machinery
         import importlib.util
@@ -28,7 +28,7 @@ def _run_own_sitecustomize():
         traceback.print_exc()
 
 
-def _install_hooks():
+def _install_hooks() -> None:
     if os.environ.pop("MPSCOPE_WATCH_HOOKS", None) != "1":
         return
     try:

@@ -247,7 +247,7 @@ class CpuPanel(QWidget):
     def _update_process_legend(self) -> None:
         # Remember names: a process that ended keeps its name while its line is shown.
         self._names.update({r.pid: r.name for r in self._bridge.records if r.pid})
-        keys = []
+        keys: list[tuple[QColor | str, str, str]] = []
         for pid, color in zip(self._slots, PALETTE, strict=False):
             if pid is None:
                 continue
