@@ -8,6 +8,7 @@ import signal
 import sys
 import time
 
+import psutil
 import pytest
 
 from mpscope.core.engine.states import State
@@ -264,9 +265,13 @@ def test_messages_left_by_a_cut_off_pass_arrive_without_waiting_for_more(engine)
     assert record.data_messages == 3000
 
 
-def test_python_executable_is_used_for_spawn():
-    # A sanity check for the environment the other tests rely on.
-    assert sys.executable
+def test_python_executable_is_used_for_spawn(engine):
+    # A spawned worker runs the interpreter that runs mpscope (its venv, its packages).
+    e = engine("spawn")
+    record = e.add_worker("task_helpers:plain_sleep", {"seconds": 30}, name="w")
+    e.start_all()
+    run_until(e, lambda: record.state is State.RUNNING)
+    assert psutil.Process(record.pid).cmdline()[0] == sys.executable
 
 
 def test_starting_is_true_until_every_queued_worker_has_a_process(engine):

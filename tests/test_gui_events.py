@@ -110,7 +110,7 @@ def test_following_pauses_when_scrolled_up_and_resumes(panel, qtbot):
     qtbot.waitUntil(lambda: bar.value() == bar.maximum())
 
 
-def test_a_batch_of_10000_events_is_one_insert_and_fast(panel, capsys):
+def test_a_batch_of_10000_events_is_one_insert_and_fast(panel):
     inserts = []
     panel.model.rowsInserted.connect(lambda *args: inserts.append(args))
     batch = [Event(T0 + i * 1e-3, 1 + i % 4, "log", f"w: line {i}") for i in range(10_000)]
@@ -118,10 +118,8 @@ def test_a_batch_of_10000_events_is_one_insert_and_fast(panel, capsys):
     panel.add_events(batch)
     QGuiApplication.processEvents()
     took = time.perf_counter() - began
-    with capsys.disabled():
-        print(f"\n10,000 events appended and shown in {took * 1000:.1f} ms")
     assert len(inserts) == 1 and panel.model.rowCount() == 10_000
-    assert took < 0.5  # loose for slow CI machines; ~3 ms measured
+    assert took < 0.5  # loose for slow CI machines; benchmark 10a measures it
 
 
 def test_memory_is_bounded_to_the_newest_events():

@@ -126,5 +126,5 @@ def test_open_a_missing_or_broken_file_tells_why(panel, tmp_path, qtbot):
 def test_inline_toml_helpers_round_trip():
     table = {"seconds": 2.0, "steps": 20, "name": "é\"x", "flags": [True, False], "odd key": 1}
     assert parse_toml_value("{" + inline_table(table) + "}") == table
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Invalid value"):
         parse_toml_value("[1,")

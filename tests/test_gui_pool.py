@@ -97,7 +97,7 @@ def synthetic_tasks(count: int, processes: int, t0: float) -> list[TaskRecord]:
     return tasks
 
 
-def test_ten_thousand_tasks_update_incrementally(qtbot, capsys):
+def test_ten_thousand_tasks_update_incrementally(qtbot):
     import pyqtgraph as pg
 
     view = pg.GraphicsLayoutWidget()
@@ -111,9 +111,7 @@ def test_ten_thousand_tasks_update_incrementally(qtbot, capsys):
     for task in tasks[-8:]:  # the last eight still run
         task.ended, task.outcome = None, "running"
     plot.set_rows([(wid, f"pool-{wid - 1}") for wid in range(1, 9)])
-    began = time.perf_counter()
     plot.update_tasks(tasks, t0, t0 + 2.0)
-    first = time.perf_counter() - began
     assert plot.bar_count() == 10_000 and plot.bar_count("running") == 8
     assert plot.bar_count("failed") == 200
     for task in tasks[-8:]:
@@ -123,10 +121,7 @@ def test_ten_thousand_tasks_update_incrementally(qtbot, capsys):
     view.viewport().repaint()
     frame = time.perf_counter() - began
     assert plot.bar_count("running") == 0 and plot.bar_count("ok") == 9_800
-    with capsys.disabled():
-        print(f"\n10,000 tasks: first read {first * 1000:.1f} ms, "
-              f"then update + paint {frame * 1000:.1f} ms")
-    assert frame < 0.25  # loose for slow CI machines; ~6 ms measured
+    assert frame < 0.25  # loose for slow CI machines; benchmark 10b measures it
     view.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -133,7 +134,6 @@ def test_a_message_flood_keeps_the_window_responsive(window, qtbot):
     probe.stop()
     assert window.last_exit_code == 0
     assert sum(r.data_messages for r in window.bridge.records) == 200_000
-    print(f"worst lateness {max(lateness) * 1000:.0f} ms over {len(lateness)} ticks")
     assert max(lateness) < 0.25, f"event loop stalled {max(lateness) * 1000:.0f} ms"
 
 
@@ -339,3 +339,21 @@ def test_a_restored_form_whose_file_is_gone_is_one_configuration(qtbot, settings
     finally:
         again.close()
         again.deleteLater()
+
+
+def test_the_collector_is_frozen_by_the_bridge_for_a_run_only(qtbot, settings):
+    # gc.freeze() is process-wide: one owner, the bridge, for the length of a run.
+    gc.unfreeze()
+    made = MainWindow(settings=settings)
+    try:
+        assert gc.get_freeze_count() == 0  # building the window freezes nothing...
+        made.show()
+        use_form(made, sleepers(0.5, count=1))
+        with qtbot.waitSignal(made.bridge.run_started, timeout=WAIT_MS):
+            made.launch.start()
+        assert gc.get_freeze_count() > 0  # ...a run does, while it lasts...
+        qtbot.waitUntil(lambda: not made.bridge.running, timeout=WAIT_MS)
+        assert gc.get_freeze_count() == 0  # ...and its end lets everything be collected
+    finally:
+        made.close()
+        made.deleteLater()

@@ -58,6 +58,11 @@ class Harness:
         return [e.text for e in self.events if e.kind == kind]
 
 
+# A poll that blocked on a dead pool would take seconds, or forever. How long a poll
+# takes is measured by benchmark 10c; a loaded CI machine must not fail this test.
+MAX_POLL_S = 1.0
+
+
 def config(task: str, items: Any, method: str = "map", backend: str = "multiprocessing",
            processes: int = 2, **options: Any) -> PoolConfig:
     return PoolConfig(task, items, processes, method, backend=backend, **options)
@@ -132,7 +137,7 @@ def test_method_delivers_like_the_stdlib(method: str, backend: str) -> None:
         assert len(callbacks) == 1  # map_async's callback gets the whole list once
     else:
         assert not callbacks
-    assert h.max_poll < 0.1
+    assert h.max_poll < MAX_POLL_S
     records = [r for r in h.engine.records.values() if r.kind == "pool"]
     assert records and all(r.state is State.FINISHED for r in records)
     assert set(pool.insights()) == {r.wid for r in records}
@@ -197,7 +202,7 @@ def test_killed_busy_process_loses_its_task_then_retries(method: str, backend: s
     assert len(lost) == 1 and str(state["pid"]) in lost[0] and "SIGKILL" in lost[0]
     dead = next(r for r in h.engine.records.values() if r.pid == state["pid"])
     assert dead.state is State.KILLED and dead.exitcode == -signal.SIGKILL
-    assert h.max_poll < 0.1
+    assert h.max_poll < MAX_POLL_S
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -241,7 +246,7 @@ def test_killed_idle_process_never_hangs_the_run(backend: str) -> None:
     assert (summary["lost"], summary["failed"]) == (0, 0)
     assert summary["results_ok"] is True and h.pool.succeeded
     assert any("held no task" in t or "idle" in t for t in h.texts("error"))
-    assert h.max_poll < 0.1
+    assert h.max_poll < MAX_POLL_S
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

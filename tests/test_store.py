@@ -286,9 +286,9 @@ def test_the_recorder_follows_pool_tasks_through_retries(tmp_path):
         assert store.workers(run_id)[0]["state"] == "finished"
 
 
-def test_bytes_per_hour_of_a_typical_run(tmp_path, capsys):
+def test_bytes_per_hour_of_a_typical_run(tmp_path):
     """One simulated hour: 8 workers + a 4-process pool, 1 s samples on 2 cores, 3 events/s,
-    10 pool tasks/s. Re-run with `pytest tests/test_store.py -k bytes_per_hour -s`."""
+    10 pool tasks/s. Benchmark 10d (`python -m mpscope.bench --only components`) measures it."""
     tasks = [task(i) for i in range(36_000)]
     records = {}
     for wid in range(1, 13):
@@ -314,8 +314,6 @@ def test_bytes_per_hour_of_a_typical_run(tmp_path, capsys):
     recorder.finish(0, timeout=30)
     with HistoryStore(path) as store:
         per_hour = store.used_bytes() - empty
-    with capsys.disabled():
-        print(f"\nrun history: {per_hour / 1e6:.2f} MB per hour of a typical run")
     assert per_hour < 8e6
 
 

@@ -9,6 +9,7 @@ import sys
 import time
 
 from mpscope.bench import (
+    components,
     dask_pool,
     follow,
     idle,
@@ -31,6 +32,7 @@ SUITES = {
     "watch": watch.measure,
     "dask": dask_pool.measure,  # imports Dask only when it runs
     "follow": follow.measure,
+    "components": components.measure,
 }
 
 

@@ -145,6 +145,8 @@ class RunBridge(QObject):
         run.start()
         # Everything built so far (window, records, the pool's task plan) lives for the
         # whole run: freezing it keeps the collector's full passes short while it runs.
+        # gc.freeze() is process-wide: the bridge is its only caller, and run_finished's
+        # unfreeze undoes exactly this.
         gc.freeze()
         self._drain_timer.setInterval(FAST_TICK_MS)
         self._drain_timer.start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -128,9 +127,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self.status.update_counts()
-        # The window's objects live as long as the app: move them out of the cyclic
-        # collector's way, so its full passes stay short during a run.
-        gc.freeze()
 
     def _dock(self, name: str, title: str, panel: QWidget | Callable[[], QWidget],
               area: Qt.DockWidgetArea) -> QDockWidget:

@@ -21,8 +21,8 @@ exits while holding a task, is a *death*. Its task is marked **lost** at once
 pool is treated as **broken**, for both backends: `multiprocessing.Pool` would
 wait forever for the lost task, and if the dead process was idle it held the
 pool's input lock, so no task would ever run again and even `terminate()`
-would block (DESIGN-NOTES §3); `ProcessPoolExecutor` fails every pending future
-with `BrokenProcessPool` by itself.
+would block (docs/design.md, "A pool that waits forever"); `ProcessPoolExecutor`
+fails every pending future with `BrokenProcessPool` by itself.
 
 A broken pool is **abandoned, never waited on**: the driver stops it from
 starting processes (`Pool.terminate()` in a throwaway thread; executor

@@ -231,7 +231,9 @@ def _worker_handler_alive(pool: Any) -> bool:
 
 
 def _release_input_lock(pool: Any) -> None:
-    """Free the task queue's read lock that a killed idle worker held (DESIGN-NOTES §3).
+    """Free the task queue's read lock that a killed idle worker held.
+
+    See docs/design.md, "A pool that waits forever".
 
     Only called when every pool process is dead: nobody else can hold or want
     the lock, and releasing it lets a stuck terminate() run to its end instead

@@ -1,6 +1,7 @@
 """The progress channel, worker side: one private byte stream per worker, whole frames written.
 
-Why not one shared `multiprocessing.Queue` (see docs/design.md, "A shared queue")?
+Why not one shared `multiprocessing.Queue` (see docs/design.md,
+"A shared queue dies with its writer")?
 A shared queue has one write lock that a writer's feeder thread holds for the
 whole `send_bytes()`; a writer killed while holding it stalls every other
 writer for good (21% of random kills with 4 writers), and a message cut in

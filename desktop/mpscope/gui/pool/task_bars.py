@@ -98,6 +98,11 @@ class BarTable:
                 still_open.append(i)
                 self._add(current, started, task.ended, wid, outcome, i, -1, t0, now)
         self._open = still_open
+        return self._store(new, current, kept)
+
+    def _store(self, new: list[tuple[float, ...]], current: list[tuple[float, ...]],
+               kept: np.ndarray) -> set[int]:
+        """Keep the bars read by update(); → the outcome codes whose bars changed."""
         changed = set(np.unique(self.current[:, 3]).astype(int).tolist())
         if new:
             added = np.array(new)
