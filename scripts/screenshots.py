@@ -98,20 +98,14 @@ def shoot(out: Path, config: Path, at: float, name: str) -> int:
     from mpscope.gui import theme
     from mpscope.gui.app import create_app
     from mpscope.gui.i18n.language import install_translator
-    from mpscope.gui.main_window import CLOSE_TERMINATE, MainWindow
 
     app = create_app()
     install_translator(app, language)
     if palette != "system":
         theme.apply_theme(app, palette)
-    window = MainWindow()
-    window.ask_close = lambda daemons, others: CLOSE_TERMINATE  # never a dialog here
-    window.resize(*SIZE)
-    window.presenter.set_enabled(presenter)
-    if not window.launch.load_file(str(config)):
-        print(f"screenshots: cannot open {config}", file=sys.stderr)
+    window = _open_window(config, presenter)
+    if window is None:
         return 2
-    window.show()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
@@ -157,6 +151,28 @@ def shoot(out: Path, config: Path, at: float, name: str) -> int:
         steps.append((steps[-1][0] + 60.0, lambda: window.isVisible() and window.close()))
     else:
         steps.append((steps[-1][0] + 0.1, window.close))
+    return _play(app, window, steps, written)
+
+
+def _open_window(config: Path, presenter: bool) -> Any:
+    """The window at SIZE with `config` loaded and shown; None (said on stderr) if it can't."""
+    from mpscope.gui.main_window import CLOSE_TERMINATE, MainWindow
+
+    window = MainWindow()
+    window.ask_close = lambda daemons, others: CLOSE_TERMINATE  # never a dialog here
+    window.resize(*SIZE)
+    window.presenter.set_enabled(presenter)
+    if not window.launch.load_file(str(config)):
+        print(f"screenshots: cannot open {config}", file=sys.stderr)
+        return None
+    window.show()
+    return window
+
+
+def _play(app: Any, window: Any, steps: list[tuple[float, object]], written: list[Path]) -> int:
+    """Run each step at its time until the window closes; → 0 if something was written."""
+    from PySide6.QtCore import QTimer
+
     for delay, step in steps:
         QTimer.singleShot(int(delay * 1000), step)  # type: ignore[arg-type]
     window.closed.connect(app.quit)

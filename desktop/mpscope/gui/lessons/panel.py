@@ -93,16 +93,20 @@ class LessonsPanel(QWidget):
 
     def _build_ui(self) -> None:
         self.title_label = QLabel(wordWrap=True)
-        self.save_button = QPushButton(self.tr("Save as…"), toolTip=self.tr(
+        self.save_button = QPushButton(self.tr("Save as…"))
+        self.save_button.setToolTip(self.tr(
             "Save this lesson's script, to run it at home with python"))
         self.save_button.clicked.connect(self.save_dialog)
-        self.run_button = QPushButton(self.tr("▶  Run lesson"),
-                                      toolTip=self.tr("Start this lesson's run (Ctrl+Return)"))
+        self.run_button = QPushButton(self.tr("▶  Run lesson"))
+        self.run_button.setToolTip(self.tr("Start this lesson's run (Ctrl+Return)"))
         self.run_button.clicked.connect(self.run_lesson)
         self.shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, self.run_lesson,
                                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.status_label = QLabel(wordWrap=True)
-        self.lesson_list = QListWidget(wordWrap=True, spacing=1, toolTip=self.tr("Choose a lesson"))
+        self.lesson_list = QListWidget()
+        self.lesson_list.setWordWrap(True)
+        self.lesson_list.setSpacing(1)
+        self.lesson_list.setToolTip(self.tr("Choose a lesson"))
         self.lesson_list.currentRowChanged.connect(self._on_row_changed)
         self.explanation = QTextBrowser(openExternalLinks=True)
         self.explanation.document().setDocumentMargin(10)
@@ -111,7 +115,8 @@ class LessonsPanel(QWidget):
         self.notice_label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.MarkdownText)
         self.watch_label = QLabel(wordWrap=True)
         self.watch_label.linkActivated.connect(self.show_panel)
-        self.results_heading = QLabel(contentsMargins=QMargins(0, 8, 0, 0))
+        self.results_heading = QLabel()
+        self.results_heading.setContentsMargins(QMargins(0, 8, 0, 0))
         self.results = ResultsView()
         lower = QWidget()
         column = QVBoxLayout(lower)
@@ -120,7 +125,8 @@ class LessonsPanel(QWidget):
                        self.results_heading):
             column.addWidget(widget)
         column.addWidget(self.results, 1)
-        self.lower_scroll = QScrollArea(widgetResizable=True, widget=lower)
+        self.lower_scroll = QScrollArea(widgetResizable=True)
+        self.lower_scroll.setWidget(lower)
         self.left = _splitter(Qt.Orientation.Vertical, self.lesson_list, self.explanation, 0)
         self.right = _splitter(Qt.Orientation.Vertical, self.code_view, self.lower_scroll, 1)
         self.splitter = _splitter(Qt.Orientation.Horizontal, self.left, self.right, 2)
@@ -131,8 +137,8 @@ class LessonsPanel(QWidget):
         self.narrow = False
         header = QHBoxLayout()
         header.addWidget(self.title_label, 1)
-        for widget in (self.save_button, self.run_button):
-            header.addWidget(widget)
+        for button in (self.save_button, self.run_button):
+            header.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 12)
         layout.addLayout(header)

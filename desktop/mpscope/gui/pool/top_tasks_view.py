@@ -78,8 +78,8 @@ class TopTasksView(QWidget):
 
     def rows(self, table: QTableWidget) -> list[list[str]]:
         """The texts a table shows, row by row (for tests and copying)."""
-        return [[table.item(r, c).text() for c in range(table.columnCount())]
-                for r in range(table.rowCount())]
+        return [[item.text() if (item := table.item(r, c)) else ""
+                 for c in range(table.columnCount())] for r in range(table.rowCount())]
 
     def _fill(self, table: QTableWidget, rows: list[TopTask]) -> None:
         table.setRowCount(len(rows))
