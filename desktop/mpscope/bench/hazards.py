@@ -11,6 +11,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import random
 import signal
 import subprocess
 import sys
@@ -24,9 +25,9 @@ SPAWN = multiprocessing.get_context("spawn")
 
 # -- 1. a writer killed while it holds a shared Queue's write lock --------------------------
 def _writer(q: Any, stop: Any) -> None:
-    payload = b"x" * 3000
+    payload = b"x" * 100_000  # larger than the pipe: the feeder often waits in send_bytes()
     while not stop.is_set():
-        q.put(payload)
+        q.put((os.getpid(), payload))
 
 
 def shared_queue_stalls(trials: int = 30, writers: int = 4) -> tuple[int, int]:
@@ -42,16 +43,22 @@ def shared_queue_stalls(trials: int = 30, writers: int = 4) -> tuple[int, int]:
                  for _ in range(writers)]
         for p in procs:
             p.start()
+        heard: set[int] = set()
         draining = threading.Event()
 
-        def drain(q: Any = q, draining: threading.Event = draining) -> None:
-            while not draining.is_set():
+        def drain(q: Any = q, draining: threading.Event = draining, heard: set[int] = heard,
+                  ) -> None:
+            while not draining.is_set():  # a reader slower than the writers: the pipe fills
                 with contextlib.suppress(queue.Empty, OSError, EOFError):
-                    q.get(timeout=0.05)
+                    heard.add(q.get(timeout=0.05)[0])
+                time.sleep(0.002)
 
         reader = threading.Thread(target=drain, daemon=True)
         reader.start()
-        time.sleep(0.3)
+        deadline = time.monotonic() + 60
+        while len(heard) < writers and time.monotonic() < deadline:  # every writer writes
+            time.sleep(0.01)
+        time.sleep(random.uniform(0.0, 0.2))
         os.kill(procs[0].pid or 0, signal.SIGKILL)
         time.sleep(0.2)
         stop.set()
@@ -70,29 +77,39 @@ def shared_queue_stalls(trials: int = 30, writers: int = 4) -> tuple[int, int]:
 
 
 # -- 3. multiprocessing.Pool after a worker dies --------------------------------------------
-def _nap(seconds: float) -> float:
+def _nap(folder: str, seconds: float) -> float:
+    with open(os.path.join(folder, str(os.getpid())), "w", encoding="utf-8"):
+        pass  # says "this process runs a task"
     time.sleep(seconds)
     return seconds
 
 
+def _running(folder: str, count: int, timeout: float = 60.0) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while len(os.listdir(folder)) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return [int(name) for name in os.listdir(folder)]
+
+
 def pool_after_a_death(timeout: float = 10.0) -> dict[str, bool]:
-    """Does map_async finish after its busy worker is killed; does terminate() return after
-    an idle worker is killed? Each is given `timeout` seconds."""
+    """Does map_async finish after a worker running a task is killed; does terminate()
+    return after the idle workers are killed? Each is given `timeout` seconds."""
     seen: dict[str, bool] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        pool = SPAWN.Pool(2)
+        result = pool.starmap_async(_nap, [(folder, 3.0), (folder, 3.0)], chunksize=1)
+        os.kill(_running(folder, 2)[0], signal.SIGKILL)
+        result.wait(timeout)
+        seen["map_async finished after a busy worker was killed"] = result.ready()
+        pool.terminate()
     pool = SPAWN.Pool(2)
-    result = pool.map_async(_nap, [2.0, 2.0], chunksize=1)
-    time.sleep(1.0)
-    os.kill(pool._pool[0].pid, signal.SIGKILL)  # type: ignore[attr-defined]
-    result.wait(timeout)
-    seen["map_async finished after its busy worker was killed"] = result.ready()
-    pool.terminate()
-    pool = SPAWN.Pool(2)
-    pool.map(_nap, [0.0, 0.0])  # both started, both idle now
-    os.kill(pool._pool[0].pid, signal.SIGKILL)  # type: ignore[attr-defined]
+    pool.map(time.sleep, [0.0, 0.0])  # both started; both idle now, one holding the queue lock
+    for process in list(pool._pool):  # type: ignore[attr-defined]
+        os.kill(process.pid, signal.SIGKILL)
     time.sleep(0.5)
     done = threading.Event()
     threading.Thread(target=lambda: (pool.terminate(), done.set()), daemon=True).start()
-    seen["terminate() returned after an idle worker was killed"] = done.wait(timeout)
+    seen["terminate() returned after the idle workers were killed"] = done.wait(timeout)
     if not done.is_set():
         for child in multiprocessing.active_children():
             child.kill()
