@@ -115,10 +115,13 @@ def _on_run_finished(window: Any, options: Any) -> None:
         from mpscope.core.engine.summary import build_summary, write_summary
 
         run = window.bridge.run
+        summarize: Any = build_summary
         if hasattr(run, "command"):  # a watched program
-            from mpscope.core.console.watch_runner import watch_summary as build_summary
+            from mpscope.core.console.watch_runner import watch_summary
+
+            summarize = watch_summary
         try:
-            write_summary(options.summary_json, build_summary(run))
+            write_summary(options.summary_json, summarize(run))
         except (OSError, TypeError, ValueError) as exc:  # checked at start; the disk may change
             print(f"mpscope: could not write the summary to {options.summary_json}: {exc}",
                   file=sys.stderr)

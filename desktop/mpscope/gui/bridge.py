@@ -65,7 +65,8 @@ class RunBridge(QObject):
                  record_history: bool = True) -> None:
         super().__init__(parent)
         self.config: RunConfig | None = None
-        self.run: Run | None = None
+        # A Run, a WatchedRun or a followed run: they share poll, busy, engine and exit_code.
+        self.run: Any = None
         self.prepared: Run | None = None  # built by prepare(), started by start()
         self.recorder: Recorder | None = None
         self.record_history = record_history

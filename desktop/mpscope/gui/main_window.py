@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from mpscope import __version__
 from mpscope.gui import theme
@@ -108,7 +115,9 @@ class MainWindow(QMainWindow):
                            if name != "lessons"],
             presenter=self.presenter.action, language=language_menu(self, self.settings),
             set_theme=self.set_theme, notifications=self.notifier.menu)
-        self.follow = FollowActions(self, self.bridge, self.menuBar().actions()[0].menu(),
+        file_menu = self.menuBar().actions()[0].menu()
+        assert isinstance(file_menu, QMenu)
+        self.follow = FollowActions(self, self.bridge, file_menu,
                                     before=self.actions_by_name["quit"])
         self.toolbar = build_toolbar(self, self.actions_by_name)
         self.status = RunStatusBar(self.bridge, self.workers.model, self)

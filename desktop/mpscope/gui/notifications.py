@@ -35,7 +35,7 @@ class TrayNotifier(QObject):
         self.settings = settings
         when = str(settings.value("notify/when", "hidden"))
         self.when = when if when in WHEN else "hidden"
-        self.sound = settings.value("notify/sound", False, type=bool)
+        self.sound = bool(settings.value("notify/sound", False, type=bool))
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(app_icon(), self)

@@ -10,6 +10,7 @@ import multiprocessing.connection
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -65,11 +66,11 @@ class HeadlessRunner(Notifying):
             if self.control is not None:
                 self.control.close()
         self.out.write("\n" + format_table(self.run) + "\n")
-        code = self.run.exit_code()
+        code: int = self.run.exit_code()
         # The run's record first: nothing that fails after it (the summary) may lose it.
         recorded = self._finish_recording(self.recorder, code) if self.recorder else None
         exit_status = code
-        outputs = [("summary", summary_path,
+        outputs: list[tuple[str, str | None, Callable[[str], object]]] = [("summary", summary_path,
                     lambda path: write_summary(path, build_summary(self.run))),
                    ("results", results_path, self._write_results)]
         for what, path, write in outputs:

@@ -173,7 +173,7 @@ class ProcessTable:
         if proc is None:
             return False
         try:
-            return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+            return bool(proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE)
         except psutil.Error:
             return False
 

@@ -32,8 +32,9 @@ class FollowActions(QObject):
         self.watch_remote = make_action(
             window, self.tr("&Watch a run on another machine…"),
             self.tr("Follow the newest run on another machine over SSH"), self.choose_remote)
-        file_menu.insertActions(before, [self.open_live, self.watch_remote])
-        file_menu.insertSeparator(before)
+        # before=None puts them at the end (Qt takes a null action; the stubs do not say so).
+        file_menu.insertActions(before, [self.open_live, self.watch_remote])  # type: ignore[arg-type]
+        file_menu.insertSeparator(before)  # type: ignore[arg-type]
         self._destination, self._command = "", "mpscope"
         self._named = ""
         bridge.run_started.connect(self._on_started)

@@ -79,8 +79,9 @@ class LiveRunsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        if runs:
-            self.table.setCurrentItem(self.table.topLevelItem(0))
+        first = self.table.topLevelItem(0)
+        if runs and first is not None:
+            self.table.setCurrentItem(first)
         self.resize(640, 320)
 
     def accept(self) -> None:

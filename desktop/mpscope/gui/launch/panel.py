@@ -295,6 +295,7 @@ class LaunchPanel(QWidget):
 
 
 def _button(text: str) -> QToolButton:
-    button = QToolButton(text=text)
+    button = QToolButton()
+    button.setText(text)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     return button

@@ -53,6 +53,11 @@ def share_widths(natural: list[int], least: list[int], available: int) -> list[i
             for c in range(len(natural))]
 
 
+def _text(item: QTableWidgetItem | None) -> str:
+    """A cell's or header's text; "" where the table has no item (an empty cell)."""
+    return item.text() if item is not None else ""
+
+
 class ResultTable(QTableWidget):
     """A read-only table that shows every row (no inner scrolling) and fits its columns to width."""
 
@@ -91,10 +96,10 @@ class ResultTable(QTableWidget):
         self._natural = [self.columnWidth(c) + pad for c in range(self.columnCount())]
         # Cells and headers wrap between words (and between Chinese characters).
         self._least = [pad + max([metrics.horizontalAdvance(word) for word in UNBREAKABLE.findall(
-                                     self.horizontalHeaderItem(c).text())]
+                                     _text(self.horizontalHeaderItem(c)))]
                                  + [metrics.horizontalAdvance(word)
-                                    for r in range(self.rowCount()) if self.item(r, c)
-                                    for word in UNBREAKABLE.findall(self.item(r, c).text())])
+                                    for r in range(self.rowCount())
+                                    for word in UNBREAKABLE.findall(_text(self.item(r, c)))])
                        for c in range(self.columnCount())]
         self.updateGeometry()
         self._fit()
@@ -111,7 +116,7 @@ class ResultTable(QTableWidget):
         margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 2
         lines = max((metrics.boundingRect(QRect(0, 0, max(1, width - margin), 10_000),
                                           int(Qt.TextFlag.TextWordWrap.value),
-                                          self.horizontalHeaderItem(c).text()).height()
+                                          _text(self.horizontalHeaderItem(c))).height()
                      for c, width in enumerate(widths)), default=metrics.height())
         self.horizontalHeader().setFixedHeight(lines + 8)
         self.resizeRowsToContents()

@@ -50,8 +50,9 @@ class WorkerDetails(QDialog):
                 shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 form.addRow(label, shown)
         state = form.itemAt(1, QFormLayout.ItemRole.FieldRole)
-        if state is not None and isinstance(state.widget(), QLabel):
-            state.widget().setStyleSheet(  # the state in its colour, as in the table
+        shown_state = state.widget() if state is not None else None
+        if isinstance(shown_state, QLabel):
+            shown_state.setStyleSheet(  # the state in its colour, as in the table
                 f"color: {theme.state_color(record.state).name()}; font-weight: bold")
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(form_widget)
