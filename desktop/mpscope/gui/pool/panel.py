@@ -133,19 +133,7 @@ class PoolPanel(QWidget):
         top.addWidget(self.rate)
         self.counts = ChartLegend()
         self.setup = QLabel(wordWrap=True)
-        self.stream = TaskStreamPlot()
-        self.stream.invertY(True)  # the first pool process on top
-        self.stream.task_clicked.connect(self._on_task_clicked)
-        self.insights = InsightsPlot()
-        self.insights.invertY(True)
-        self.insights.setYLink(self.stream)
-        self.chart = pg.GraphicsLayoutWidget()
-        self.chart.addItem(self.stream, row=0, col=0)
-        self.chart.addItem(self.insights, row=0, col=1)
-        self.chart.ci.layout.setColumnStretchFactor(0, 3)
-        self.chart.ci.layout.setColumnStretchFactor(1, 1)
-        self.chart.installEventFilter(self)
-        self.stream.hook_scene()
+        self._build_chart()
         self.insights_legend = ChartLegend()
         self.details = QLabel(wordWrap=True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -178,6 +166,22 @@ class PoolPanel(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         return splitter
+
+    def _build_chart(self) -> None:
+        """The task stream and, sharing its rows, the time split per pool process."""
+        self.stream = TaskStreamPlot()
+        self.stream.invertY(True)  # the first pool process on top
+        self.stream.task_clicked.connect(self._on_task_clicked)
+        self.insights = InsightsPlot()
+        self.insights.invertY(True)
+        self.insights.setYLink(self.stream)
+        self.chart = pg.GraphicsLayoutWidget()
+        self.chart.addItem(self.stream, row=0, col=0)
+        self.chart.addItem(self.insights, row=0, col=1)
+        self.chart.ci.layout.setColumnStretchFactor(0, 3)
+        self.chart.ci.layout.setColumnStretchFactor(1, 1)
+        self.chart.installEventFilter(self)
+        self.stream.hook_scene()
 
     def _apply_style(self) -> None:
         self.chart.setBackground(self.palette().color(QPalette.ColorRole.Base))
