@@ -129,7 +129,7 @@ class Engine:
         live.stop_flag.value = 1
         if record.state in (State.RUNNING, State.PAUSED) and record.pid:
             send_signal(live, signal.SIGINT)  # wakes the task now; it only acts on the flag
-            if record.state is State.PAUSED:  # a stopped process cannot act on anything
+            if record.state is State.PAUSED or live.paused:  # stopped, it can act on nothing
                 send_signal(live, signal.SIGCONT, tree=True)
         self._request(record, live, "stop", Text("stop requested"))
 
@@ -144,6 +144,7 @@ class Engine:
     def _pause(self, wid: int, signum: int) -> None:
         record, live = self.records[wid], self._live.get(wid)
         if live is not None and send_signal(live, signum, tree=True):
+            live.paused = signum == signal.SIGSTOP
             self.emit(wid, "state", Text("{name}: {signal} sent", name=record.name,
                                          signal=signal.Signals(signum).name))
 
@@ -165,7 +166,7 @@ class Engine:
         elif live is not None and live.requested not in ("kill", what):
             # The whole tree, as htop's tree kill: whatever the task started goes with it.
             send_signal(live, signal.SIGKILL if what == "kill" else signal.SIGTERM, tree=True)
-            if record.state is State.PAUSED:  # SIGTERM waits for a stopped process to go on
+            if record.state is State.PAUSED or live.paused:  # SIGTERM waits for it to go on
                 send_signal(live, signal.SIGCONT, tree=True)
             self._request(record, live, what, Text("{signal} sent", signal=_SIGNAL_SENT[what]))
 

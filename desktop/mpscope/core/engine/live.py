@@ -26,6 +26,7 @@ class Live:
     stop_flag: Any
     output_fd: int = -1  # the read end of its stdout/stderr pipe (an OutputDrain owns it)
     requested: str | None = None  # stop | terminate | kill, the strongest asked
+    paused: bool = False  # SIGSTOPped by us: known at once, before /proc shows it
     escalate_at: float | None = None
     final: Any = None
     last_progress_t: float | None = None
