@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib.util
 import math
 import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, time
+from collections.abc import Mapping
 from typing import Any
 
+from mpscope.core.config.checker import (
+    Checker,
+    is_int,
+    one_of,
+    show,
+    type_name,
+)
 from mpscope.core.config.limits import check_total
-from mpscope.core.config.line_index import BARE_KEY, LineIndex
 from mpscope.core.config.model import (
     BACKENDS,
     DASK_EXTRA,
@@ -44,168 +48,6 @@ from mpscope.core.config.sizes import parse_size
 from mpscope.core.config.task_checks import check_pool_task, check_process_task
 from mpscope.core.config.toml_writer import toml_value
 
-
-def _dotted(path: KeyPath) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            shown = part if re.fullmatch(BARE_KEY, part) else toml_value(part)
-            text += f".{shown}" if text else shown
-    return text
-
-
-_TYPE_NAMES: tuple[tuple[type, str], ...] = (
-    (bool, "a boolean"),
-    (int, "an integer"),
-    (float, "a float"),
-    (str, "a string"),
-    (list, "an array"),
-    (tuple, "an array"),
-    (dict, "a table"),
-    (datetime, "a date-time"),
-    (date, "a date"),
-    (time, "a time"),
-)
-
-
-def _kind(value: Any) -> str:
-    for kind, name in _TYPE_NAMES:
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
-
-
-def _show(value: Any, *, kind: bool = False) -> str:
-    """A value as TOML text for a message, shortened, with its type when asked."""
-    try:
-        text = toml_value(value)
-    except (TypeError, ValueError):
-        text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{text} ({_kind(value)})" if kind else text
-
-
-def _is_int(value: Any) -> bool:
-    # bool is a subclass of int, but `count = true` is a mistake, not 1.
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return _is_int(value) or isinstance(value, float)
-
-
-def _one_of(choices: Sequence[str]) -> str:
-    return ", ".join(toml_value(c) for c in choices)
-
-
-def _suggest(word: str, choices: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-class Checker:
-    """Collects ConfigErrors while the builders walk the raw dict."""
-
-    def __init__(self, source: str, text: str | None) -> None:
-        self.source = source
-        self.errors: list[ConfigError] = []
-        self._index = LineIndex(text) if text is not None else None
-
-    def error(self, path: KeyPath, problem: str) -> None:
-        line = self._index.find(path) if self._index is not None else None
-        self.errors.append(ConfigError(self.source, _dotted(path) or None, line, problem))
-
-    def unknown_keys(self, table: Mapping[str, Any], base: KeyPath, known: Sequence[str]) -> None:
-        for key in table:
-            if key in known:
-                continue
-            guess = _suggest(str(key), known)
-            hint = f"did you mean '{guess}'?" if guess else f"expected one of: {', '.join(known)}"
-            self.error((*base, key), f"unknown key; {hint}")
-
-    def integer(
-        self,
-        table: Mapping[str, Any],
-        path: KeyPath,
-        default: int,
-        minimum: int,
-        maximum: int | None = None,
-        note: str = "",
-    ) -> int | None:
-        """An int in [minimum, maximum]; the default when absent; None when bad."""
-        value = table.get(str(path[-1]))
-        if value is None:
-            return default
-        if not _is_int(value) or value < minimum:
-            shown = _show(value, kind=not _is_int(value))
-            self.error(path, f"must be an integer >= {minimum}{note}, got {shown}")
-            return None
-        if maximum is not None and value > maximum:
-            self.error(path, f"must be at most {maximum}, got {value}")
-            return None
-        return int(value)
-
-    def number(
-        self,
-        table: Mapping[str, Any],
-        path: KeyPath,
-        default: float,
-        valid: Callable[[float], bool],
-        wanted: str,
-    ) -> float | None:
-        """A finite int or float passing `valid`; the default when absent; None when bad."""
-        value = table.get(str(path[-1]))
-        if value is None:
-            return default
-        if not _is_number(value) or not math.isfinite(value) or not valid(value):
-            self.error(path, f"must be {wanted}, got {_show(value, kind=not _is_number(value))}")
-            return None
-        return float(value)
-
-    def boolean(self, table: Mapping[str, Any], path: KeyPath, default: bool) -> bool | None:
-        """true or false; the default when absent; None when bad."""
-        value = table.get(str(path[-1]))
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.error(path, f"must be true or false, got {_show(value, kind=True)}")
-            return None
-        return value
-
-    def string(
-        self, table: Mapping[str, Any], path: KeyPath, what: str, required: bool = False
-    ) -> str | None:
-        """A non-empty string; None when absent (an error if required) or bad."""
-        value = table.get(str(path[-1]))
-        if value is None:
-            if required:
-                self.error(path, f"is required: {what}")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error(path, f"must be {what}, got {_show(value, kind=not isinstance(value, str))}")
-            return None
-        return value
-
-    def choice(
-        self, table: Mapping[str, Any], path: KeyPath, choices: Sequence[str], default: str
-    ) -> str | None:
-        """One of `choices`; the default when absent; None when bad."""
-        value = table.get(str(path[-1]))
-        if value is None:
-            return default
-        if isinstance(value, str) and value in choices:
-            return value
-        is_str = isinstance(value, str)
-        problem = f"must be one of {_one_of(choices)}, got {_show(value, kind=not is_str)}"
-        if is_str and (guess := _suggest(value, choices)):
-            problem += f"; did you mean {toml_value(guess)}?"
-        self.error(path, problem)
-        return None
-
-
 _TASK_WHAT = 'the task to run (a built-in name or "package.module:function")'
 
 
@@ -214,7 +56,7 @@ def build(
 ) -> tuple[RunConfig | None, list[ConfigError]]:
     check = Checker(source, text)
     if not isinstance(raw, Mapping):
-        check.error((), f"the configuration must be a table, got {_kind(raw)}")
+        check.error((), f"the configuration must be a table, got {type_name(raw)}")
         return None, check.errors
     if nesting(raw) > MAX_DEPTH:  # a form's dict did not come through parse_toml's check
         check.error((), f"arrays or tables nested too deeply (more than {MAX_DEPTH} levels)")
@@ -223,10 +65,10 @@ def build(
 
     title = raw.get("title")
     if title is not None and not isinstance(title, str):
-        check.error(("title",), f"must be a string, got {_show(title, kind=True)}")
+        check.error(("title",), f"must be a string, got {show(title, kind=True)}")
     start_method = check.choice(raw, ("start_method",), START_METHODS, DEFAULT_START_METHOD)
     if start_method is not None and start_method not in multiprocessing.get_all_start_methods():
-        available = _one_of(multiprocessing.get_all_start_methods())
+        available = one_of(multiprocessing.get_all_start_methods())
         check.error(
             ("start_method",),
             f"{toml_value(start_method)} is not available on this platform"
@@ -282,7 +124,7 @@ def _build_workers(check: Checker, raw: Any) -> tuple[WorkerGroup, ...] | None:
         return ()
     if not isinstance(raw, (list, tuple)):
         hint = " (write [[workers]], not [workers])" if isinstance(raw, dict) else ""
-        check.error(("workers",), f"must be an array of tables, got {_kind(raw)}{hint}")
+        check.error(("workers",), f"must be an array of tables, got {type_name(raw)}{hint}")
         return None
     groups: list[WorkerGroup] = []
     owners: dict[str, int] = {}  # group name -> index of the group that has it
@@ -311,7 +153,7 @@ def _build_workers(check: Checker, raw: Any) -> tuple[WorkerGroup, ...] | None:
 def _build_group(check: Checker, index: int, entry: Any) -> WorkerGroup | None:
     base: KeyPath = ("workers", index)
     if not isinstance(entry, Mapping):
-        check.error(base, f"must be a table, got {_kind(entry)}")
+        check.error(base, f"must be a table, got {type_name(entry)}")
         return None
     before = len(check.errors)
     check.unknown_keys(entry, base, GROUP_KEYS)
@@ -323,7 +165,7 @@ def _build_group(check: Checker, index: int, entry: Any) -> WorkerGroup | None:
     if args is None:
         args = {}
     elif not isinstance(args, Mapping):
-        check.error((*base, "args"), f"must be a table of keyword arguments, got {_kind(args)}")
+        check.error((*base, "args"), f"must be a table of keyword arguments, got {type_name(args)}")
         args = None
     if task is not None and args is not None:
         check_process_task(check.error, base, task, dict(args))
@@ -340,7 +182,7 @@ def _build_pool(check: Checker, raw: Any, start_method: str | None) -> PoolConfi
         return None
     if not isinstance(raw, Mapping):
         hint = " (write [pool], not [[pool]])" if isinstance(raw, list) else ""
-        check.error(base, f"must be a table, got {_kind(raw)}{hint}")
+        check.error(base, f"must be a table, got {type_name(raw)}{hint}")
         return None
     before = len(check.errors)
     check.unknown_keys(raw, base, POOL_KEYS)
@@ -415,7 +257,7 @@ def _check_items(check: Checker, items: Any, method: str | None) -> list[Any] | 
     if items is None:
         check.error(path, f"is required: {wanted}")
         return None
-    if _is_int(items):
+    if is_int(items):
         if items < 0:
             check.error(path, f"must be {wanted}, got {items}")
             return None
@@ -431,7 +273,7 @@ def _check_items(check: Checker, items: Any, method: str | None) -> list[Any] | 
             return None
         return int(items)
     if not isinstance(items, (list, tuple)):
-        check.error(path, f"must be {wanted}, got {_show(items, kind=True)}")
+        check.error(path, f"must be {wanted}, got {show(items, kind=True)}")
         return None
     if len(items) > MAX_ITEMS:
         check.error(path, f"must hold at most {MAX_ITEMS:_} items, got {len(items):_}")
@@ -442,7 +284,7 @@ def _check_items(check: Checker, items: Any, method: str | None) -> list[Any] | 
                 check.error(
                     path,
                     f"method {toml_value(method)} needs every item to be an array of"
-                    f" arguments, but item {position} is {_show(item, kind=True)}",
+                    f" arguments, but item {position} is {show(item, kind=True)}",
                 )
                 return None
     return list(items)
