@@ -232,9 +232,11 @@ def _check() -> str | None:
 
 def _install() -> None:
     import concurrent.futures.process as cf_process
+    import multiprocessing.forkserver as mp_forkserver
     import multiprocessing.pool as mp_pool
     import multiprocessing.popen_fork as popen_fork
     import multiprocessing.process as mp_process
+    import multiprocessing.resource_tracker as mp_tracker
 
     if _originals:
         return
@@ -243,6 +245,10 @@ def _install() -> None:
     mp_pool.worker = pool_worker  # type: ignore[attr-defined]
     cf_process._process_worker = executor_worker
     _wrap(mp_process.BaseProcess, "start", _started)
+    _wrap(mp_forkserver.ForkServer, "ensure_running", _helper_started(
+        "forkserver", "fork server", "multiprocessing.forkserver", "_forkserver_pid"))
+    _wrap(mp_tracker.ResourceTracker, "ensure_running", _helper_started(
+        "tracker", "resource tracker", "multiprocessing.resource_tracker", "_pid"))
     popen_fork.Popen.returncode = property(  # type: ignore[assignment]
         _get_returncode, _set_returncode)
     _wrap(mp_pool.Pool, "apply_async", _pool_call("apply_async", lambda a, r: 1))
@@ -275,6 +281,25 @@ def _started(original: Any) -> Any:
         return result
 
     return start
+
+
+def _helper_started(role: str, name: str, target: str, pid_attribute: str) -> Any:
+    """Report multiprocessing's own helper (fork server, resource tracker) once it runs:
+    a scan of the process tree can miss one that lives only a fraction of a second."""
+    def make(original: Any) -> Any:
+        def ensure_running(self: Any, *args: Any, **kwargs: Any) -> Any:
+            before = getattr(self, pid_attribute, None)
+            result = original(self, *args, **kwargs)
+            with contextlib.suppress(Exception):
+                pid = getattr(self, pid_attribute, None)
+                if pid and pid != before:
+                    channel().send(wm.ProcessStarted(pid, os.getpid(), role, name, target, 0,
+                                                     time.time()))
+            return result
+
+        return ensure_running
+
+    return make
 
 
 def _role_of(process: Any) -> tuple[Any, ...]:

@@ -272,7 +272,10 @@ class EventsPanel(QWidget):
 
     # -- details and clipboard -----------------------------------------------------
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        index = self.table.currentIndex()
+        # The selected row, not the current index: selectRow() leaves the current index
+        # invalid when no column lies at the view's left edge (a table not laid out yet).
+        rows = self.table.selectionModel().selectedRows()
+        index = rows[0] if rows else self.table.currentIndex()
         event = self.model.event_at(index.row()) if index.isValid() else None
         # A traceback when there is one; otherwise the whole text, for long log lines.
         self.detail.setPlainText((event.detail or translated(event.text)) if event is not None

@@ -8,6 +8,12 @@ mpscope/core: do not edit. mpscope.gui.i18n.language.translated() looks them up.
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 TEXTS = (
+    QT_TRANSLATE_NOOP("core", "stop requested"),  # core/engine/controls.py
+    QT_TRANSLATE_NOOP("core", "{name}: {signal} sent"),  # core/engine/controls.py
+    QT_TRANSLATE_NOOP("core", "{signal} sent"),  # core/engine/controls.py
+    QT_TRANSLATE_NOOP("core", "{name}: restart #{count}"),  # core/engine/controls.py
+    QT_TRANSLATE_NOOP("core", "stopped before it started"),  # core/engine/controls.py
+    QT_TRANSLATE_NOOP("core", "{name}: stopping — {why}"),  # core/engine/controls.py
     QT_TRANSLATE_NOOP("core", "stopped on request"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "returned {value}"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "killed on request"),  # core/engine/endings.py
@@ -16,10 +22,6 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "terminated on request"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "terminated from outside mpscope"),  # core/engine/endings.py
     QT_TRANSLATE_NOOP("core", "died without a final message"),  # core/engine/endings.py
-    QT_TRANSLATE_NOOP("core", "stop requested"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "{name}: {signal} sent"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "{signal} sent"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "{name}: restart #{count}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "could not start: {error}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: starting (pid {pid})"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: did not stop in time"),  # core/engine/engine.py
@@ -28,8 +30,6 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{detail}; {exit}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{why}: {detail}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: {state} — {text}"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "stopped before it started"),  # core/engine/engine.py
-    QT_TRANSLATE_NOOP("core", "{name}: stopping — {why}"),  # core/engine/engine.py
     QT_TRANSLATE_NOOP("core", "{name}: paused — stopped by a signal (SIGSTOP); Resume continues it"),  # core/engine/pause_watch.py
     QT_TRANSLATE_NOOP("core", "{name}: running again"),  # core/engine/pause_watch.py
     QT_TRANSLATE_NOOP("core", "Segmentation fault"),  # core/engine/states.py
