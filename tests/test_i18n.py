@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from i18n_script import load_script
@@ -181,7 +181,12 @@ def test_a_killed_workers_events_are_in_chinese(chinese, qtbot):
         assert "已强制结束 — 已按请求强制结束；信号 SIGKILL（被强制结束）" in rows, rows
         model = panel.model
         row = rows.index("已强制结束 — 已按请求强制结束；信号 SIGKILL（被强制结束）")
-        panel.table.selectRow(row)
+        # Select through the selection model: selectRow() follows the keyboard modifiers an
+        # earlier test's key clicks left behind (Shift+P), and may select nothing.
+        panel.table.selectionModel().select(
+            model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
         record = panel._bridge.records[0]
         assert panel.detail.toPlainText() == f"{record.name}：" + rows[row]
         english = model.event_at(row).text
