@@ -138,7 +138,7 @@ def test_python_that_ignores_the_environment_is_watched_as_processes(
     result = subprocess.run(
         [sys.executable, "-m", "mpscope", "watch", "--no-history", "--summary-json",
          str(tmp_path / "s.json"), "--", sys.executable, flag,
-         str(PROGRAMS / "monte_carlo_pi.py"), "fork", "400000"], capture_output=True, cwd=tmp_path,
+         str(PROGRAMS / "monte_carlo_pi.py"), "fork", "4000000"], capture_output=True, cwd=tmp_path,
         env=ENV, timeout=TIMEOUT)
     assert result.returncode == 0
     assert result.stderr.count(b"ignores the environment: watching processes only") == 1
