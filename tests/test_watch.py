@@ -21,10 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PROGRAMS = ROOT / "tests" / "programs"
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "desktop"), str(ROOT / "tests")]))
 METHODS = ("spawn", "forkserver", "fork")
-# Known defect (issue #13 open): under fork, a pool process's last reports are sometimes read
-# after its end and dropped, so task counts come up short (6 of 8 in about 2 runs of 5).
-POOL_METHODS = ("spawn", "forkserver", pytest.param("fork", marks=pytest.mark.xfail(
-    reason="fork: a pool process's last task reports can be dropped (issue #13)", strict=False)))
 TIMEOUT = 90
 
 
@@ -74,7 +70,7 @@ def roles(summary: dict[str, Any]) -> list[str]:
     return [p["role"] for p in summary["processes"]]
 
 
-@pytest.mark.parametrize("method", POOL_METHODS)
+@pytest.mark.parametrize("method", METHODS)
 def test_monte_carlo_pi_pool_map(method: str, tmp_path: Path) -> None:
     plain, _, summary = compare("monte_carlo_pi.py", method, tmp_path)
     assert plain.stdout.startswith(b"pi is about 3.1")
@@ -102,7 +98,7 @@ def test_producer_consumer_processes(method: str, tmp_path: Path) -> None:
     assert summary["pool"]["tasks"] == 0
 
 
-@pytest.mark.parametrize("method", POOL_METHODS)
+@pytest.mark.parametrize("method", METHODS)
 def test_apply_async_callbacks_and_a_failing_task(method: str, tmp_path: Path) -> None:
     plain, _, summary = compare("apply_callbacks.py", method, tmp_path)
     assert b"errors: ['3 is unlucky']" in plain.stdout
@@ -112,7 +108,7 @@ def test_apply_async_callbacks_and_a_failing_task(method: str, tmp_path: Path) -
     assert [c["method"] for c in pool["calls"]] == ["apply_async"] * 6
 
 
-@pytest.mark.parametrize("method", POOL_METHODS)
+@pytest.mark.parametrize("method", METHODS)
 def test_executor_map_in_chunks(method: str, tmp_path: Path) -> None:
     _, _, summary = compare("executor_map.py", method, tmp_path)
     pool = summary["pool"]
@@ -122,7 +118,7 @@ def test_executor_map_in_chunks(method: str, tmp_path: Path) -> None:
     assert roles(summary).count("Executor process") == 2
 
 
-@pytest.mark.parametrize("method", POOL_METHODS)
+@pytest.mark.parametrize("method", METHODS)
 def test_batch_that_writes_files(method: str, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     compare("batch_files.py", method, tmp_path, str(out))
@@ -133,7 +129,7 @@ def test_batch_that_writes_files(method: str, tmp_path: Path) -> None:
     assert pool["calls"][0]["method"] == "imap"
 
 
-@pytest.mark.parametrize("method", POOL_METHODS)
+@pytest.mark.parametrize("method", METHODS)
 def test_segfault_in_a_pool_process_loses_its_task(method: str, tmp_path: Path) -> None:
     plain, _, summary = compare("segfault_pool.py", method, tmp_path)
     assert plain.returncode == 3

@@ -48,7 +48,7 @@ def pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> Any:
     pool = kwargs.pop(POOL_KEY, 0)
     channel().keep_flushed()
     return _original_pool_worker()(_PoolInbox(inqueue, pool),
-                                   _PoolOutbox(outqueue, pool, inqueue), *args, **kwargs)
+                                   _PoolOutbox(outqueue, pool), *args, **kwargs)
 
 
 def executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: Any) -> Any:
@@ -56,7 +56,7 @@ def executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: An
     pool = kwargs.pop(POOL_KEY, 0)
     channel().keep_flushed()
     return _original_executor_worker()(_ExecutorInbox(call_queue, pool),
-                                       _ExecutorOutbox(result_queue, pool, call_queue),
+                                       _ExecutorOutbox(result_queue, pool),
                                        *args, **kwargs)
 
 
@@ -80,20 +80,21 @@ def _original_executor_worker() -> Any:
 class _Proxy:
     """Every attribute but the one method observed goes to the real queue."""
 
-    def __init__(self, queue: Any, pool: int, work: Any = None) -> None:
+    def __init__(self, queue: Any, pool: int) -> None:
         self._queue = queue
         self._pool = pool
-        self._work = work  # an outbox's inbox queue: is more work waiting?
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._queue, name)
 
 
-def _before_result(work: Any) -> None:
-    """The result is about to go: if no more work is queued, it may be the last one, after
-    which the pool may SIGTERM this process at once, so what is batched goes first."""
+def _before_result() -> None:
+    """The result is about to go, and it may be the last one the program waits for: the pool
+    may then SIGTERM this process at once, so what is batched goes first. (Whether more work
+    waits says nothing: another process can take it and finish first.) One send per task,
+    its BEGAN and DONE merged into one RAN frame."""
     ch = channel()
-    if ch.waiting and work is not None and work.empty():
+    if ch.waiting:
         ch.flush()
 
 
@@ -129,7 +130,7 @@ class _PoolOutbox(_Proxy):
                           pid, now),
                          (wm.RAN, "pool", self._pool, job, index or 0, items, bool(ok), error,
                           trace, pid, began, now))
-            _before_result(self._work)
+            _before_result()
         return self._queue.put(obj)
 
 
@@ -168,7 +169,7 @@ class _ExecutorOutbox(_Proxy):
                               pid, now),
                              (wm.RAN, "executor", self._pool, work_id, 0, items, ok, error,
                               trace, pid, began, now))
-                _before_result(self._work)
+                _before_result()
         return self._queue.put(obj, *args, **kwargs)
 
 

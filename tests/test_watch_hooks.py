@@ -1,0 +1,85 @@
+"""A pool process's task reports leave before its result: the pool may SIGTERM it right after."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mpscope.core.watch import client, hooks
+from mpscope.core.watch import messages as wm
+from mpscope.core.worker.channel import HEADER
+
+
+class _RecordingQueue:
+    """Stands for the pool's result queue: notes whether reports were still waiting."""
+
+    def __init__(self) -> None:
+        self.waiting_at_put: list[bool] = []
+
+    def put(self, obj: Any) -> None:
+        self.waiting_at_put.append(client.channel().waiting)
+
+
+def _frames(data: bytes) -> list[Any]:
+    frames, at = [], 0
+    while at + HEADER.size <= len(data):
+        (size,) = HEADER.unpack_from(data, at)
+        frames.append(pickle.loads(data[at + HEADER.size:at + HEADER.size + size]))
+        at += HEADER.size + size
+    return frames
+
+
+@pytest.fixture
+def watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    address = str(tmp_path / "watch.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(address)
+    server.listen(1)
+    monkeypatch.setenv(client.ENV_ADDRESS, address)
+    monkeypatch.setattr(client, "_channel", client.Channel())
+    yield server
+    client.channel()._close()
+    server.close()
+
+
+def _received(server: socket.socket) -> list[Any]:
+    connection, _ = server.accept()
+    connection.settimeout(2)
+    data = b""
+    try:
+        while chunk := connection.recv(65536):
+            data += chunk
+    except TimeoutError:
+        pass
+    connection.close()
+    return _frames(data)
+
+
+def test_every_task_report_is_sent_before_its_result(watched: socket.socket) -> None:
+    results = _RecordingQueue()
+    inbox = hooks._PoolInbox(_Tasks([(7, i, len, ((),), {}) for i in range(3)]), 1)
+    outbox = hooks._PoolOutbox(results, 1)
+    for i in range(3):
+        job, index, *_ = inbox.get()
+        outbox.put((job, index, (True, i)))
+    assert results.waiting_at_put == [False, False, False]
+    client.channel()._close()
+    frames = _received(watched)
+    assert isinstance(frames[0], wm.Hello) and frames[0].pid == os.getpid()
+    ended = [frame[3:5] for frame in frames[1:] if frame[0] in (wm.DONE, wm.RAN)]
+    assert ended == [(7, 0), (7, 1), (7, 2)]
+
+
+class _Tasks:
+    """Stands for the pool's task queue."""
+
+    def __init__(self, tasks: list[Any]) -> None:
+        self.tasks = tasks
+
+    def get(self) -> Any:
+        return self.tasks.pop(0)
