@@ -221,7 +221,10 @@ def test_finished_tasks_are_kept_when_a_pool_breaks(method: str, backend: str) -
     summary = h.pool.summary()
     assert (summary["lost"], summary["retried"]) == (1, 1) and summary["results_ok"] is True
     earlier = [span.outcome for task in h.pool.tasks for span in task.history]
-    assert set(earlier) <= {"lost", "requeued"}, earlier  # a final outcome never changes
+    assert set(earlier) <= {"lost", "requeued", "ok"}, earlier
+    # The one other process may have just finished a task as the pool was abandoned: its
+    # result was still in the pipe (or not yet written), so that task alone runs again.
+    assert earlier.count("ok") <= 1, earlier
     assert sum(1 for task in h.pool.tasks if task.history) < len(h.pool.tasks)
 
 
