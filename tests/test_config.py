@@ -733,6 +733,7 @@ def test_a_bad_memory_limit_is_one_clear_line(value: str, needle: str) -> None:
 
 
 def test_dask_keys() -> None:
+    pytest.importorskip("distributed", reason="the dask backend's keys need Dask distributed")
     pool = cfg.loads('[pool]\ntask = "square"\nitems = 3\nbackend = "dask"\n'
                      'scheduler = "tcp://10.0.0.5:8786"\n', SRC).pool
     assert pool is not None and pool.scheduler == "tcp://10.0.0.5:8786"

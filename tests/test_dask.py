@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing.connection
 import os
@@ -16,6 +17,10 @@ from typing import Any
 
 import psutil
 import pytest
+
+# Every test here runs a real Dask cluster. Without the optional extra they are skipped;
+# tests/test_dask_absent.py checks what a user without it sees, wherever it runs.
+pytest.importorskip("distributed", reason='Dask distributed is not installed (mpscope[dask])')
 
 from mpscope.core.config import PoolConfig
 from mpscope.core.engine.engine import Engine
@@ -35,12 +40,12 @@ ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(DESKTOP), str(TESTS)]))
 class Harness:
     """A pool run (Dask or local) with its engine and events, driven as the window drives it."""
 
-    def __init__(self, config: PoolConfig) -> None:
+    def __init__(self, config: PoolConfig, memory_limit: int | None = None) -> None:
         self.engine = Engine("spawn")
         self.events: list[Event] = []
         self.engine.subscribe(self.events.append)
-        kind = DaskPoolRun if config.backend == "dask" else PoolRun
-        self.pool = kind(config, self.engine, "spawn")
+        self.pool = (DaskPoolRun(config, self.engine, "spawn", memory_limit)
+                     if config.backend == "dask" else PoolRun(config, self.engine, "spawn"))
         self.max_poll = 0.0
 
     def run(self, on_poll: Callable[[Any], None] | None = None) -> Harness:
@@ -107,6 +112,23 @@ def test_summary_names_the_cluster_and_its_workers() -> None:
         assert worker["pid"] and worker["threads"] == 1 and worker["memory_limit"]
     assert sum(w["tasks_done"] for w in summary["workers"]) == 8
     json.dumps(summary)
+
+
+def test_the_runs_memory_limit_is_each_workers_limit_on_its_own_cluster() -> None:
+    limit = 300 * 2**20
+    seen: dict[str, int] = {}
+
+    def ask_the_scheduler(pool: DaskPoolRun) -> None:
+        client = pool.dask_driver.client  # read-only, from the test: what the scheduler says
+        if not seen and client is not None and pool.dask_tracker.records:
+            with contextlib.suppress(Exception):  # the client may be closing already
+                workers = client.scheduler_info(n_workers=-1)["workers"]
+                seen.update({a: w["memory_limit"] for a, w in workers.items()})
+
+    pool = Harness(dask_config("sleep_io", [0.3] * 4, "imap"), limit).run(
+        ask_the_scheduler).pool
+    assert list(seen.values()) == [limit, limit]
+    assert [w["memory_limit"] for w in pool.summary()["workers"]] == [limit, limit]
 
 
 def test_task_errors_reach_the_error_callback() -> None:
@@ -224,32 +246,6 @@ def test_unreachable_scheduler_is_one_line_and_exit_2(tmp_path: Path, command: s
     assert len(lines) == 1 and "cannot reach the Dask scheduler" in lines[0]
     assert f"127.0.0.1:{port}" in lines[0] and "within 5 s" in lines[0]
     assert time.monotonic() - began < 30
-
-
-@pytest.mark.parametrize("command", ["run", "check"])
-def test_missing_extra_is_one_line_and_exit_2(tmp_path: Path, command: str) -> None:
-    path = _write(tmp_path, 'task = "square"\nitems = 4\nbackend = "dask"\n')
-    # Dask hidden as if not installed: find_spec() sees None in sys.modules.
-    code = ("import sys; sys.modules['distributed'] = sys.modules['dask'] = None; "
-            "from mpscope.cli import main; sys.exit(main(sys.argv[1:]))")
-    out = subprocess.run([sys.executable, "-c", code, command, str(path)], capture_output=True,
-                         text=True, env=ENV, timeout=60, check=False)
-    assert out.returncode == 2 and out.stdout == ""
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and 'pip install "mpscope[dask]"' in lines[0]
-
-
-def test_the_core_works_without_dask() -> None:
-    code = ("import sys; sys.modules['distributed'] = sys.modules['dask'] = None\n"
-            "from mpscope.core.config import loads\n"
-            "from mpscope.core.engine.run import Run\n"
-            "run = Run(loads('[pool]\\ntask = \"square\"\\nitems = 5\\nprocesses = 1\\n'))\n"
-            "run.start()\n"
-            "while run.busy: run.poll(0.05)\n"
-            "print(sorted(run.pool.results))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV,
-                         timeout=60, check=True)
-    assert out.stdout.strip() == str([(i, i * i) for i in range(5)])
 
 
 # -- a cluster started as an operator would ----------------------------------------------------

@@ -2945,6 +2945,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>进程池：已连接 {address} 上的 Dask 调度器</translation>
     </message>
     <message>
+        <source>pool: memory_limit is given to the workers of mpscope&apos;s own cluster only; the workers of {address} keep theirs (dask worker --memory-limit)</source>
+        <translation>进程池：memory_limit 只用于 mpscope 自己启动的集群的工作进程；{address} 的工作进程保留各自的内存上限（`dask worker --memory-limit`）</translation>
+    </message>
+    <message>
         <source>pool: stopping — pending Dask tasks are cancelled and the workers running one are restarted (Dask cannot cancel a running task)</source>
         <translation>进程池：正在停止 — 取消等待中的 Dask 任务，并重启正在运行任务的工作进程（Dask 无法取消正在运行的任务）</translation>
     </message>

@@ -37,7 +37,8 @@ class Run:
         if config.pool is not None and config.pool.backend == "dask":
             from mpscope.core.pool.dask_run import DaskPoolRun
 
-            self.pool = DaskPoolRun(config.pool, self.engine, config.start_method)
+            self.pool = DaskPoolRun(config.pool, self.engine, config.start_method,
+                                    config.memory_limit)
         elif config.pool is not None:
             from mpscope.core.pool import PoolRun
 

@@ -41,8 +41,13 @@ def task_spec(task: str) -> str:
     return f"{fn.__module__}:{fn.__qualname__}"
 
 
-def connect(config: PoolConfig, timeout: float) -> tuple[Any, Any]:
-    """(client, cluster): the client of `config.scheduler`, or of a new LocalCluster (cluster)."""
+def connect(config: PoolConfig, timeout: float,
+            memory_limit: int | None = None) -> tuple[Any, Any]:
+    """(client, cluster): the client of `config.scheduler`, or of a new LocalCluster (cluster).
+
+    `memory_limit` (bytes) is each worker's limit on a LocalCluster; None leaves
+    Dask's "auto" (the machine's memory shared among the workers).
+    """
     try:
         import dask
         import distributed
@@ -69,6 +74,7 @@ def connect(config: PoolConfig, timeout: float) -> tuple[Any, Any]:
                 # No dashboard; the scheduler's health page on a free loopback port, not 8787.
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.CRITICAL,  # mpscope reports losses and failures itself
+                memory_limit="auto" if memory_limit is None else memory_limit,
             )
         client = distributed.Client(cluster, set_as_default=False, timeout=timeout)
     except Exception as exc:  # out of processes, ports…

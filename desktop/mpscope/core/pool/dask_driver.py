@@ -78,8 +78,9 @@ class WorkersInfo(NamedTuple):
 class DaskDriver:
     """Runs pool generations on a Dask cluster from a daemon thread, "mpscope-dask-driver"."""
 
-    def __init__(self, config: PoolConfig, out: Outbox) -> None:
+    def __init__(self, config: PoolConfig, out: Outbox, memory_limit: int | None = None) -> None:
         self.config = config
+        self.memory_limit = memory_limit  # per worker, on mpscope's own cluster
         self.out = out
         self.token = uuid.uuid4().hex[:10]  # tells this run's keys from other clients'
         self.cancel = threading.Event()
@@ -143,7 +144,7 @@ class DaskDriver:
 
         try:
             spec = task_spec(self.config.task)
-            self.client, self.cluster = connect(self.config, CONNECT_TIMEOUT)
+            self.client, self.cluster = connect(self.config, CONNECT_TIMEOUT, self.memory_limit)
         except ClusterError as exc:
             self.out(GenerationEnded(1, "failed", str(exc)))
             return False

@@ -68,9 +68,12 @@ class DaskNoteHandler(NoteHandler):
 class DaskPoolRun(PoolRun):
     """A PoolRun whose tasks run on Dask workers; every method here is non-blocking."""
 
-    def __init__(self, config: PoolConfig, engine: Engine, start_method: str) -> None:
+    def __init__(self, config: PoolConfig, engine: Engine, start_method: str,
+                 memory_limit: int | None = None) -> None:
+        """`memory_limit`: the run's limit per process, each worker's on mpscope's own cluster."""
         self._init_common(config, engine, start_method)
-        self.dask_driver = DaskDriver(config, self._put)
+        self.memory_limit = memory_limit
+        self.dask_driver = DaskDriver(config, self._put, memory_limit)
         self._driver = self.dask_driver
         self.scheduler = config.scheduler or ""
         self.local_cluster = config.scheduler is None
@@ -90,6 +93,11 @@ class DaskPoolRun(PoolRun):
             text = Text("pool: connected to the Dask scheduler at {address}",
                         address=note.scheduler)
         self.engine.emit(None, "pool", text)
+        if self.memory_limit is not None and not note.local:
+            self.engine.emit(None, "pool", Text(
+                "pool: memory_limit is given to the workers of mpscope's own cluster only; the "
+                "workers of {address} keep theirs (dask worker --memory-limit)",
+                address=note.scheduler))
 
     def wait_handles(self) -> list[Any]:
         """Only the driver's wake-up pipe: Dask's events come through the driver's notes."""

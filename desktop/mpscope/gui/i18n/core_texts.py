@@ -88,6 +88,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "pool: restarted {count} Dask workers to stop the tasks they were running (client.cancel() does not stop a running task)"),  # core/pool/dask_driver.py
     QT_TRANSLATE_NOOP("core", "pool: started a local Dask cluster at {address} ({count} worker processes, one thread each)"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "pool: connected to the Dask scheduler at {address}"),  # core/pool/dask_run.py
+    QT_TRANSLATE_NOOP("core", "pool: memory_limit is given to the workers of mpscope's own cluster only; the workers of {address} keep theirs (dask worker --memory-limit)"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "pool: stopping — pending Dask tasks are cancelled and the workers running one are restarted (Dask cannot cancel a running task)"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "{name}: restart asked of its nanny ({address})"),  # core/pool/dask_run.py
     QT_TRANSLATE_NOOP("core", "closed with mpscope's cluster"),  # core/pool/dask_run.py
