@@ -157,3 +157,10 @@ def chatty(lines: int = 1000, width: int = 100) -> int:
 def as_bytes(x: int) -> bytes:
     """A pool item task returning bytes (JSON has no bytes: its repr is kept, typed)."""
     return bytes([x % 256]) * 3
+
+
+def shout(item: int) -> int:
+    """A pool task that prints a line to stdout and one to stderr, then returns its item."""
+    print(f"out {item}")
+    print(f"err {item}", file=sys.stderr)
+    return item

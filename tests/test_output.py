@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mpscope.core.engine import output_drain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,3 +136,30 @@ def test_results_without_a_pool_or_to_an_unwritable_place_are_refused_at_once(tm
     assert ran.returncode == 2 and "no [pool]" in ran.stderr and ran.stdout == ""
     ran = run_pool(tmp_path, "square", "3", "--results", "/proc/nowhere/r.jsonl")
     assert ran.returncode == 2 and "--results" in ran.stderr and ran.stdout == ""
+
+
+@pytest.mark.parametrize(("backend", "start_method"), [
+    ("multiprocessing", "spawn"), ("executor", "forkserver"), ("multiprocessing", "fork")])
+def test_a_pool_processes_output_is_captured_tagged_and_recorded(tmp_path, backend,
+                                                                 start_method):
+    config = tmp_path / "pool.toml"
+    config.write_text(f'start_method = "{start_method}"\n[pool]\ntask = "task_helpers:shout"\n'
+                      f'items = [1, 2, 3, 4]\nprocesses = 2\nbackend = "{backend}"\n')
+    env = dict(ENV, MPSCOPE_DATA_DIR=str(tmp_path / "data"))
+    ran = subprocess.run([sys.executable, "-m", "mpscope", "run", str(config)],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr == ""  # nothing raw on mpscope's own streams
+    lines = ran.stdout.splitlines()
+    assert not [line for line in lines if line.startswith(("out ", "err "))]
+    tagged = [line.split("output ", 1)[1] for line in lines if " output pool-" in line
+              or line.startswith("output pool-")]
+    said = sorted(text.split(": ", 1)[1] for text in tagged)
+    assert said == sorted([f"out {i}" for i in range(1, 5)] + [f"err {i}" for i in range(1, 5)])
+    exported = subprocess.run([sys.executable, "-m", "mpscope", "export", "1", "--out",
+                               str(tmp_path)], capture_output=True, text=True, env=env,
+                              timeout=60)
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(Path(exported.stdout.split()[0]).read_text())
+    texts = [e["text"] for e in data["events"] if e["kind"] == "output"]
+    assert sorted(texts) == sorted(tagged) and all(t.startswith("pool-") for t in texts)

@@ -323,6 +323,14 @@ class Engine(WorkerControls):
                 "{name}: discarded a half-written message ({size} bytes) cut by its death",
                 name=record.name, size=live.reader.truncated_bytes))
 
+    def watch_output(self, wid: int, fd: int) -> None:
+        """Read a process's output pipe as its lines (a pool process's; workers' are automatic)."""
+        self._output.watch(wid, fd)
+
+    def finish_output(self, wid: int) -> None:
+        """The process is gone: its last lines now, before how it ended is told."""
+        self._output.finish(wid)
+
     def _on_output(self, wid: int, line: str) -> None:
         record = self.records[wid]
         record.output.append(line)

@@ -13,26 +13,33 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing.connection
+import os
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from mpscope.core.engine.process_tree import signal_tree
+from mpscope.core.worker.output_pipe import run_with_output
 
 
 class RecordingContext:
     """A multiprocessing context that reports every Process created through it."""
 
-    def __init__(self, context: Any, on_process: Callable[[Any], None]) -> None:
+    def __init__(self, context: Any, on_process: Callable[[Any, Any, Any], None]) -> None:
         self._context = context
-        self._on_process = on_process
+        self._on_process = on_process  # (process, its output's read end, its write end)
         self.created: list[Any] = []  # appended by the pool's own threads (atomic)
 
     def Process(self, *args: Any, **kwargs: Any) -> Any:  # the stdlib's name for it
-        """Create a process with the real context, and report it."""
+        """Create a process with the real context, its output on a pipe, and report it."""
+        read_end = write_end = None
+        if not args and "target" in kwargs:  # both stdlib pools pass target= and args=
+            read_end, write_end = self._context.Pipe(duplex=False)
+            kwargs["args"] = (write_end, kwargs["target"], tuple(kwargs.get("args", ())))
+            kwargs["target"] = run_with_output
         process = self._context.Process(*args, **kwargs)
         self.created.append(process)
-        self._on_process(process)
+        self._on_process(process, read_end, write_end)
         return process
 
     def __getattr__(self, name: str) -> Any:
@@ -46,16 +53,22 @@ class ProcessBook:
         self._lock = threading.Lock()
         self._entries: dict[int, tuple[Any, int]] = {}
         self._unstarted: list[tuple[Any, int]] = []  # created, no pid until start()
+        self._pipes: dict[int, tuple[Any, Any]] = {}  # id(process) → its output pipe's ends
+        self._outputs: dict[int, int] = {}  # pid → its output's read fd, until taken
         self._killed: set[int] = set()
 
     def context(self, context: Any, generation: int) -> RecordingContext:
         """A context that books every process a generation's pool creates."""
-        return RecordingContext(context, lambda process: self.add(process, generation))
+        return RecordingContext(
+            context, lambda process, read, write: self.add(process, generation, read, write))
 
-    def add(self, process: Any, generation: int) -> None:
-        """Book a process (possibly not started yet) of a generation."""
+    def add(self, process: Any, generation: int, read_end: Any = None,
+            write_end: Any = None) -> None:
+        """Book a process (possibly not started yet) of a generation, and its output pipe."""
         with self._lock:
             self._unstarted.append((process, generation))
+            if read_end is not None:
+                self._pipes[id(process)] = (read_end, write_end)
 
     def _settle(self) -> None:
         """Key started processes by pid (call with the lock held)."""
@@ -64,9 +77,35 @@ class ProcessBook:
             pid = process.pid
             if pid is None:
                 waiting.append((process, generation))
-            elif pid not in self._entries:
+                continue
+            if pid not in self._entries:
                 self._entries[pid] = (process, generation)
+            if (pipe := self._pipes.pop(id(process), None)) is not None:
+                # Started (a pid is set once start() has handed the write end over):
+                # the parent's copy goes, so the pipe ends when the process does.
+                pipe[1].close()
+                with contextlib.suppress(OSError):  # out of descriptors: output not kept
+                    self._outputs[pid] = os.dup(pipe[0].fileno())
+                pipe[0].close()
         self._unstarted = waiting
+
+    def take_output(self, pid: int) -> int | None:
+        """The read end of a started process's output pipe (the caller owns it), once."""
+        with self._lock:
+            self._settle()
+            return self._outputs.pop(pid, None)
+
+    def close_outputs(self) -> None:
+        """Close every output pipe nobody took (processes never started or never tracked)."""
+        with self._lock:
+            for read_end, write_end in self._pipes.values():
+                read_end.close()
+                write_end.close()
+            for fd in self._outputs.values():
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            self._pipes.clear()
+            self._outputs.clear()
 
     def get(self, pid: int) -> Any:
         """The Process object for a pid, or None."""

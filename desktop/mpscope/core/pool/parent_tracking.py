@@ -53,6 +53,7 @@ class Tracker:
         self._spent: dict[int, float] = {}  # wid → seconds in tasks that have ended
         self._current: dict[int, TaskRecord] = {}  # wid → the task it runs now
         self._settled: set[int] = set()  # pids that said Hello, or whose silent death was seen
+        self._unheard: dict[int, int] = {}  # wid → pid: said Hello, output pipe not taken yet
         self._polls = 0
 
     # -- reading ------------------------------------------------------------------------
@@ -76,6 +77,7 @@ class Tracker:
                 if len(frames) == FRAMES_PER_PASS:
                     still.append(connection)
             busy = still if time.monotonic() < deadline else []
+        self._take_outputs()
         self.classify()
         for process in silent:
             if process.pid not in self._settled:
@@ -132,9 +134,22 @@ class Tracker:
         record.pid, record.state, record.running_at = hello.pid, State.RUNNING, hello.t
         record.stack_ready, record.stack_fd = hello.stack != 0, max(0, hello.stack)
         record.started_at = _created(hello.pid, hello.t)
+        self._unheard[record.wid] = hello.pid
+        self._take_outputs()
         self.engine.emit(record.wid, "state", Text(
             "{name}: running (pid {pid}, pool generation {generation})",
             name=record.name, pid=hello.pid, generation=hello.generation))
+
+    def _take_outputs(self) -> None:
+        """Read each pool process's stdout and stderr as its output lines.
+
+        Its pipe is handed over once the pool's thread has seen the start return,
+        which may be a moment after the process said Hello."""
+        for wid, pid in list(self._unheard.items()):
+            fd = self.book.take_output(pid)
+            if fd is not None:
+                self.engine.watch_output(wid, fd)
+                del self._unheard[wid]
 
     def _task(self, connection: Connection, task_id: int) -> TaskRecord | None:
         """The task a frame is about, unless the frame is stale (from an abandoned generation)."""
@@ -278,6 +293,9 @@ class Tracker:
              kind: str = "state") -> None:
         if record is None:
             return
+        self._take_outputs()
+        self._unheard.pop(record.wid, None)
+        self.engine.finish_output(record.wid)  # its last lines come before how it ended
         if record.ended_because:
             detail = Text("{why}: {detail}", why=record.ended_because, detail=detail)
         record.exitcode, record.state, record.detail = code, state, detail

@@ -287,6 +287,7 @@ class PoolRun:
             return
         self._listener.close()
         self.tracker.classify(force=True)
+        self._book.close_outputs()
         for fd in (self._wake_r, self._wake_w):
             with contextlib.suppress(OSError):
                 os.close(fd)

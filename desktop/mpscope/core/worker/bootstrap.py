@@ -8,8 +8,6 @@ return value cannot be pickled, because failures travel as text.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import pickle
 import signal
@@ -25,6 +23,7 @@ from mpscope.core.jsonsafe import json_safe
 from mpscope.core.worker import messages as m
 from mpscope.core.worker.channel import FrameWriter
 from mpscope.core.worker.exit_codes import EXIT_FAILED
+from mpscope.core.worker.output_pipe import redirect_output
 from mpscope.core.worker.process_group import lead_own_group
 from mpscope.core.worker.reporter import Reporter, StopRequested
 from mpscope.core.worker.watchdog import start_orphan_watchdog
@@ -45,7 +44,7 @@ def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any, output: Any = None)
     """Process target: run one task and report on the worker's own channel; its stdout and
     stderr go to `output` (a pipe the parent reads), when given."""
     if output is not None:
-        _redirect_output(output)
+        redirect_output(output)
     # Ctrl-C in a terminal reaches the whole process group; the parent decides
     # what a stop means, so SIGINT only acts once the parent has set the flag.
     # Its own process group: whatever the task starts goes with it (see process_tree).
@@ -68,19 +67,6 @@ def worker_main(spec: WorkerSpec, conn: Any, stop_flag: Any, output: Any = None)
     conn.close()
     if exitcode:
         sys.exit(exitcode)
-
-
-def _redirect_output(output: Any) -> None:
-    """fds 1 and 2 into the parent's pipe, line-buffered so each line leaves at once."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os.dup2(output.fileno(), 1)
-    os.dup2(output.fileno(), 2)
-    output.close()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
-            stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
 
 def _on_sigint(reporter: Reporter, stop_flag: Any) -> None:
