@@ -163,3 +163,25 @@ def test_a_pool_processes_output_is_captured_tagged_and_recorded(tmp_path, backe
     data = json.loads(Path(exported.stdout.split()[0]).read_text())
     texts = [e["text"] for e in data["events"] if e["kind"] == "output"]
     assert sorted(texts) == sorted(tagged) and all(t.startswith("pool-") for t in texts)
+
+
+def test_the_window_shows_a_pool_processes_output_in_its_details(qtbot):
+    import multiprocessing.connection
+    import time
+
+    from mpscope.core.config import PoolConfig, RunConfig
+    from mpscope.core.engine.run import Run
+    from mpscope.gui.workers.details_dialog import WorkerDetails
+
+    run = Run(RunConfig(start_method="spawn",
+                        pool=PoolConfig("task_helpers:shout", [7], 1, "map")))
+    run.start()
+    deadline = time.monotonic() + 60
+    while run.busy:
+        assert time.monotonic() < deadline
+        run.poll(0.02)
+        multiprocessing.connection.wait(run.wait_handles(), 0.05)
+    (record,) = [r for r in run.engine.records.values() if r.kind == "pool"]
+    dialog = WorkerDetails(record)
+    qtbot.addWidget(dialog)
+    assert dialog.output.toPlainText().splitlines() == ["out 7", "err 7"]
