@@ -145,9 +145,13 @@ def test_a_hidden_window_is_not_watched_and_catches_up_when_shown(window, qtbot)
     assert window.bridge.watched
     window.hide()
     assert not window.bridge.watched
-    # Still drained and recorded while nobody looks, only less often.
+    # Still drained and recorded while nobody looks, only less often; views are not
+    # refreshed at all meanwhile (nobody sees them).
+    refreshes = []
+    window.bridge.refreshed.connect(lambda: refreshes.append(1))
     done = window.bridge.records[0].done
-    qtbot.waitUntil(lambda: window.bridge.records[0].done > done, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.bridge.records[0].done > done + 1, timeout=WAIT_MS)
+    assert refreshes == []
     with qtbot.waitSignal(window.bridge.refreshed, timeout=50):  # at once, not in a second
         window.show()
     assert window.bridge.watched

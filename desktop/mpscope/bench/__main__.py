@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import sys
@@ -20,6 +21,7 @@ from mpscope.bench import (
     startup,
     watch,
 )
+from mpscope.bench.machine import BUSY_OTHERS, LoadWatch
 from mpscope.bench.table import render
 
 SUITES = {
@@ -47,14 +49,20 @@ def main(argv: list[str] | None = None) -> int:
     for name in options.only or SUITES:
         started = time.monotonic()
         print(f"running {name} …", file=sys.stderr, flush=True)
-        if name == "idle":
-            rows += idle.measure(options.repeat, options.idle_seconds)
-        else:
-            rows += SUITES[name](options.repeat)
-        print(f"  {name} took {time.monotonic() - started:.0f}s", file=sys.stderr, flush=True)
+        with LoadWatch() as watch:
+            if name == "idle":
+                suite_rows = idle.measure(options.repeat, options.idle_seconds)
+            else:
+                suite_rows = SUITES[name](options.repeat)
+        rows += [dataclasses.replace(row, load=watch.load) for row in suite_rows]
+        print(f"  {name} took {time.monotonic() - started:.0f}s ({watch.load})",
+              file=sys.stderr, flush=True)
     python = platform.python_version()
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {python}")
-    print(f"medians of {options.repeat} runs\n")
+    print(f"medians of {options.repeat} runs, min–max in brackets; machine: the 1-minute load "
+          f"average before each suite, and the CPU other programs used during it (a suite "
+          f"beside more than {BUSY_OTHERS:g} % of a core of other work is BUSY, not a "
+          f"result)\n")
     print(render(rows))
     return 0 if all(row.ok for row in rows) else 1
 

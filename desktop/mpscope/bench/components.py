@@ -6,7 +6,6 @@ them); the figures themselves are measured here, as medians.
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from mpscope.bench.qtloop import application
-from mpscope.bench.table import Absolute
+from mpscope.bench.table import Absolute, Median
 
 T0 = 1_700_000_000.0
 
@@ -149,9 +148,9 @@ def pool_poll_ms(items: int = 2_000) -> float:
 
 
 def measure(repeat: int) -> list[Absolute]:
-    events = statistics.median(events_ms() for _ in range(repeat))
-    stream = statistics.median(task_stream_ms() for _ in range(repeat))
-    polls = statistics.median(pool_poll_ms() for _ in range(repeat))
+    events = Median.of(events_ms() for _ in range(repeat))
+    stream = Median.of(task_stream_ms() for _ in range(repeat))
+    polls = Median.of(pool_poll_ms() for _ in range(repeat))
     history = history_mb_per_hour()
     return [
         Absolute("10a. 10,000 events appended and shown", "ms", events, 50),

@@ -17,11 +17,10 @@ import multiprocessing.connection
 import os
 import queue
 import signal
-import statistics
 import time
 from typing import Any
 
-from mpscope.bench.table import Absolute, Row, alternate
+from mpscope.bench.table import Absolute, Median, Row, alternate
 from mpscope.core.config import loads
 from mpscope.core.engine.run import Run
 from mpscope.core.tasks.builtin import count_primes, sleep_io
@@ -106,19 +105,8 @@ def measure(repeat: int) -> list[Row | Absolute]:
     cluster, client = _cluster()
     try:
         address = cluster.scheduler_address
-        runs: dict[str, list[float]] = {"bare": [], "ours": []}
-
-        def base() -> float:
-            runs["bare"].append(bare(client))
-            return runs["bare"][-1]
-
-        def ours() -> float:
-            runs["ours"].append(with_mpscope(address))
-            return runs["ours"][-1]
-
-        bare_median, ours_median = alternate(repeat, base, ours)
-        spread = (f"bare {min(runs['bare']):.2f}–{max(runs['bare']):.2f} s, mpscope "
-                  f"{min(runs['ours']):.2f}–{max(runs['ours']):.2f} s (min–max)")
+        bare_median, ours_median = alternate(repeat, lambda: bare(client),
+                                             lambda: with_mpscope(address))
         # The same granularity as bare client.map (one task per item): mpscope's own cost.
         single = alternate(repeat, lambda: bare(client, SINGLE_ITEMS),
                            lambda: with_mpscope(address, SINGLE_ITEMS, chunksize=1))
@@ -129,10 +117,10 @@ def measure(repeat: int) -> list[Row | Absolute]:
     return [
         Row(f"8. dask pool (count_primes x{ITEMS}, {WORKERS} workers)", "s",
             "client.map+gather", bare_median, ours_median, "<= 1.10",
-            note=f"same LocalCluster; {spread}"),
+            note="same LocalCluster"),
         Row(f"8c. dask pool, chunksize 1 (x{SINGLE_ITEMS})", "s", "client.map+gather",
             *single, "<= 1.10", note="one Dask task per item on both sides"),
         Absolute("8b. dask remove_worker after SIGKILL", "ms",
-                 1000 * statistics.median(latencies), 500.0,
+                 Median.of(1000 * x for x in latencies), 500.0,
                  note=f"median of {len(latencies)}; max {1000 * max(latencies):.0f} ms"),
     ]

@@ -15,7 +15,7 @@ from typing import Any
 
 import psutil
 
-from mpscope.bench.table import Absolute
+from mpscope.bench.table import Absolute, Median
 
 LAG_SECONDS = 6.0
 IDLE_SECONDS = 20.0
@@ -88,7 +88,7 @@ def idle_cpu() -> float:
 
 
 def measure(repeat: int) -> list[Absolute]:
-    lag = statistics.median(lag_once() for _ in range(repeat))
+    lag = Median.of(lag_once() for _ in range(repeat))
     return [Absolute("9a. follow lag (event recorded → shown by follow)", "s", lag, 0.6,
                      "recorder commits every 0.5 s; follower checks every 0.1 s"),
             Absolute("9b. follow idle CPU", "% of a core", idle_cpu(), 1.0,

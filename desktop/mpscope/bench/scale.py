@@ -7,7 +7,7 @@ import statistics
 import time
 
 from mpscope.bench.qtloop import LatenessProbe, application, spin_until
-from mpscope.bench.table import Absolute, Row
+from mpscope.bench.table import Absolute, Median, Row
 from mpscope.core.config import loads
 from mpscope.core.engine.sampler import Sample
 
@@ -83,10 +83,10 @@ def frame_ms(cores: int, frames: int = 60) -> float:
 
 def measure(repeat: int) -> list[Row | Absolute]:
     stalls = [stall_ms() for _ in range(repeat)]
-    idle = statistics.median(s[0] for s in stalls)
-    loaded = statistics.median(s[1] for s in stalls)
-    small = statistics.median(frame_ms(16) for _ in range(repeat))
-    large = statistics.median(frame_ms(128) for _ in range(repeat))
+    idle = Median.of(s[0] for s in stalls)
+    loaded = Median.of(s[1] for s in stalls)
+    small = Median.of(frame_ms(16) for _ in range(repeat))
+    large = Median.of(frame_ms(128) for _ in range(repeat))
     return [
         Absolute(f"5a. worst GUI stall, {WORKERS} workers + {POOL_ITEMS:,}-task pool", "ms",
                  loaded, 100, note=f"idle window: {idle:.1f} ms"),

@@ -3,8 +3,32 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+from mpscope.bench.machine import Load
+
+
+class Median(float):
+    """A median that remembers the smallest and largest of the values it was taken from."""
+
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Iterable[float]) -> Median:
+        values = list(values)
+        median = cls(statistics.median(values))
+        median.low, median.high = min(values), max(values)
+        return median
+
+
+def _figure(value: float, unit: str) -> str:
+    """'2.84 s (2.80–2.95)': the median, then min–max where the value is a Median."""
+    text = f"{value:.4g} {unit}"
+    if isinstance(value, Median) and value.low != value.high:
+        text += f" ({value.low:.3g}–{value.high:.3g})"
+    return text
 
 
 @dataclass(frozen=True)
@@ -19,6 +43,7 @@ class Row:
     target: str  # e.g. "<= 1.03"
     higher_is_better: bool = False
     note: str = ""
+    load: Load | None = None  # the machine around it (set by the runner)
 
     @property
     def ratio(self) -> float:
@@ -27,10 +52,15 @@ class Row:
         return self.measured / self.baseline
 
     @property
-    def ok(self) -> bool:
+    def met(self) -> bool:
         op, limit = self.target.split()
         value = float(limit)
         return self.ratio <= value if op == "<=" else self.ratio >= value
+
+    @property
+    def ok(self) -> bool:
+        """Met, on a machine that was quiet: a busy machine's figure proves nothing."""
+        return self.met and not (self.load is not None and self.load.busy)
 
 
 @dataclass(frozen=True)
@@ -42,10 +72,15 @@ class Absolute:
     measured: float
     limit: float
     note: str = ""
+    load: Load | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.measured <= self.limit
 
     @property
     def ok(self) -> bool:
-        return self.measured <= self.limit
+        return self.met and not (self.load is not None and self.load.busy)
 
 
 def alternate(repeat: int, baseline: Callable[[], float],
@@ -55,20 +90,27 @@ def alternate(repeat: int, baseline: Callable[[], float],
     for _ in range(repeat):
         base.append(baseline())
         ours.append(measured())
-    return statistics.median(base), statistics.median(ours)
+    return Median.of(base), Median.of(ours)
+
+
+def verdict(row: Row | Absolute) -> str:
+    if row.load is not None and row.load.busy:
+        return "BUSY"  # measured beside other work: neither a pass nor a failure
+    return "yes" if row.met else "NO"
 
 
 def render(rows: Sequence[Row | Absolute]) -> str:
-    header = ("benchmark", "baseline", "mpscope", "ratio", "target", "ok", "note")
+    header = ("benchmark", "baseline", "mpscope", "ratio", "target", "ok", "machine", "note")
     lines = []
     for row in rows:
+        machine = str(row.load) if row.load is not None else "-"
         if isinstance(row, Row):
-            cells = (row.name, f"{row.baseline:.4g} {row.unit} ({row.baseline_label})",
-                     f"{row.measured:.4g} {row.unit}", f"{row.ratio:.3f}", row.target,
-                     "yes" if row.ok else "NO", row.note)
+            cells = (row.name, f"{_figure(row.baseline, row.unit)} ({row.baseline_label})",
+                     _figure(row.measured, row.unit), f"{row.ratio:.3f}", row.target,
+                     verdict(row), machine, row.note)
         else:
-            cells = (row.name, "-", f"{row.measured:.4g} {row.unit}", "-",
-                     f"<= {row.limit:g} {row.unit}", "yes" if row.ok else "NO", row.note)
+            cells = (row.name, "-", _figure(row.measured, row.unit), "-",
+                     f"<= {row.limit:g} {row.unit}", verdict(row), machine, row.note)
         lines.append(cells)
     widths = [max(len(h), *(len(c[i]) for c in lines)) for i, h in enumerate(header)]
     out = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mpscope.bench.table import Row
+from mpscope.bench.table import Median, Row
 
 PI = '''
 import multiprocessing as mp, random, sys, time
@@ -81,9 +81,8 @@ def _row(name: str, source: str, repeat: int, target: str) -> Row:
     base = [b for b, _ in bare]
     ours = [w for w, _ in watched]
     walls = statistics.median(w for _, w in watched) - statistics.median(w for _, w in bare)
-    note = (f"program time; min–max bare {min(base):.2f}–{max(base):.2f} s, watched "
-            f"{min(ours):.2f}–{max(ours):.2f} s; command wall +{walls:.2f} s")
-    return Row(name, "s", "bare run", statistics.median(base), statistics.median(ours),
+    note = f"program time; the whole command's wall time +{walls:.2f} s"
+    return Row(name, "s", "bare run", Median.of(base), Median.of(ours),
                target, note=note)
 
 

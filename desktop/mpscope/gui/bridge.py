@@ -3,11 +3,12 @@
 The GUI thread never blocks on IPC: `Run.poll(budget)` only does non-blocking
 reads, and the timer gives it at most 10 ms per tick. Under a flood the ticks
 run back to back (other events are still handled between them, so the window
-stays responsive); when nothing arrives the timer backs off to 50 ms, so an
-idle window costs almost nothing. Views do not listen
-to every message: they refresh from the records on `refreshed` and receive
-events in batches, both at most 10 times a second (a view that redraws on every
-drain tick would repaint 60 times a second under a flood of events).
+stays responsive); when nothing arrives the timer backs off to 100 ms, so an
+idle window wakes 10 times a second and costs almost nothing. Views do not
+listen to every message: they refresh from the records on `refreshed` and
+receive events in batches, both at most 10 times a second, at the end of a drain
+tick (a view that redraws on every tick would repaint 60 times a second under a
+flood of events). Hidden or minimized, views are not refreshed at all.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL, Recorder, at
 
 DRAIN_BUDGET_S = 0.010
 FAST_TICK_MS = 10
-SLOW_TICK_MS = 50
+SLOW_TICK_MS = 100  # a trickle: one tick per refresh, so an idle window wakes 10 times a second
 BUSY_MESSAGES = 32  # a tick that handled this many is a flood: the next one comes soon
 REFRESH_MS = 100
 SAMPLE_MS = 1000
 # Nobody looks (window hidden or minimized): everything is still read and recorded,
 # only less often, so the app costs no more than htop.
-UNWATCHED_TICK_MS = 500
+UNWATCHED_TICK_MS = 1000
 UNWATCHED_REFRESH_MS = 1000
 UNWATCHED_SAMPLE_MS = 2000
 
@@ -83,15 +84,13 @@ class RunBridge(QObject):
         self._drain_timer = QTimer(self)
         self._drain_timer.setInterval(FAST_TICK_MS)
         self._drain_timer.timeout.connect(self._drain)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setInterval(REFRESH_MS)
-        self._refresh_timer.timeout.connect(self._refresh)
+        self._refresh_every = REFRESH_MS / 1000
+        self._refreshed_at = 0.0
         self._sample_ms = sample_ms
         self._sample_timer = QTimer(self)
         self._sample_timer.setInterval(sample_ms)
         self._sample_timer.timeout.connect(self._sample)
         self._sample_timer.start()
-        self._refresh_timer.start()
 
     # -- what views read ---------------------------------------------------------
     @property
@@ -242,14 +241,15 @@ class RunBridge(QObject):
     def set_watched(self, watched: bool) -> None:
         """Window shown, or hidden or minimized: when nobody looks, wake up less often.
 
-        Messages, deaths and history are still handled, twice a second; views
-        refresh once a second; CPU is sampled every 2 s, and only while a run is
-        recorded. Shown again, the views catch up at once.
+        Messages, deaths and history are still handled, once a second, and events
+        still arrive (notifications need them); views do not refresh at all; CPU is
+        sampled every 2 s, and only while a run is recorded. Shown again, the views
+        catch up at once.
         """
         if watched == self._watched:
             return
         self._watched = watched
-        self._refresh_timer.setInterval(REFRESH_MS if watched else UNWATCHED_REFRESH_MS)
+        self._refresh_every = (REFRESH_MS if watched else UNWATCHED_REFRESH_MS) / 1000
         self._sample_timer.setInterval(
             self._sample_ms if watched else max(self._sample_ms, UNWATCHED_SAMPLE_MS))
         if watched:
@@ -281,6 +281,7 @@ class RunBridge(QObject):
         for sample in getattr(run, "take_samples", list)():  # a followed run's own samples
             self._on_sample(sample)
         self._serve_control()
+        self._refresh_due()
         if not run.busy:
             self._close_control()
             self._drain_timer.stop()
@@ -308,11 +309,18 @@ class RunBridge(QObject):
     def _on_event(self, event: Event) -> None:
         self._pending_events.append(event)
 
+    def _refresh_due(self) -> None:
+        """Refresh if the last one is REFRESH_MS old: the drain tick and the sample bring
+        it, so the window needs no timer of its own for it (fewer wake-ups when idle)."""
+        if time.monotonic() - self._refreshed_at >= self._refresh_every:
+            self._refresh()
+
     def _refresh(self) -> None:
+        self._refreshed_at = time.monotonic()
         if self._pending_events:
             events, self._pending_events = self._pending_events, []
             self.events_arrived.emit(events)
-        if self._dirty:
+        if self._dirty and self._watched:  # hidden: nobody looks; views catch up when shown
             self._dirty = False
             self.refreshed.emit()
 
@@ -341,13 +349,14 @@ class RunBridge(QObject):
                 record.cpu_percent = 0.0
         self.sampled.emit(sample)
         self._dirty = True
+        if not self._drain_timer.isActive():  # no run being drained: the sample refreshes
+            self._refresh_due()
 
     def shutdown(self) -> None:
         """Stop timers; kill whatever still runs (the window asked the user first)."""
         self._drain_timer.stop()
         self._close_control()
         self._sample_timer.stop()
-        self._refresh_timer.stop()
         self.sampler.close()
         if self.following:
             self.run.close()  # only stops following: the run goes on
