@@ -3151,8 +3151,8 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>{name}：已向它及其启动的所有进程发送 {signal}</translation>
     </message>
     <message>
-        <source>stacks are not available for a watched program&apos;s processes</source>
-        <translation>被观察程序的进程无法查看调用栈</translation>
+        <source>{name}: stack not available: not a Python process mpscope could instrument (or the program uses that signal itself)</source>
+        <translation>{name}：无法获取调用栈：不是 mpscope 能够插桩的 Python 进程（或程序自己使用了该信号）</translation>
     </message>
     <message>
         <source>results match a serial run</source>

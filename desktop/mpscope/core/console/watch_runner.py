@@ -21,6 +21,7 @@ from mpscope.core.engine.summary import write_summary
 from mpscope.core.follow.commands import listen
 from mpscope.core.history.history_writer import Recorder, attach
 from mpscope.core.insight.notify_command import Notifying
+from mpscope.core.printable import printable
 from mpscope.core.watch.watched_run import WatchedRun, WatchError
 
 PROGRESS_EVERY = 2.0
@@ -47,6 +48,7 @@ class WatchRunner(Notifying):
     def execute(self, summary_path: str | None = None) -> int:
         run: Any = self.run
         previous = signal.signal(signal.SIGINT, self._on_sigint)
+        previous_usr1 = signal.signal(signal.SIGUSR1, self._on_sigusr1)
         try:
             try:
                 run.start()
@@ -59,6 +61,7 @@ class WatchRunner(Notifying):
             self._loop()
         finally:
             signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGUSR1, previous_usr1)
             if self.control is not None:
                 self.control.close()
         code = run.exit_code()
@@ -120,8 +123,21 @@ class WatchRunner(Notifying):
         self._interrupts += 1
         self._say("Ctrl-C: passed to the program; mpscope waits for it to end")
 
+    def _on_sigusr1(self, signum: int, frame: object) -> None:
+        """`kill -USR1 <mpscope>`: print the Python stacks of every process of the program."""
+        self._say("SIGUSR1: asking every running process for its Python stacks")
+        for reason in self.run.stacks.request_all():
+            self._say(reason)
+
     def _print_event(self, event: Event) -> None:
         if event.kind in QUIET_KINDS:
+            return
+        if event.kind == "stack":
+            self._say(event.text)
+            if event.detail:
+                self.out.write("".join(f"    {printable(line)}\n"
+                                       for line in event.detail.splitlines()))
+                self.out.flush()
             return
         if event.kind in PRINT_CAPS:
             if self._printed[event.kind] >= PRINT_CAPS[event.kind]:

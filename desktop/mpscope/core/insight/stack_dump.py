@@ -11,7 +11,6 @@ from __future__ import annotations
 import faulthandler
 import os
 import signal
-import tempfile
 from typing import BinaryIO
 
 # A real-time signal: no library uses it, and nothing else of the process changes.
@@ -38,17 +37,24 @@ def install(directory: str | None) -> int:
     however it ends, so nothing is ever left on disk. Dumps are appended, so the
     parent reads from the size it saw before asking and never truncates.
     """
-    global _dump
     if not hasattr(faulthandler, "register") or not (ANONYMOUS or directory):
         return 0
     try:
         if ANONYMOUS:
+            import tempfile  # here: a watched program's processes install without it
+
             handle: BinaryIO = tempfile.TemporaryFile("a+b", buffering=0)  # noqa: SIM115
         else:
             assert directory is not None
             handle = open(dump_path(directory, os.getpid()), "ab", buffering=0)  # noqa: SIM115
-        faulthandler.register(STACK_SIGNAL, file=handle, all_threads=True, chain=False)
+        register(handle)
     except (OSError, ValueError, RuntimeError):
         return 0
-    _dump = handle
     return handle.fileno() if ANONYMOUS else -1
+
+
+def register(handle: BinaryIO) -> None:
+    """Make STACK_SIGNAL write every thread's stack into `handle` (kept open from now on)."""
+    global _dump
+    faulthandler.register(STACK_SIGNAL, file=handle, all_threads=True, chain=False)
+    _dump = handle

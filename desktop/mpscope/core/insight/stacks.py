@@ -128,7 +128,9 @@ _OWN_THREADS = {re.compile(r'mpscope/core/worker/watchdog\.py", line \d+ in _wat
                 re.compile(r'mpscope/core/worker/reporter\.py", line \d+ in _run$', re.M):
                 "mpscope's reporter",
                 re.compile(r'mpscope/core/insight/peak_memory\.py", line \d+ in _sample$', re.M):
-                "mpscope's memory meter"}
+                "mpscope's memory meter",
+                re.compile(r'mpscope/core/watch/client\.py", line \d+ in _flush_loop$', re.M):
+                "mpscope's report sender"}
 
 
 def annotate(dump: str) -> str:

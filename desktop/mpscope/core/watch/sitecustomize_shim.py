@@ -3,7 +3,8 @@
 In every Python process of a watched program it first runs the user's own
 `sitecustomize` (which this file shadows), then, in the first process only
 (`MPSCOPE_WATCH_HOOKS=1`, removed from the environment so children do not see
-it), installs mpscope's hooks. Nothing here may raise.
+it), installs mpscope's hooks; in every process, the stack dumper
+(mpscope.core.watch.stack_hook). Nothing here may raise.
 """
 
 import os
@@ -39,5 +40,17 @@ def _install_hooks() -> None:
         pass
 
 
+def _install_stack_dumper() -> None:
+    if not os.environ.get("MPSCOPE_WATCH"):
+        return  # not (or no longer) watched: e.g. a copy of the environment kept elsewhere
+    try:
+        from mpscope.core.watch import stack_hook
+
+        stack_hook.install(os.path.dirname(os.path.abspath(__file__)))
+    except Exception:  # noqa: BLE001 - never break the program
+        pass
+
+
 _run_own_sitecustomize()
+_install_stack_dumper()
 _install_hooks()

@@ -29,6 +29,7 @@ from mpscope.core.watch.processes import ProcessTable
 from mpscope.core.watch.relay import start_relay
 from mpscope.core.watch.shim import HOOKS_ENV, make_shim_dir, remove_shim_dir, with_pythonpath
 from mpscope.core.watch.tasks import WatchedPools
+from mpscope.core.watch.watched_stacks import WatchedStacks
 
 SCAN_EVERY_S = 0.25  # process-tree scans (psutil): new processes, endings, pauses
 OUTPUT_WAIT_S = 1.0  # after the program exits, output still coming is waited for this long
@@ -56,6 +57,7 @@ class WatchedRun:
         self.pool = WatchedPools(self.engine)
         self.processes.on_end = self.pool.process_ended
         self.processes.hooked = self.launch.hooked or self.launch.shim_hooks
+        self.stacks = WatchedStacks(self)
         self.output = OutputCapture(self._output_line, self._output_capped)
         self.subreaper = subreaper
         self.started_at: float | None = None
@@ -82,7 +84,7 @@ class WatchedRun:
             self._adopted = become_subreaper()
         self._listener = Listener()
         self.processes.address = self.pool.address = self._listener.address
-        self._shim = make_shim_dir()
+        self._shim = self.stacks.names_in = make_shim_dir()
         env = dict(os.environ)
         env.update(self.command.env)
         env[ENV_ADDRESS] = self._listener.address
@@ -122,6 +124,7 @@ class WatchedRun:
             return 0
         deadline = time.monotonic() + budget
         handled = self._read_reports(deadline) + self._read_output()
+        self.stacks.poll()
         now = time.monotonic()
         if self._exited_at is None and self._program.poll() is not None:
             self._exited_at = now
@@ -321,9 +324,10 @@ class WatchedRun:
                 Text("{name}: {signal} sent", name=record.name, signal=name))
         self.engine.emit(record.wid, "state", text)
 
-    def request_stack(self, wid: int) -> str | None:
-        """Stacks need mpscope's worker side in the process: not in a watched program."""
-        return Text("stacks are not available for a watched program's processes")
+    def request_stack(self, wid: int) -> Text | None:
+        """Ask one of the program's Python processes for every thread's stack, without
+        stopping it: None when asked (a `stack` event follows), else why not."""
+        return self.stacks.request(wid)
 
     def exit_code(self) -> int:
         """The program's own exit code; killed by a signal N: 128 + N, as a shell says."""

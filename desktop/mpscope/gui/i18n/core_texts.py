@@ -172,5 +172,5 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "pid {pid}: mpscope fell behind and {count} report(s) were dropped: task counts are incomplete (the program was not slowed down)"),  # core/watch/watched_run.py
     QT_TRANSLATE_NOOP("core", "output beyond {size} MB is not kept (the terminal still gets all of it)"),  # core/watch/watched_run.py
     QT_TRANSLATE_NOOP("core", "{name}: {signal} sent to it and every process it started"),  # core/watch/watched_run.py
-    QT_TRANSLATE_NOOP("core", "stacks are not available for a watched program's processes"),  # core/watch/watched_run.py
+    QT_TRANSLATE_NOOP("core", "{name}: stack not available: not a Python process mpscope could instrument (or the program uses that signal itself)"),  # core/watch/watched_stacks.py
 )
