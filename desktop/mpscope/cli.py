@@ -117,6 +117,9 @@ def _watch(argv: list[str]) -> int:
     parser.add_argument("--notify-command", metavar="CMD",
                         help="run CMD for each failure, loss, memory warning and the end, with "
                              "the event as one JSON object on its stdin")
+    parser.add_argument("--memory-limit", metavar="SIZE",
+                        help="cap each process of the program, e.g. \"2 GiB\": a warning at 80 %%, "
+                             "then the process is stopped (SIGINT, SIGTERM, SIGKILL)")
     split = argv.index("--") if "--" in argv else None
     options, command = (parser.parse_args(argv[:split]), argv[split + 1:]) if split is not None \
         else parser.parse_known_args(argv)
@@ -124,14 +127,24 @@ def _watch(argv: list[str]) -> int:
         parser.error(f"unknown option {command[0]} (put the command after --)")
     if not command:
         parser.error("no command to watch: mpscope watch -- python script.py")
+    limit = None
+    if options.memory_limit is not None:
+        from mpscope.core.config.sizes import parse_size
+
+        try:
+            limit = parse_size(options.memory_limit)
+        except ValueError as problem:
+            parser.error(f"--memory-limit {problem}")
     if options.window:
         extra = ["--summary-json", options.summary_json] if options.summary_json else []
+        if limit is not None:
+            extra += ["--memory-limit", str(limit >> 20)]
         return _gui([*extra, *(["--title", options.title] if options.title else []),
                      "--watch", *command])
     from mpscope.core.console.watch_runner import WatchRunner
     from mpscope.core.watch.watched_run import build_watched_run
 
-    run = build_watched_run(command, title=options.title, subreaper=True)
+    run = build_watched_run(command, title=options.title, subreaper=True, memory_limit=limit)
     runner = WatchRunner(run, record=not options.no_history)
     runner.notify_with(options.notify_command)
     return runner.execute(options.summary_json)
@@ -256,6 +269,7 @@ def _gui(argv: list[str]) -> int:
     parser.add_argument("--summary-json", metavar="PATH", help="write a JSON summary at the end")
     parser.add_argument("--title", help=argparse.SUPPRESS)  # mpscope watch --window
     parser.add_argument("--watch", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-limit", type=int, help=argparse.SUPPRESS)  # MiB, with --watch
     options = parser.parse_args(argv)
     if options.summary_json and not _writable(options.summary_json):
         return EXIT_USAGE

@@ -2168,6 +2168,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>为此程序在 mpscope 自身的环境变量之外添加</translation>
     </message>
     <message>
+        <source>none (e.g. 2 GiB)</source>
+        <translation>无（例如 2 GB）</translation>
+    </message>
+    <message>
+        <source>Resident memory allowed to each process of the program. At 80 % a warning; over it the process is stopped (SIGINT), then terminated, then killed, with the reason.</source>
+        <translation>程序每个进程允许使用的常驻内存。达到 80 % 时发出警告；超过时先停止该进程（SIGINT），再终止，最后强制结束，并说明原因。</translation>
+    </message>
+    <message>
         <source>Watch</source>
         <translation>查看</translation>
     </message>
@@ -2182,6 +2190,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Environment:</source>
         <translation>环境变量：</translation>
+    </message>
+    <message>
+        <source>Memory limit:</source>
+        <translation>内存上限：</translation>
     </message>
     <message>
         <source>Working directory</source>
@@ -2202,6 +2214,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Not NAME=value: {0}</source>
         <translation>不是 NAME=value 格式：{0}</translation>
+    </message>
+    <message>
+        <source>Memory limit: “{0}” is not a size such as 2 GiB or 512 MiB (at least 32 MiB)</source>
+        <translation>内存上限：“{0}”不是有效的大小，例如 2 GiB 或 512 MiB（至少 32 MiB）</translation>
     </message>
 </context>
 <context>

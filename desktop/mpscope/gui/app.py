@@ -101,7 +101,9 @@ def run_app(options: Any) -> int:
     if options.autostart:
         QTimer.singleShot(0, window.launch.start)
     if getattr(options, "watch", None):
-        QTimer.singleShot(0, lambda: window.watch(options.watch, title=options.title))
+        limit = getattr(options, "memory_limit", None)
+        QTimer.singleShot(0, lambda: window.watch(options.watch, title=options.title,
+                                                  memory_limit=limit << 20 if limit else None))
     try:
         loop.exec()
     finally:

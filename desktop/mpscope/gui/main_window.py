@@ -241,14 +241,16 @@ class MainWindow(QMainWindow):
 
         dialog = WatchDialog(self.settings, self)
         if dialog.exec() == WatchDialog.DialogCode.Accepted:
-            self.watch(dialog.argv(), dialog.cwd.text() or None, dialog.environment())
+            self.watch(dialog.argv(), dialog.cwd.text() or None, dialog.environment(),
+                       memory_limit=dialog.memory_limit())
 
     def watch(self, argv: list[str], cwd: str | None = None, env: dict[str, str] | None = None,
-              title: str | None = None) -> bool:
+              title: str | None = None, memory_limit: int | None = None) -> bool:
         """Watch a program in this window (the dialog, `mpscope watch --window`); → started."""
         from mpscope.core.watch.watched_run import build_watched_run
 
-        problem = self.bridge.start_watched(build_watched_run(argv, cwd, env, title))
+        problem = self.bridge.start_watched(build_watched_run(argv, cwd, env, title,
+                                                              memory_limit=memory_limit))
         if problem:
             self._show_message(problem)
         return problem is None

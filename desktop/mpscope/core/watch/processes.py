@@ -208,6 +208,8 @@ class ProcessTable:
             state, detail = State.LOST, explain_exit(code)
         else:
             state, detail = State.FAILED, explain_exit(code)
+        if record.ended_because:  # mpscope ended it (the memory limit): say why first
+            detail = Text("{why}: {detail}", why=record.ended_because, detail=detail)
         record.state, record.detail = state, detail
         self._procs.pop(record.pid or -1, None)
         kind = "error" if state in (State.FAILED, State.LOST) else "state"

@@ -24,6 +24,7 @@ from mpscope.core.text import Text
 from mpscope.core.watch import messages as wm
 from mpscope.core.watch.client import DROPPED, ENV_ADDRESS
 from mpscope.core.watch.command import Launch, WatchCommand, plan
+from mpscope.core.watch.memory_guard import WatchedMemoryGuard
 from mpscope.core.watch.output import OutputCapture
 from mpscope.core.watch.processes import ProcessTable
 from mpscope.core.watch.relay import start_relay
@@ -47,17 +48,19 @@ class WatchedRun:
     """Starts the program (see `start`) and turns what it reports into records and events."""
 
     def __init__(self, command: WatchCommand, subreaper: bool = False,
-                 threaded_starts: bool = False) -> None:
+                 threaded_starts: bool = False, memory_limit: int | None = None) -> None:
+        """`memory_limit`: bytes per process of the program (warned at 80 %, then ended)."""
         self.command = command
         self.launch: Launch = plan(command.argv)
         self.config = RunConfig(title=command.title or command.text, start_method="watched",
-                                source=f"watch: {command.text}")
+                                source=f"watch: {command.text}", memory_limit=memory_limit)
         self.engine = Engine("spawn")  # the records and the event stream; starts nothing
         self.processes = ProcessTable(self.engine)
         self.pool = WatchedPools(self.engine)
         self.processes.on_end = self.pool.process_ended
         self.processes.hooked = self.launch.hooked or self.launch.shim_hooks
         self.stacks = WatchedStacks(self)
+        self.memory = WatchedMemoryGuard(self, memory_limit)
         self.output = OutputCapture(self._output_line, self._output_capped)
         self.subreaper = subreaper
         self.started_at: float | None = None
@@ -125,6 +128,7 @@ class WatchedRun:
         deadline = time.monotonic() + budget
         handled = self._read_reports(deadline) + self._read_output()
         self.stacks.poll()
+        self.memory.poll()
         now = time.monotonic()
         if self._exited_at is None and self._program.poll() is not None:
             self._exited_at = now
@@ -339,6 +343,7 @@ class WatchedRun:
 
 def build_watched_run(argv: list[str] | tuple[str, ...], cwd: str | None = None,
                       env: dict[str, str] | None = None, title: str | None = None,
-                      subreaper: bool = False) -> WatchedRun:
+                      subreaper: bool = False, memory_limit: int | None = None) -> WatchedRun:
     """A WatchedRun for a command line (not started): for the CLI, the window and lessons."""
-    return WatchedRun(WatchCommand(tuple(argv), cwd, dict(env or {}), title), subreaper=subreaper)
+    return WatchedRun(WatchCommand(tuple(argv), cwd, dict(env or {}), title), subreaper=subreaper,
+                      memory_limit=memory_limit)

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-KEYS = ("watch/command", "watch/cwd", "watch/env")
+from mpscope.core.config.sizes import parse_size
+
+KEYS = ("watch/command", "watch/cwd", "watch/env", "watch/memory_limit")
 
 
 class WatchDialog(QDialog):
@@ -44,6 +46,11 @@ class WatchDialog(QDialog):
         self.env.setPlaceholderText(self.tr("NAME=value, one per line"))
         self.env.setToolTip(self.tr("Added to mpscope's own environment for this program"))
         self.env.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.limit = QLineEdit(str(settings.value(KEYS[3], "") or ""))
+        self.limit.setPlaceholderText(self.tr("none (e.g. 2 GiB)"))
+        self.limit.setToolTip(self.tr(
+            "Resident memory allowed to each process of the program. At 80 % a warning; over "
+            "it the process is stopped (SIGINT), then terminated, then killed, with the reason."))
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -56,6 +63,7 @@ class WatchDialog(QDialog):
         form.addRow(self.tr("Command:"), self.command)
         form.addRow(self.tr("Working directory:"), folder)
         form.addRow(self.tr("Environment:"), self.env)
+        form.addRow(self.tr("Memory limit:"), self.limit)
         form.addRow(self.problem)
         form.addRow(buttons)
         self.setMinimumWidth(520)
@@ -77,6 +85,11 @@ class WatchDialog(QDialog):
                 pairs[name.strip()] = value
         return pairs
 
+    def memory_limit(self) -> int | None:
+        """Bytes per process, None for no limit (checked by the dialog before it accepts)."""
+        text = self.limit.text().strip()
+        return parse_size(text) if text else None
+
     def _accept(self) -> None:
         try:
             argv = self.argv()
@@ -94,7 +107,14 @@ class WatchDialog(QDialog):
         if bad:
             self.problem.setText(self.tr("Not NAME=value: {0}").format(bad[0]))
             return
+        try:
+            self.memory_limit()
+        except ValueError:
+            self.problem.setText(self.tr(
+                "Memory limit: “{0}” is not a size such as 2 GiB or 512 MiB (at least 32 MiB)"
+            ).format(self.limit.text().strip()))
+            return
         for key, value in zip(KEYS, (self.command.text(), self.cwd.text(),
-                                     self.env.toPlainText()), strict=True):
+                                     self.env.toPlainText(), self.limit.text()), strict=True):
             self.settings.setValue(key, value)
         self.accept()
