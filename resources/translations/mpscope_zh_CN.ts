@@ -1653,6 +1653,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>最耗资源的任务</translation>
     </message>
     <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
         <source>Reading run #{id}…</source>
         <translation>正在读取运行 #{id}…</translation>
     </message>
@@ -1703,6 +1707,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>The 5 longest tasks and the 5 that used most memory, with their arguments</source>
         <translation>用时最长的 5 个任务和占用内存最多的 5 个任务，以及它们的参数</translation>
+    </message>
+    <message>
+        <source>Every task: its items, process, start, duration, outcome, peak memory and error</source>
+        <translation>每个任务：数据项、进程、开始时间、时长、结果、内存峰值和错误</translation>
     </message>
     <message>
         <source>Run #{id}: {title} — mpscope</source>
@@ -2022,6 +2030,104 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Error: {0}</source>
         <translation>错误：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>TaskTable</name>
+    <message>
+        <source>Click a column&apos;s title to sort by it; again to reverse</source>
+        <translation>点击列标题按该列排序；再点一次反向排序</translation>
+    </message>
+    <message>
+        <source>Select a task to see its error and earlier attempts here.</source>
+        <translation>选择一个任务，在此查看它的错误和之前的尝试。</translation>
+    </message>
+    <message>
+        <source>{shown:,} tasks</source>
+        <translation>{shown:,} 个任务</translation>
+    </message>
+    <message>
+        <source>The first {shown:,} of {total:,} tasks (the rest are in the history and its exports)</source>
+        <translation>{total:,} 个任务中的前 {shown:,} 个（其余的在运行历史及其导出文件中）</translation>
+    </message>
+    <message>
+        <source>Task {id}, items {items}: {outcome}</source>
+        <translation>任务 {id}，数据项 {items}：{outcome}</translation>
+    </message>
+    <message>
+        <source>attempt {n}: {outcome} in {process}</source>
+        <translation>第 {n} 次尝试：{outcome}，在 {process} 中</translation>
+    </message>
+</context>
+<context>
+    <name>TasksModel</name>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>数据项</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>内存峰值</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>lost</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>running at the end</source>
+        <translation>结束时仍在运行</translation>
+    </message>
+    <message>
+        <source>not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>abandoned with its pool</source>
+        <translation>随进程池一起被放弃</translation>
+    </message>
+    <message>
+        <source>{outcome} (attempt {attempt})</source>
+        <translation>{outcome}（第 {attempt} 次尝试）</translation>
+    </message>
+    <message>
+        <source>{name} (pid {pid})</source>
+        <translation>{name}（pid {pid}）</translation>
     </message>
 </context>
 <context>

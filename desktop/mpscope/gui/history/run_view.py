@@ -33,6 +33,7 @@ from mpscope.gui.history.run_charts import RunCharts, RunTaskStream
 from mpscope.gui.history.run_data import RunData, export_runs, load_run
 from mpscope.gui.history.run_tables import EventLog, WorkersOutcomes
 from mpscope.gui.history.runs_model import outcome_names, status_color
+from mpscope.gui.history.task_table import TaskTable
 from mpscope.gui.pool.top_tasks_view import TopTasksView
 from mpscope.gui.widgets.actions import make_action
 from mpscope.gui.widgets.formatting import format_span, format_when
@@ -98,6 +99,8 @@ class RunView(QWidget):
         self.tabs.addTab(self.events, self.tr("Events"))
         self.top_tasks = TopTasksView()
         self.tabs.addTab(self.top_tasks, self.tr("Top tasks"))
+        self.task_table = TaskTable()
+        self.tabs.addTab(self.task_table, self.tr("Tasks"))
         self.header = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.toolbar = QToolBar(self)
@@ -165,6 +168,12 @@ class RunView(QWidget):
         self.tabs.setTabToolTip(top, self.tr("The 5 longest tasks and the 5 that used most "
                                              "memory, with their arguments") if data.tasks
                                 else self.tr("This run had no pool"))
+        table = self.tabs.indexOf(self.task_table)
+        self.tabs.setTabEnabled(table, bool(data.tasks))
+        self.tabs.setTabToolTip(table, self.tr("Every task: its items, process, start, "
+                                               "duration, outcome, peak memory and error")
+                                if data.tasks else self.tr("This run had no pool"))
+        self.task_table.set_data(data)
         if data.tasks:
             config = data.run.get("config") or {}
             pool = config.get("pool") or {}
