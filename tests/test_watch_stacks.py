@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from mpscope.core.watch.watched_run import WatchedRun, build_watched_run
+from test_follow import finish, mpscope, recorded_events
 from test_watch import ENV, PROGRAMS
 
 WITHIN_S = 1.0
@@ -142,3 +144,32 @@ def test_sigusr1_to_mpscope_watch_prints_every_process_stack(tmp_path: Path) -> 
             if watch.poll() is None:
                 os.killpg(watch.pid, signal.SIGKILL)
                 watch.wait()
+
+
+def test_follow_control_stack_prints_a_watched_process_stack(tmp_path: Path) -> None:
+    runtime = tempfile.mkdtemp(prefix="mpscope-rt-", dir="/tmp")  # short AF_UNIX paths
+    env = dict(ENV, MPSCOPE_DATA_DIR=str(tmp_path / "data"), XDG_RUNTIME_DIR=runtime)
+    watch = mpscope(env, "watch", "--", sys.executable, str(PROGRAMS / "stuck_pool.py"),
+                    "spawn")
+    try:
+        assert watch.stdout is not None
+        ready = watch.stdout.readline() + watch.stdout.readline()
+        assert ready.count("pool-ready") == 2
+        while not recorded_events(env, 1):
+            time.sleep(0.05)
+        code, out, err = finish(mpscope(env, "follow", "1", "--control",
+                                        "stack:SpawnPoolWorker-1"))
+        assert code == 0, err
+        assert "SpawnPoolWorker-1: Python stack of" in out and "deeply_stuck_in_pool" in out
+        code, out, err = finish(mpscope(env, "follow", "1", "--control", "stack"))
+        assert code == 0 and out.count("deeply_stuck_in_pool") == 2, err
+        assert "main_waits_here" in out
+    finally:
+        os.killpg(watch.pid, signal.SIGINT)
+        try:
+            finish(watch, timeout=30)
+        finally:
+            if watch.poll() is None:
+                os.killpg(watch.pid, signal.SIGKILL)
+                watch.communicate()
+            subprocess.run(["rm", "-rf", runtime], check=True)
