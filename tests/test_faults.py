@@ -233,3 +233,47 @@ def test_pause_takes_the_whole_tree_and_a_paused_worker_still_stops(engine):
     finally:
         run.kill()
         run_until(run, lambda: not run.busy, timeout=30)
+
+
+@pytest.mark.parametrize("backend", ["multiprocessing", "executor"])
+def test_a_paused_pool_process_is_shown_paused_and_resume_lets_the_pool_finish(backend):
+    from mpscope.core.config import PoolConfig, RunConfig
+    from mpscope.core.engine.run import Run
+    from polling import run_until
+
+    items = [0.1] * 12
+    run = Run(RunConfig(start_method="fork", pool=PoolConfig(
+        "sleep_io", items, 2, "imap", chunksize=1, backend=backend)))
+    texts: list[str] = []
+    run.engine.subscribe(lambda event: texts.append(str(event.text)))
+    try:
+        run.start()
+
+        def pool_records() -> list:
+            return [r for r in run.engine.records.values() if r.kind == "pool"]
+
+        run_until(run, lambda: len(pool_records()) == 2
+                  and all(r.state == "running" for r in pool_records()), timeout=30)
+        paused, other = pool_records()
+        run.control("pause", paused.wid)
+        run_until(run, lambda: paused.state == "paused", timeout=10)
+        assert psutil.Process(paused.pid).status() == psutil.STATUS_STOPPED
+        held, before = paused.done, other.done
+        # The pool goes on without it: the other process finishes tasks meanwhile.
+        run_until(run, lambda: other.done >= before + 2, timeout=30)
+        assert paused.state == "paused" and paused.done == held
+        run.control("resume", paused.wid)
+        run_until(run, lambda: paused.state != "paused", timeout=10)
+        assert paused.state == "running"
+        run_until(run, lambda: not run.busy, timeout=60)
+    finally:
+        if run.busy:
+            run.kill()
+            run_until(run, lambda: not run.busy, timeout=30)
+    assert run.pool is not None and run.pool.succeeded
+    assert run.pool.items_done == len(items) and run.exit_code() == 0
+    assert paused.state == "finished" and paused.done > held
+    said = [text for text in texts if text.startswith(paused.name + ": ")]
+    assert any("paused — stopped by a signal" in text for text in said)
+    assert said.index(f"{paused.name}: running again") > next(
+        i for i, text in enumerate(said) if "paused" in text)
