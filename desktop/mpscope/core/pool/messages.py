@@ -1,6 +1,6 @@
 """What crosses process and thread boundaries in a pool run: frames, chunks and driver notes.
 
-Frames (`Hello`, `TaskStarted`, `TaskEnded`, `Bye`) travel from each pool
+Frames (`Hello`, `Reports`, `Bye`) travel from each pool
 process to the parent on that process's own socket. Notes (`PoolStarted` …
 `DriverDone`) travel from the driver thread to the caller thread through a
 `queue.SimpleQueue`; they never leave the parent process.
@@ -22,23 +22,16 @@ class Hello(NamedTuple):
     stack: int = 0  # where its stacks go when asked (see mpscope.core.insight.stack_dump)
 
 
-class TaskStarted(NamedTuple):
-    """A pool process picked up a task (one item, or a chunk); sent before running it."""
+class Reports(NamedTuple):
+    """A batch of task reports from one pool process (sent within FLUSH_S, see child_tracker).
 
-    task_id: int
-    pid: int
-    t: float
+    `running`: (task id, started) of the task it runs now, if that one has not ended yet;
+    `ended`: one (task id, started, ended, peak_rss, error, traceback) per task that
+    ended, in order — `error` None for "ok", else the failure as one line.
+    """
 
-
-class TaskEnded(NamedTuple):
-    """A task finished in the pool process: outcome "ok" or "failed" (with the error as text)."""
-
-    task_id: int
-    outcome: str
-    t: float
-    error: str | None = None
-    traceback: str | None = None
-    peak_rss: int = 0  # bytes: the highest resident size while it ran (0: unknown)
+    running: tuple[int, float] | None
+    ended: tuple[tuple[int, float, float, int, str | None, str | None], ...]
 
 
 class Bye(NamedTuple):

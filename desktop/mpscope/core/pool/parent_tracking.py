@@ -27,6 +27,7 @@ from mpscope.core.pool import messages as pm
 from mpscope.core.pool.book import ProcessBook, alive, returncode
 from mpscope.core.pool.listener import Connection, Listener
 from mpscope.core.pool.plan import TaskRecord
+from mpscope.core.pool.task_slot import IDLE, read_slot
 from mpscope.core.text import Text
 
 FRAMES_PER_PASS = 256  # per connection and pass: fairness between pool processes
@@ -114,10 +115,8 @@ class Tracker:
     def _handle(self, connection: Connection, frame: Any) -> None:
         if isinstance(frame, pm.Hello):
             self._on_hello(connection, frame)
-        elif isinstance(frame, pm.TaskStarted):
-            self._on_started(connection, frame)
-        elif isinstance(frame, pm.TaskEnded):
-            self._on_ended(connection, frame)
+        elif isinstance(frame, pm.Reports):
+            self._on_reports(connection, frame)
         elif isinstance(frame, pm.Bye):
             connection.bye = True
 
@@ -158,34 +157,43 @@ class Tracker:
         task = self.tasks[task_id]
         return task if task.generation == connection.generation else None
 
-    def _on_started(self, connection: Connection, frame: pm.TaskStarted) -> None:
-        task = self._task(connection, frame.task_id)
-        if task is None:
-            return
-        task.pid, task.wid, task.started = frame.pid, connection.wid, frame.t
+    def _on_reports(self, connection: Connection, frame: pm.Reports) -> None:
+        for task_id, started, ended, peak_rss, error, trace in frame.ended:
+            task = self._task(connection, task_id)
+            if task is not None:
+                self._ran(connection, task, started, ended, peak_rss, error, trace)
+        if frame.running is not None:
+            task = self._task(connection, frame.running[0])
+            if task is not None:
+                self._began(connection, task, frame.running[1])
+
+    def _began(self, connection: Connection, task: TaskRecord, started: float) -> None:
+        task.pid, task.wid, task.started = connection.pid, connection.wid, started
         if task.outcome == "pending":  # a delivered result may have arrived first
             task.outcome = "running"
         if connection.wid in self.records:
             self.records[connection.wid].note = task.label()
             self._current[connection.wid] = task
 
-    def _on_ended(self, connection: Connection, frame: pm.TaskEnded) -> None:
-        task = self._task(connection, frame.task_id)
-        if task is None:
-            return
-        task.ended = frame.t
-        if frame.peak_rss:
-            task.peak_rss = frame.peak_rss
+    def _ran(self, connection: Connection, task: TaskRecord, started: float, ended: float,
+             peak_rss: int, error: str | None, trace: str | None) -> None:
+        task.pid, task.wid = connection.pid, connection.wid
+        task.started, task.ended = started, ended
+        if peak_rss:
+            task.peak_rss = peak_rss
+        outcome = "ok" if error is None else "failed"
         if task.outcome in ("pending", "running"):
-            task.outcome = frame.outcome
-        if frame.error:
-            task.error, task.traceback = frame.error, frame.traceback
+            task.outcome = outcome
+        if error:
+            task.error, task.traceback = error, trace
         record = self.records.get(connection.wid or -1)
         if record is not None:
-            record.note = None
-            record.peak_rss = max(record.peak_rss, frame.peak_rss)
-            self._close_span(record.wid, task.started, frame.t)
-            if frame.outcome == "ok":
+            if self._current.get(record.wid) is task:
+                record.note = None
+                del self._current[record.wid]
+            record.peak_rss = max(record.peak_rss, peak_rss)
+            self._spent[record.wid] += max(0.0, ended - started)
+            if outcome == "ok":
                 record.done += 1
 
     def _close_span(self, wid: int | None, started: float | None, ended: float) -> None:
@@ -233,13 +241,12 @@ class Tracker:
     def _decide(self, connection: Connection, code: int | None) -> None:
         connection.decided = True
         pid = connection.pid
-        # A pool process runs one task at a time: the one it started and never ended.
-        current = self._current.get(connection.wid or -1)
-        held = [current] if current is not None and current.outcome == "running" and (
-            current.generation == connection.generation) else []
+        current = self._held(connection)
+        held = [current] if current is not None else []
         record = self.records.get(connection.wid or -1)
         for task in held:
             self._close_span(task.wid, task.started, time.time())
+        self._current.pop(connection.wid or -1, None)  # reports lost with the process: stale
         how = explain_exit(code) if code is not None else Text("exit status unknown")
         if self.cancelled:
             for task in held:
@@ -255,6 +262,21 @@ class Tracker:
                 task.archive("requeued")
             self._end(record, code, _state(code, State.KILLED), Text(
                 "killed by mpscope: its pool was abandoned after another process died"))
+
+    def _held(self, connection: Connection) -> TaskRecord | None:
+        """The task the ended process was running: its slot says, else its last reports."""
+        # A pool process runs one task at a time; its reports of the last FLUSH_S died
+        # with it, but the slot was written before the task began.
+        task = self._current.get(connection.wid or -1)
+        slot = read_slot(self.listener.directory, connection.pid) if connection.pid else None
+        if slot is not None:
+            task_id, since = slot
+            task = self._task(connection, task_id) if task_id != IDLE else None
+            if task is not None and task.outcome == "pending" and not task.delivered:
+                self._began(connection, task, since)
+        if task is None or task.outcome != "running" or task.generation != connection.generation:
+            return None
+        return task
 
     def _abandoning(self, connection: Connection) -> bool:
         pid = connection.pid
