@@ -417,3 +417,21 @@ def test_a_pool_process_imports_only_its_own_side():
                          env=env, check=True).stdout
     assert "mpscope.core.engine.engine" not in out and "mpscope.core.pool.pool_run" not in out
     assert "psutil" not in out and "mpscope.core.pool.child_tracker" in out
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tiny_tasks_are_reported_in_batches_with_every_detail(backend: str) -> None:
+    # Two frames per task cost more than the task itself; a pool process sends its
+    # reports at most every FLUSH_S, and nothing of a task is lost on the way.
+    h = Harness(config("square", list(range(3000)), "imap_unordered", backend, chunksize=1))
+    frames = []
+    handle = h.pool.tracker._handle  # type: ignore[union-attr]
+    h.pool.tracker._handle = lambda c, f: (frames.append(f), handle(c, f))  # type: ignore
+    h.run()
+    assert h.pool.succeeded and h.pool.summary()["results_ok"] is True
+    assert len(frames) < 3000 / 10, len(frames)
+    tasks = h.pool.tasks
+    assert all(t.pid and t.wid is not None and t.started and t.ended for t in tasks)
+    assert all(t.peak_rss for t in tasks)
+    records = h.pool.tracker.records.values()
+    assert sum(r.done for r in records) == 3000 and all(r.note is None for r in records)

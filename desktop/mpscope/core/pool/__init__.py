@@ -4,8 +4,9 @@ How it works
 ------------
 * **Tracking.** Each pool process connects, from the pool initializer, to a
   private Unix socket of the parent (one stream per process, so a kill
-  mid-frame only cuts that stream) and reports `TaskStarted` before each task
-  and `TaskEnded` after it. mpscope cuts the chunks itself, as the stdlib
+  mid-frame only cuts that stream). It notes each task in a mapped slot before
+  running it (what the parent reads if it dies) and reports its tasks in
+  batches, a frame every 20 ms at most. mpscope cuts the chunks itself, as the stdlib
   would, so one stdlib task (an item, or a chunk) is one tracked task.
 * **Threads.** The stdlib's blocking calls run on one daemon thread,
   "mpscope-pool-driver", and never wait more than 0.1 s without checking its

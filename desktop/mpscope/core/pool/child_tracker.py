@@ -27,7 +27,7 @@ from typing import Any
 
 from mpscope.core.insight import stack_dump
 from mpscope.core.insight.peak_memory import PeakMeter
-from mpscope.core.pool.messages import Bye, Chunk, Hello, Reports
+from mpscope.core.pool.messages import Bye, Chunk, Hello, PlainChunk, Reports
 from mpscope.core.pool.task_slot import TaskSlot
 from mpscope.core.worker.channel import FrameWriter
 from mpscope.core.worker.process_group import lead_own_group
@@ -134,34 +134,35 @@ def init_process(address: str, task: str, generation: int, stack_dir: str | None
         _task_problem = f"cannot load task {task!r}: {type(exc).__name__}: {exc}"
 
 
-def run_chunk(chunk: Chunk) -> tuple[int, list[Any]]:
+def run_chunk(chunk: Chunk | PlainChunk) -> tuple[int, list[Any]]:
     """Run one task (an item or a chunk of items); return (task_id, values) in item order."""
+    task_id, first_index, items, star = chunk
     reports = _reports
     started = time.time()
     if reports is not None:
-        reports.began(chunk.task_id, started)
+        reports.began(task_id, started)
     _meter.start()
     values = []
-    for offset, item in enumerate(chunk.items):
+    for offset, item in enumerate(items):
         try:
             if _task is None:
                 raise RuntimeError(_task_problem or "mpscope pool initializer did not run")
-            values.append(_task(*item) if chunk.star else _task(item))
+            values.append(_task(*item) if star else _task(item))
         except Exception as exc:
             # Only Exception, like the stdlib pool: SystemExit or KeyboardInterrupt end
             # the process, and the parent then marks the task lost.
-            index = chunk.first_index + offset
+            index = first_index + offset
             text = f"item {index}: {describe(exc)}"
             if reports is not None:
-                reports.ended((chunk.task_id, started, time.time(), _meter.stop(), text,
+                reports.ended((task_id, started, time.time(), _meter.stop(), text,
                                _traceback()))
             with contextlib.suppress(Exception):  # tells an unordered method which task raised
-                exc.mpscope_task_id = chunk.task_id  # type: ignore[attr-defined]
+                exc.mpscope_task_id = task_id  # type: ignore[attr-defined]
                 exc.mpscope_index = index  # type: ignore[attr-defined]
             raise
     if reports is not None:
-        reports.ended((chunk.task_id, started, time.time(), _meter.stop(), None, None))
-    return chunk.task_id, values
+        reports.ended((task_id, started, time.time(), _meter.stop(), None, None))
+    return task_id, values
 
 
 def describe(exc: BaseException) -> str:

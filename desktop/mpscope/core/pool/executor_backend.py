@@ -70,7 +70,8 @@ class ExecutorGeneration(Generation):
             for number, chunk in enumerate(chunks):
                 if number % YIELD_EVERY == 0:
                     time.sleep(0)  # let the caller thread have the GIL during a long submit
-                self._futures.append((chunk.task_id, self.executor.submit(run_chunk, chunk)))
+                future = self.executor.submit(run_chunk, chunk.plain())
+                self._futures.append((chunk.task_id, future))
         except BrokenProcessPool as exc:
             raise PoolBroken(describe(exc)) from exc
         self._watch()

@@ -52,6 +52,14 @@ class Chunk(NamedTuple):
     items: tuple[Any, ...]
     star: bool  # starmap: call fn(*item) instead of fn(item)
 
+    def plain(self) -> PlainChunk:
+        """As a plain tuple, the way backends submit it: it pickles in half the time (a
+        named tuple's class is looked up again at every unpickle, once per task)."""
+        return (self.task_id, self.first_index, self.items, self.star)
+
+
+PlainChunk = tuple[int, int, tuple[Any, ...], bool]  # a Chunk's fields, in order
+
 
 # -- driver thread → caller thread ---------------------------------------------------------------
 

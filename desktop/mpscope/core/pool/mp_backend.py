@@ -50,22 +50,23 @@ class PoolGeneration(Generation):
     def submit(self, chunks: list[Chunk]) -> None:
         """Call the configured Pool method with every chunk."""
         self._order = [chunk.task_id for chunk in chunks]
+        plain = [chunk.plain() for chunk in chunks]
         if self.method in MAP_LIKE:
             callbacks = self.method.endswith("_async")
             self._async = self.pool.map_async(
-                run_chunk, chunks, 1,
+                run_chunk, plain, 1,
                 callback=self._on_map_result if callbacks else None,
                 error_callback=self._on_map_error if callbacks else None,
             )
         elif self.method in ("imap", "imap_unordered"):
-            self._iterator = getattr(self.pool, self.method)(run_chunk, chunks)
+            self._iterator = getattr(self.pool, self.method)(run_chunk, plain)
         else:
             self._outstanding = len(chunks)
-            for number, chunk in enumerate(chunks):
+            for number, (chunk, args) in enumerate(zip(chunks, plain, strict=True)):
                 if number % YIELD_EVERY == 0:
                     time.sleep(0)  # let the caller thread have the GIL during a long submit
                 self.pool.apply_async(
-                    run_chunk, (chunk,), callback=self._on_result,
+                    run_chunk, (args,), callback=self._on_result,
                     error_callback=functools.partial(self._on_error, chunk.task_id),
                 )
 
