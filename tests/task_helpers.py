@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 
@@ -164,3 +165,13 @@ def shout(item: int) -> int:
     print(f"out {item}")
     print(f"err {item}", file=sys.stderr)
     return item
+
+
+def ready_then_work(path: str, reporter=None) -> None:
+    """Write this process's pid into the FIFO at `path` (the test's readiness line), then
+    work until stopped."""
+    with open(path, "w") as fifo:
+        fifo.write(f"{os.getpid()}\n")
+    while True:
+        reporter.report(1)
+        time.sleep(0.02)

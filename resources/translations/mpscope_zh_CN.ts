@@ -56,6 +56,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <source>Waiting for the non-daemon workers to finish, then closing (close again to choose otherwise)…</source>
         <translation>正在等待非守护工作进程结束，随后关闭（再次关闭可另作选择）…</translation>
     </message>
+    <message>
+        <source>Interrupted again: killing every process…</source>
+        <translation>再次中断：正在强制结束所有进程…</translation>
+    </message>
+    <message>
+        <source>Interrupted: stopping every process, then closing (interrupt again to kill them now)…</source>
+        <translation>已中断：正在停止所有进程，随后关闭（再次中断可立即强制结束它们）…</translation>
+    </message>
 </context>
 <context>
     <name>CodeView</name>

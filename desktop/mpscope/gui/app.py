@@ -13,6 +13,8 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from mpscope.gui.signal_relay import SignalRelay
+
 APP_NAME = ORGANIZATION = "mpscope"
 SETTINGS_DIR_ENV = "MPSCOPE_SETTINGS_DIR"  # tests and demos keep the user's settings untouched
 EXIT_USAGE = 2
@@ -95,8 +97,10 @@ def run_app(options: Any) -> int:
     # closing and timers stop firing, which would break a caller (a test) that goes on.
     loop = QEventLoop()
     window.closed.connect(loop.quit)
-    # Ctrl-C in the terminal closes the window the normal way (it asks about running workers).
-    previous = signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.close))
+    # Ctrl-C in the terminal or a SIGTERM stops the run as `mpscope run` does, then closes.
+    relay = SignalRelay(window)
+    relay.received.connect(lambda signum: _on_signal(window, signum))
+    relay.install()
     window.show()
     if options.autostart:
         QTimer.singleShot(0, window.launch.start)
@@ -107,9 +111,17 @@ def run_app(options: Any) -> int:
     try:
         loop.exec()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        relay.uninstall()
         window.deleteLater()
     return codes[-1] if codes else 0
+
+
+def _on_signal(window: Any, signum: int) -> None:
+    if window.bridge.running and not window.bridge.following:
+        again = " again: killing every process" if window.closing.interrupted else (
+            ": stopping the run, then closing (again to kill every process now)")
+        print(f"mpscope: {signal.Signals(signum).name}{again}", file=sys.stderr, flush=True)
+    window.closing.interrupt()
 
 
 def _on_run_finished(window: Any, options: Any) -> None:

@@ -94,6 +94,7 @@ class CloseGuard(QObject):
         self._window = window
         self._bridge = bridge
         self.pending: str | None = None  # CLOSE_WAIT | CLOSE_TERMINATE, chosen during a run
+        self.interrupted = False  # a SIGINT or SIGTERM is stopping the run
 
     def ask(self, daemons: int, others: int) -> str:
         """Ask what to do with running workers: CLOSE_WAIT, CLOSE_TERMINATE or CLOSE_CANCEL."""
@@ -142,3 +143,22 @@ class CloseGuard(QObject):
                                       "then closing (close again to choose otherwise)…"))
         if not bridge.running:  # the run ended while the question was open
             QTimer.singleShot(0, self._window.close)
+
+    def interrupt(self) -> None:
+        """SIGINT or SIGTERM (nobody may be at the screen to answer): stop the run as
+        `mpscope run` does, without asking; again: kill it. The window closes once the
+        run has ended, so the run is recorded whole."""
+        bridge = self._bridge
+        if not bridge.running or bridge.following:
+            self._window.close()
+            return
+        if self.interrupted:
+            self.message.emit(self.tr("Interrupted again: killing every process…"))
+            bridge.kill_all()
+            return
+        self.interrupted = True
+        self.pending = CLOSE_TERMINATE
+        bridge.run.interrupted = True  # the run's exit status: 130, as `mpscope run` gives
+        self.message.emit(self.tr("Interrupted: stopping every process, then closing "
+                                  "(interrupt again to kill them now)…"))
+        bridge.stop_all()
