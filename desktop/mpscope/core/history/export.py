@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from mpscope.core.history.json_export import write_document
 from mpscope.core.history.store import COLUMNS, HistoryStore, pack_cpu
 from mpscope.core.printable import printable
 
@@ -40,30 +41,42 @@ def run_document(store: HistoryStore, run_id: int) -> dict[str, Any]:
 
 def export_json(store: HistoryStore, run_id: int, out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write `run.json` (the whole run) into `out_dir`; return the path in a list."""
-    document = run_document(store, run_id)
+    run = store.get_run(run_id)
+    if run is None:
+        raise UnknownRun(run_id)
     path = Path(out_dir) / "run.json"
-    _atomic_write(path, json.dumps(document, indent=1) + "\n")
+    # Row by row off the cursor (the text json.dumps(run_document(...), indent=1) gives):
+    # a run of a million tasks exports in bounded memory.
+    write_document(store, {"format": FORMAT, "version": VERSION, "run": run}, ROW_TABLES,
+                   run_id, path)
     return [path]
 
 
 def export_csv(store: HistoryStore, run_id: int, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write run, workers, events, tasks, samples (cores wide), worker and progress CSVs."""
-    doc = run_document(store, run_id)
-    names = {w["wid"]: w["name"] for w in doc["workers"]}
-    cores = max((len(s["per_core"]) for s in doc["core_samples"]), default=0)
-    run = {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in doc["run"].items()}
-    tables: dict[str, tuple[list[str], list[list[Any]]]] = {
+    """Write run, workers, events, tasks, samples (cores wide), worker and progress CSVs.
+
+    Rows stream off the database cursor, as for JSON: any run exports in bounded memory.
+    """
+    found = store.get_run(run_id)
+    if found is None:
+        raise UnknownRun(run_id)
+    names = {w["wid"]: w["name"] for w in store.iter_rows("workers", run_id)}
+    cores = store.db.execute("SELECT coalesce(max(length(per_core)), 0) / 2 FROM core_samples "
+                             "WHERE run_id = ?", (run_id,)).fetchone()[0]  # 2 bytes a core
+    run = {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in found.items()}
+    tables: dict[str, tuple[list[str], Iterable[list[Any]]]] = {
         "run.csv": (list(run), [list(run.values())]),
-        "workers.csv": _columns(doc["workers"], "workers"),
-        "events.csv": _columns(doc["events"], "events"),
-        "tasks.csv": _columns(doc["tasks"], "tasks"),
+        "workers.csv": _columns(store, run_id, "workers"),
+        "events.csv": _columns(store, run_id, "events"),
+        "tasks.csv": _columns(store, run_id, "tasks"),
         "samples.csv": (["t", *(f"cpu{i}" for i in range(cores)), "own_cpu", "own_rss"],
-                        [[s["t"], *s["per_core"], *[None] * (cores - len(s["per_core"])),
-                          s["own_cpu"], s["own_rss"]] for s in doc["core_samples"]]),
+                        ([s["t"], *s["per_core"], *[None] * (cores - len(s["per_core"])),
+                          s["own_cpu"], s["own_rss"]]
+                         for s in store.iter_rows("core_samples", run_id))),
         "worker_samples.csv": (["t", "wid", "worker", "cpu", "rss"],
-                               [[s["t"], s["wid"], names.get(s["wid"], ""), s["cpu"], s["rss"]]
-                                for s in doc["worker_samples"]]),
-        "progress_samples.csv": _columns(doc["progress_samples"], "progress_samples"),
+                               ([s["t"], s["wid"], names.get(s["wid"], ""), s["cpu"], s["rss"]]
+                                for s in store.iter_rows("worker_samples", run_id))),
+        "progress_samples.csv": _columns(store, run_id, "progress_samples"),
     }
     paths = []
     for name, (header, rows) in tables.items():
@@ -77,11 +90,13 @@ def export_csv(store: HistoryStore, run_id: int, out_dir: str | os.PathLike[str]
     return paths
 
 
-def _columns(rows: list[dict[str, Any]], table: str) -> tuple[list[str], list[list[Any]]]:
+def _columns(store: HistoryStore, run_id: int,
+             table: str) -> tuple[list[str], Iterator[list[Any]]]:
     header = [c[:-5] if c.endswith("_json") else c for c in COLUMNS[table] if c != "run_id"]
     if table in ("workers", "tasks"):
         header.append("peak_rss")  # from the peaks table
-    body = [[json.dumps(r[c]) if c == "result" else r[c] for c in header] for r in rows]
+    body = ([json.dumps(r[c]) if c == "result" else r[c] for c in header]
+            for r in store.iter_rows(table, run_id))
     return header, body
 
 
@@ -119,14 +134,6 @@ def _row(table: str, run_id: int, row: dict[str, Any]) -> tuple[Any, ...]:
         else:
             values.append(row.get(column))
     return tuple(values)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temp, path)
 
 
 # -- comparing runs ----------------------------------------------------------------

@@ -71,6 +71,7 @@ FEED_SQL = ("CREATE TABLE IF NOT EXISTS feed (run_id INTEGER, seq INTEGER, tbl I
 FEED_TABLES = ("events", "workers", "tasks", "core_samples", "worker_samples", "progress_samples")
 GROUPED = frozenset({"worker_samples", "progress_samples"})  # see above
 FEED_CODES = {table: code for code, table in enumerate(FEED_TABLES, 1)}  # feed.tbl
+PEAK_KEYS = {"workers": ("worker", "wid"), "tasks": ("task", "seq")}  # table → peaks' kind, key
 PEAKS_SQL = ("CREATE TABLE IF NOT EXISTS peaks (run_id INTEGER, kind TEXT, key INTEGER, "
              "peak_rss INTEGER, PRIMARY KEY (run_id, kind, key)) WITHOUT ROWID")
 # Version reached -> its statements.
@@ -282,6 +283,26 @@ class HistoryStore:
             sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
             args += kinds
         return [_plain(row) for row in self.db.execute(f"{sql} ORDER BY {order}", args)]
+
+    def iter_rows(self, table: str, run_id: int) -> Iterator[dict[str, Any]]:
+        """A run's rows of one table, one at a time off the cursor, as the list queries order them.
+
+        For exports of runs too large to hold: workers and tasks carry `peak_rss` by a join.
+        """
+        order = {"workers": "wid", "events": "rowid", "tasks": "seq"}.get(table, "t")
+        columns = ", ".join(f'x."{c}"' for c in COLUMNS[table] if c != "run_id")
+        sql = f"SELECT {columns} FROM {table} x"
+        if table in PEAK_KEYS:
+            kind, key = PEAK_KEYS[table]
+            sql = (f"SELECT {columns}, p.peak_rss FROM {table} x LEFT JOIN peaks p ON "
+                   f"p.run_id = x.run_id AND p.kind = '{kind}' AND p.key = x.{key}")
+        # A cursor of its own: the export's reads never disturb the connection's other users.
+        cursor = self.db.cursor()
+        try:
+            for row in cursor.execute(f"{sql} WHERE x.run_id = ? ORDER BY x.{order}", (run_id,)):
+                yield _plain(row)
+        finally:
+            cursor.close()
 
     def delete_run(self, run_id: int) -> bool:
         """Delete a run and everything recorded for it; False if absent or still being recorded."""
