@@ -44,6 +44,12 @@ def ticker(seconds: float = 60.0, every: float = 0.02, reporter=None) -> int:
     return count
 
 
+def nap_square(x: int) -> int:
+    """A pool task (test_follow:nap_square): a short nap, then the square."""
+    time.sleep(0.04)
+    return x * x
+
+
 def config(path: Path, seconds: float, fail: bool = True) -> Path:
     text = f"""
 title = "followed"

@@ -153,3 +153,31 @@ def test_a_run_started_in_the_window_takes_commands_from_another_terminal(window
     window.bridge.kill_all()
     qtbot.waitUntil(lambda: not window.bridge.running, timeout=WAIT_MS)
     assert window.bridge._control is None  # closed with the run
+
+
+def test_the_pool_panel_shows_a_followed_pool_run_live_and_to_its_end(window, qtbot, env,
+                                                                      tmp_path):
+    toml = tmp_path / "pool.toml"
+    toml.write_text('title = "pooled"\n[pool]\ntask = "test_follow:nap_square"\nitems = 160\n'
+                    'processes = 2\nchunksize = 4\n')
+    run = started(env, toml)
+    window.follow.follow_local(1)
+    panel = window.pool
+    qtbot.waitUntil(lambda: window.bridge.pool is not None and panel._stack.currentIndex() == 1,
+                    timeout=WAIT_MS)
+    pool = window.bridge.pool
+    assert (pool.items_total, pool.chunksize, len(pool.tasks)) == (160, 4, 40)
+    window.docks["pool"].raise_()
+    qtbot.waitUntil(lambda: 0 < panel.progress.value() < 160 and pool.busy, timeout=WAIT_MS)
+    assert "items/s" in panel.rate.text() and pool.rate > 0
+    shoot(window, "follow-pool.png")
+    finished = []
+    window.bridge.run_finished.connect(finished.append)
+    qtbot.waitUntil(lambda: finished == [0], timeout=WAIT_MS)
+    assert finish(run)[0] == 0
+    assert panel.progress.value() == panel.progress.maximum() == 160
+    assert pool.counts()["done"] == 40 and pool.succeeded and not pool.busy
+    assert panel.stream.bar_count("ok") == 40
+    split = pool.insights()
+    assert len(split) == 2 and all(working > 0 for _s, _w, working in split.values())
+    assert "done" in panel.progress.format() and not panel.save_button.isEnabled()

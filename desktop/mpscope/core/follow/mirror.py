@@ -23,6 +23,7 @@ from mpscope.core.engine.run_state import ErrorInfo, Event, WorkerRecord
 from mpscope.core.engine.sampler import Sample
 from mpscope.core.engine.states import State
 from mpscope.core.follow.control import ControlError, send
+from mpscope.core.follow.followed_pool import POOL_ITEMS, FollowedPool
 from mpscope.core.follow.tail import Tail
 from mpscope.core.history.store import HistoryStore
 from mpscope.core.text import Text
@@ -109,7 +110,7 @@ class FollowedRun:
         self.source = source
         self.label = label
         self.engine = _Mirror(self)
-        self.pool = None
+        self.pool: FollowedPool | None = None  # once its first line says it has one
         self.config = RunConfig(title=label or "followed run", start_method="followed")
         self.run_id: int | None = None
         self.started_at: float | None = None  # its first line says when
@@ -134,6 +135,8 @@ class FollowedRun:
                                    self._said))
         if state == "failed" and self.ended_at is None:
             self.ended_at = time.time()
+            if self.pool is not None:
+                self.pool.finish(self.ended_at)
         return len(items)
 
     @property
@@ -199,6 +202,10 @@ class FollowedRun:
                                    item.get("detail")))
         elif kind == "worker":
             self._worker(item)
+        elif kind == "task" and self.pool is not None:
+            self.pool.apply_task(item)
+        elif kind == "progress" and item["wid"] == POOL_ITEMS and self.pool is not None:
+            self.pool.apply_progress(item)
         elif kind == "progress":
             record = self.engine.records.get(item["wid"])
             if record is not None:
@@ -215,12 +222,17 @@ class FollowedRun:
             self.run_id, self.started_at = run["id"], run.get("started_at") or time.time()
             self.config = RunConfig(title=run.get("title"), start_method="followed",
                                     source=f"follow: run #{run['id']} on {run.get('host')}")
+            form = (run.get("config") or {}).get("pool")
+            if isinstance(form, dict) and self.pool is None:
+                self.pool = FollowedPool(form, self.engine.records, self.started_at)
         elif kind == "reply":
             self._note(item.get("text") or item.get("error") or "", error=not item["ok"])
         elif kind == "end":
             self._exit_code = item["exit_code"] if item["exit_code"] is not None else 1
             self.ended_at = item.get("ended_at") or time.time()
             self.interrupted = item["status"] == "interrupted"
+            if self.pool is not None:
+                self.pool.finish(self.ended_at)
 
     def _worker(self, item: dict[str, Any]) -> None:
         record = self.engine.records.get(item["wid"])

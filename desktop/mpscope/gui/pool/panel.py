@@ -241,10 +241,12 @@ class PoolPanel(QWidget):
         self._update_callback_count()
         self._callback_pane.hide()  # no empty table until the first callback: room for the chart
         self.details.setText(self.tr("Point at a bar to see its task; click to keep it here."))
-        pool = self._bridge.pool
-        if pool is None:
+        if self._bridge.pool is None:
             self._show_placeholder()
             return
+        self._show_pool()
+
+    def _show_pool(self) -> None:
         self.stream.table.clear()
         self._stack.setCurrentIndex(1)
         self._stale = True
@@ -252,13 +254,16 @@ class PoolPanel(QWidget):
         self.update_now()
 
     def _on_run_finished(self, _code: int) -> None:
-        self.save_button.setEnabled(self._bridge.pool is not None)
+        pool = self._bridge.pool  # a followed run's pool has no results here to save
+        self.save_button.setEnabled(pool is not None and getattr(pool, "saves_results", True))
         self._timer.stop()
         self._stale = True
         self._on_tick()  # the final state, drawn once
 
     def _on_refreshed(self) -> None:
         self._stale = True
+        if self._stack.currentIndex() == 0 and self._bridge.pool is not None:
+            self._show_pool()  # a followed run's pool is known from its first line, after start
 
     def add_events(self, events: list[Event]) -> None:
         """Keep callback and error_callback events (the last MAX_CALLBACKS)."""
