@@ -12,6 +12,7 @@ import time
 from mpscope.bench import (
     components,
     dask_pool,
+    finegrained,
     follow,
     idle,
     ingest,
@@ -35,6 +36,7 @@ SUITES = {
     "dask": dask_pool.measure,  # imports Dask only when it runs
     "follow": follow.measure,
     "components": components.measure,
+    "finegrained": finegrained.measure,
 }
 
 

@@ -138,7 +138,8 @@ class Engine(WorkerControls):
         """Descriptors that become ready when there is something to poll (for select)."""
         handles: list[Any] = self._output.fds()  # a full output pipe would block its writer
         for live in self._live.values():
-            handles.append(live.reader.fd)
+            if not live.reader.eof:  # at EOF it stays readable until the process is reaped:
+                handles.append(live.reader.fd)  # the owner's wait would return at once
             handles.append(live.process.sentinel)
         return handles
 

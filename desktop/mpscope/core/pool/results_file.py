@@ -26,15 +26,7 @@ _NATIVE = (type(None), bool, int, float, str, list, tuple, dict)
 def rows(pool: Any) -> Iterator[dict[str, Any]]:
     """Every item with its result or its task's error, in item order."""
     items = pool.items
-    values = dict(pool.results)
-    errors: dict[int, str] = {}
-    for task in pool.tasks:
-        if task.outcome == "pending" or (task.outcome == "ok" and task.delivered):
-            continue
-        # Failed, lost, cancelled; or done but never handed over (map raised for another item).
-        why = str(task.error) if task.error else f"no result delivered ({task.outcome})"
-        for index in range(task.first_index, task.first_index + task.count):
-            errors.setdefault(index, why)
+    values, errors = _outcomes(pool)
     for index in sorted(values.keys() | errors.keys()):
         row: dict[str, Any] = {"index": index, "item": json_safe(items[index])}
         if index in values:
@@ -44,6 +36,20 @@ def rows(pool: Any) -> Iterator[dict[str, Any]]:
         else:
             row["error"] = errors[index]
         yield row
+
+
+def _outcomes(pool: Any) -> tuple[dict[int, Any], dict[int, str]]:
+    """Item index → result, and item index → why there is none."""
+    values = dict(pool.results)
+    errors: dict[int, str] = {}
+    for task in pool.tasks:
+        if task.outcome == "pending" or (task.outcome == "ok" and task.delivered):
+            continue
+        # Failed, lost, cancelled; or done but never handed over (map raised for another item).
+        why = str(task.error) if task.error else f"no result delivered ({task.outcome})"
+        for index in range(task.first_index, task.first_index + task.count):
+            errors.setdefault(index, why)
+    return values, errors
 
 
 def write(path: str | os.PathLike[str], pool: Any) -> int:
@@ -67,10 +73,13 @@ def write(path: str | os.PathLike[str], pool: Any) -> int:
 
 def kept(pool: Any, cap: int = KEPT_IN_HISTORY_BYTES) -> dict[str, Any]:
     """The rows that fit in `cap` bytes of JSON, for the run's record."""
-    chosen, size, total = [], 0, 0
+    chosen: list[dict[str, Any]] = []
+    size = 0
     for row in rows(pool):
-        total += 1
         size += len(json.dumps(row)) + 1
-        if size <= cap:
-            chosen.append(row)
+        if size > cap:
+            break
+        chosen.append(row)
+    values, errors = _outcomes(pool)  # the rows past the cap are only counted
+    total = len(values.keys() | errors.keys())
     return {"rows": chosen, "total": total, "truncated": len(chosen) < total}
