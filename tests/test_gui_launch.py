@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -128,3 +130,24 @@ def test_inline_toml_helpers_round_trip():
     assert parse_toml_value("{" + inline_table(table) + "}") == table
     with pytest.raises(ValueError, match="Invalid value"):
         parse_toml_value("[1,")
+
+
+def test_a_slow_task_module_is_checked_off_the_gui_thread(panel, qtbot, tmp_path, monkeypatch):
+    # Slow to import in the checking child only (here it imports at once): the window's
+    # own import of it, after the check, is not what this measures.
+    (tmp_path / "slow_to_check.py").write_text(
+        "import multiprocessing, time\n"
+        "if multiprocessing.parent_process() is not None:\n"
+        "    time.sleep(3)\n"
+        "def task(x):\n"
+        "    return x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    panel.pool_box.setChecked(True)
+    panel.pool_task.setCurrentText("slow_to_check:task")
+    began = time.monotonic()
+    panel._timer.timeout.emit()  # what the pause in typing does
+    assert time.monotonic() - began < 2.0  # the GUI thread did not wait for the child
+    assert panel.imports.busy
+    qtbot.waitUntil(lambda: not panel.imports.busy, timeout=60_000)
+    assert panel.config is not None and panel.config.pool.task == "slow_to_check:task"
+    assert panel.errors == {}

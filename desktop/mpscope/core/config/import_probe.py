@@ -34,6 +34,22 @@ def import_problem(module: str) -> str | None:
     return _cache[key]
 
 
+def answered(module: str) -> bool:
+    """True when `import_problem(module)` answers at once (no child process to wait for)."""
+    if module in sys.modules:
+        return True
+    origin = _origin(module.partition(".")[0])
+    return origin is None or (module, _mtime(origin)) in _cache
+
+
+def task_module(task: object) -> str:
+    """The module a `module:function` task names ("" for a built-in or a malformed name)."""
+    if not isinstance(task, str) or ":" not in task:
+        return ""
+    module = task.strip().partition(":")[0]
+    return module if module and all(p.isidentifier() for p in module.split(".")) else ""
+
+
 def _origin(top: str) -> str | None:
     try:
         spec = importlib.util.find_spec(top)  # a top-level name: finds, imports nothing

@@ -17,11 +17,10 @@ ReportError = Callable[[KeyPath, str], None]  # Checker.error: the problem at a 
 
 def _resolve(error: ReportError, path: KeyPath, name: str) -> Callable[..., Any] | None:
     from mpscope.core import tasks  # lazily: config must import fast for the CLI
-    from mpscope.core.config.import_probe import import_problem
+    from mpscope.core.config.import_probe import import_problem, task_module
 
-    module = name.strip().partition(":")[0] if ":" in name else ""
-    dotted = bool(module) and all(part.isidentifier() for part in module.split("."))
-    problem = import_problem(module) if dotted else None
+    module = task_module(name)
+    problem = import_problem(module) if module else None
     if problem:
         error(path, f"cannot import module {module!r} for task {toml_value(name)}: {problem}")
         return None

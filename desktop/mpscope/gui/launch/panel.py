@@ -32,6 +32,7 @@ from mpscope.gui.launch.form import (
     inline_table,
     parse_toml_value,
 )
+from mpscope.gui.launch.import_checks import ImportChecks
 from mpscope.gui.widgets.icons import themed
 
 __all__ = ["LaunchPanel", "inline_table", "parse_toml_value"]  # the helpers are re-exported
@@ -62,7 +63,9 @@ class LaunchPanel(QWidget):
         self.marks = FieldMarks()  # config key → field, marked when it has a problem
         self._filling = False
         self._timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
-        self._timer.timeout.connect(self.validate)
+        self._timer.timeout.connect(self._validate_checked)
+        self.imports = ImportChecks(self)
+        self.imports.ready.connect(self._validate_checked)
         self._build()
         bridge.run_started.connect(self._update_buttons)
         bridge.run_finished.connect(self._update_buttons)
@@ -205,6 +208,11 @@ class LaunchPanel(QWidget):
         self.validity_changed.emit()
         return config
 
+    def _validate_checked(self) -> None:
+        """The pause in typing: validate once new task modules were probed off this thread."""
+        if not self.imports.start(self.form_raw()[0]):
+            self.validate()
+
     def _mark(self, problems: dict[str, str]) -> None:
         self.marks.fields.update({f"workers[{i}].{k}": widget for i, g in enumerate(self.groups)
                                   for k, widget in g.fields.items()})
@@ -290,6 +298,7 @@ class LaunchPanel(QWidget):
 
     def cleanup(self) -> None:
         self._timer.stop()
+        self.imports.cleanup()
         self.bridge.run_started.disconnect(self._update_buttons)
         self.bridge.run_finished.disconnect(self._update_buttons)
 
