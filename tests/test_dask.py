@@ -160,6 +160,22 @@ def test_a_remote_worker_near_its_memory_limit_is_warned_about_once() -> None:
     assert record.peak_rss == 850 * mib
 
 
+def test_each_hosts_cpu_comes_from_its_workers_plugin_one_load_per_host() -> None:
+    engine = Engine("spawn")
+    tracker = DaskTracker(engine, "square", [], "token", local_cluster=False)
+    mib = 2**20
+    worker = {"nthreads": 1, "memory_limit": 1000 * mib, "cpu": 90.0, "memory": 100 * mib}
+    tracker.on_figures({  # two workers on one host (they measure the same host), one on another
+        "tcp://10.0.0.7:1": {**worker, "host": "10.0.0.7", "host_load": {"cpu": 40.0, "cores": 8}},
+        "tcp://10.0.0.7:2": {**worker, "host": "10.0.0.7", "host_load": {"cpu": 60.0, "cores": 8}},
+        "tcp://10.0.0.8:1": {**worker, "host": "10.0.0.8", "host_load": {"cpu": 5.0, "cores": 4}},
+        "tcp://10.0.0.9:1": {**worker, "host": "10.0.0.9", "host_load": None},  # no heartbeat yet
+    })
+    assert tracker.host_loads == {"10.0.0.7": (50.0, 8, 2), "10.0.0.8": (5.0, 4, 1)}
+    tracker.close_all("closed")
+    assert tracker.host_loads == {}
+
+
 # -- losses ----------------------------------------------------------------------------------
 
 
@@ -352,6 +368,47 @@ def test_a_worker_that_cannot_import_the_task_is_named(dask_cluster: str,
 
 
 # -- the window --------------------------------------------------------------------------------
+
+
+def test_the_cpu_panel_draws_each_cluster_host_beside_the_cores(qtbot: Any) -> None:
+    from mpscope.core import config as cfg
+    from mpscope.gui.bridge import RunBridge
+    from mpscope.gui.cpu.panel import CpuPanel
+
+    bridge = RunBridge(sample_ms=200)
+    panel = CpuPanel(bridge)
+    panel.resize(1000, 500)
+    panel.show()
+    try:
+        bridge.set_config(cfg.loads('[pool]\ntask = "count_primes"\nitems = '
+                                    f'{[400_000] * 40}\nprocesses = 2\nbackend = "dask"\n'))
+        bridge.start()
+        hostname = socket.gethostname()  # what the workers' plugin calls this machine
+
+        def drawn() -> Any:  # the host line's values, once it has a few
+            if panel.hosts.hosts != [hostname]:
+                return None
+            _x, y = panel.hosts.curves[0].getData()
+            return y if y is not None and len(y) >= 3 else None
+
+        qtbot.waitUntil(lambda: drawn() is not None, timeout=int(RUN_DEADLINE * 1000))
+        values = drawn()
+        assert all(0 <= v <= 100 for v in values) and max(values) > 0  # the workers' own load
+        legend = lambda: panel.core_legend.text().replace("\u2060", "")  # noqa: E731 - joiners
+        assert f"host&nbsp;{hostname}&nbsp;·&nbsp;2&nbsp;Dask&nbsp;worker(s)" in legend()
+        assert "core&nbsp;0" in legend()  # beside the local cores
+        bridge.kill_all()
+        qtbot.waitUntil(lambda: not bridge.running, timeout=int(RUN_DEADLINE * 1000))
+        qtbot.waitUntil(lambda: "cores,&nbsp;ended" in legend(), timeout=5000)
+        bridge.run_started.emit()  # as a new run does: the ended host leaves the chart
+        assert panel.hosts.hosts == [] and "host" not in legend()
+    finally:
+        bridge.kill_all()
+        qtbot.waitUntil(lambda: not bridge.running, timeout=int(RUN_DEADLINE * 1000))
+        panel.cleanup()
+        bridge.shutdown()
+        panel.close()
+        panel.deleteLater()
 
 
 def test_kill_on_a_dask_worker_row_says_what_it_does_and_does_it(qtbot: Any) -> None:

@@ -647,6 +647,17 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     </message>
 </context>
 <context>
+    <name>HostLines</name>
+    <message>
+        <source>host {0} · {1} Dask worker(s), {2} cores</source>
+        <translation>主机 {0} · {1} 个 Dask 工作进程，{2} 核</translation>
+    </message>
+    <message>
+        <source>{0}, ended</source>
+        <translation>{0}，已结束</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <source>&amp;Language</source>

@@ -331,6 +331,9 @@ class RunBridge(QObject):
             r.pid for r in self.records if r.pid and r.state.is_alive and not r.remote)
 
     def _on_sample(self, sample: Sample) -> None:
+        host_loads = getattr(self.pool, "host_loads", None)  # a pool on a Dask cluster
+        if host_loads is not None:
+            sample = sample._replace(hosts=host_loads())
         elapsed = (sample.t - self.last_sample.t) if self.last_sample else 0.0
         if elapsed > 0:
             self.messages_per_second = self._handled_since_sample / elapsed

@@ -12,6 +12,14 @@ from typing import NamedTuple
 import psutil
 
 
+class HostLoad(NamedTuple):
+    """A cluster's host as its workers report it: CPU % of the whole host, its cores, workers."""
+
+    cpu: float
+    cores: int
+    workers: int
+
+
 class Sample(NamedTuple):
     """One sampling instant: per-core CPU %, per-pid (CPU %, RSS bytes), and our own cost."""
 
@@ -22,6 +30,8 @@ class Sample(NamedTuple):
     own_rss: int
     # pid → CPU seconds used so far (user + system): kept for a process once it has ended.
     cpu_time: dict[int, float] = {}  # noqa: RUF012 - never mutated; a fresh dict per sample
+    # host → its load, for a pool on a Dask cluster (added by the window from the run's pool).
+    hosts: dict[str, HostLoad] = {}  # noqa: RUF012 - never mutated
 
 
 class Sampler:

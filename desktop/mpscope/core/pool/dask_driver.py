@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mpscope.core.pool.backend import Outbox
 from mpscope.core.pool.child_tracker import describe
-from mpscope.core.pool.dask_keys import KEY_PREFIX
+from mpscope.core.pool.dask_keys import HOST_METRIC, KEY_PREFIX
 from mpscope.core.pool.messages import Chunk, DriverDone, GenerationEnded, Notice, PoolStarted
 from mpscope.core.pool.reference import serial_reference
 from mpscope.core.text import Text
@@ -70,7 +70,7 @@ class WorkerGone(NamedTuple):
 
 
 class WorkersInfo(NamedTuple):
-    """Each worker's figures: address → {host, nthreads, memory_limit, cpu, memory}."""
+    """Each worker's figures: address → {host, nthreads, memory_limit, cpu, memory, host_load}."""
 
     workers: dict[str, dict[str, Any]]
 
@@ -308,6 +308,7 @@ def _figures(info: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "memory_limit": worker.get("memory_limit", 0) or 0,
             "cpu": float(metrics.get("cpu", 0.0)), "memory": int(metrics.get("memory", 0)),
             "name": str(worker.get("name", "")),
+            "host_load": metrics.get(HOST_METRIC),  # the plugin's, from the latest heartbeat
         }
     return figures
 

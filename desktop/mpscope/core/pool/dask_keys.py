@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 KEY_PREFIX = "mpscope-"  # every key mpscope submits starts with this, then a run token
+HOST_METRIC = "mpscope-host"  # the plugin's worker metric: {"cpu": % of the host, "cores": n}
 
 
 def task_key(token: str, task_id: int) -> str:

@@ -1,12 +1,18 @@
 """Dask worker side: the plugin that reports tasks entering and leaving `executing`, and the call.
 
 Runs inside Dask workers, possibly on other machines, so it imports only the
-standard library, `distributed` and the stdlib-only `dask_keys` (workers need
-`pip install --no-deps mpscope` beside the user's own package, never Qt).
+standard library, `distributed` (and, in functions, its psutil) and the
+stdlib-only `dask_keys` (workers need `pip install --no-deps mpscope` beside
+the user's own package, never Qt).
 Events are small msgpack-able dicts published with `worker.log_event` under
 the topic "mpscope"; the parent subscribes with `client.subscribe_topic`.
 The scheduler's `processing` state only means *assigned*: a task has started
 when its worker moves it to `executing`.
+
+The plugin also adds a worker metric, the host's whole CPU load: each worker
+computes it at its heartbeat and the scheduler keeps the latest, so the
+parent reads every host's load in the `client.scheduler_info()` it reads
+anyway (Dask's own host-cpu monitor is off by default and set at start).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from mpscope.core.pool.dask_keys import KEY_PREFIX
+from mpscope.core.pool.dask_keys import HOST_METRIC, KEY_PREFIX
 
 TOPIC = "mpscope"
 PLUGIN_NAME = "mpscope-task-events"
@@ -38,11 +44,31 @@ class TaskEvents(WorkerPlugin):
         self.worker: Any = None
         self.pid = 0
         self.host = ""
+        self._cpu_times: Any = None
 
     def setup(self, worker: Any) -> None:
         """Remember the worker, its pid and host (the worker runs in this process)."""
         self.worker, self.pid, self.host = worker, os.getpid(), socket.gethostname()
+        import psutil  # distributed's own dependency, loaded in every worker already
+
+        self._cpu_times = psutil.cpu_times()
+        worker.metrics[HOST_METRIC] = self.host_load
         self._publish("hello", "", "")
+
+    def teardown(self, worker: Any) -> None:
+        """Leave the worker's metrics as they were (the plugin is unregistered)."""
+        worker.metrics.pop(HOST_METRIC, None)
+
+    def host_load(self, worker: Any) -> dict[str, float]:
+        """The host's CPU % since the last heartbeat (all cores: 100 is every core busy)."""
+        import psutil
+
+        now = psutil.cpu_times()
+        busy = _busy(now) - _busy(self._cpu_times)
+        total = _total(now) - _total(self._cpu_times)
+        self._cpu_times = now
+        cpu = 100.0 * busy / total if total > 0 else 0.0
+        return {"cpu": round(min(100.0, max(0.0, cpu)), 1), "cores": psutil.cpu_count() or 1}
 
     def _publish(self, what: str, key: str, state: str) -> None:
         self.worker.log_event(TOPIC, {
@@ -90,6 +116,15 @@ def check_task(spec: str) -> str | None:
 def worker_pid() -> int:
     """This worker's pid (for `client.run`)."""
     return os.getpid()
+
+
+def _total(times: Any) -> float:
+    # guest time is counted in user time already (Linux)
+    return float(sum(times)) - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0)
+
+
+def _busy(times: Any) -> float:
+    return _total(times) - float(times.idle) - getattr(times, "iowait", 0.0)
 
 
 def _resolve(spec: str) -> Callable[..., Any]:

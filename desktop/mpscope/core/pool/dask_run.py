@@ -22,6 +22,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from mpscope.core.engine.engine import Engine
+from mpscope.core.engine.sampler import HostLoad
 from mpscope.core.pool import figures
 from mpscope.core.pool.dask_driver import Connected, DaskDriver, TaskEvent, WorkerGone, WorkersInfo
 from mpscope.core.pool.dask_tracking import DaskTracker
@@ -144,6 +145,10 @@ class DaskPoolRun(PoolRun):
         """Tasks by outcome; retries are Dask's, as the tracker saw them start again."""
         tracker = self.dask_tracker
         return figures.counts(self.tally, tracker.losses, tracker.retried)
+
+    def host_loads(self) -> dict[str, HostLoad]:
+        """Each host of the cluster with a worker of this run: its CPU, as its workers report it."""
+        return dict(self.dask_tracker.host_loads)
 
     def send_signal(self, wid: int, signum: int) -> bool:
         """Signals (stack dumps) are not sent to Dask workers: their pids are not ours."""

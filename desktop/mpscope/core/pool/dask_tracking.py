@@ -18,6 +18,7 @@ from typing import Any
 
 from mpscope.core.engine.engine import Engine
 from mpscope.core.engine.run_state import WorkerRecord
+from mpscope.core.engine.sampler import HostLoad
 from mpscope.core.engine.states import State
 from mpscope.core.pool.dask_driver import TaskEvent, WorkerGone
 from mpscope.core.pool.dask_keys import task_of_key
@@ -51,6 +52,7 @@ class DaskTracker:
         self._current: dict[int, dict[int, TaskRecord]] = {}  # wid → task id → running task
         self._warned: set[int] = set()
         self._here = _local_names()
+        self.host_loads: dict[str, HostLoad] = {}  # host → its CPU, from its workers' plugin
 
     # -- the PoolRun tracker interface (nothing to read or reap: events come as notes) ----
     def pump(self, deadline: float) -> int:
@@ -97,11 +99,14 @@ class DaskTracker:
 
     def on_figures(self, workers: dict[str, dict[str, Any]]) -> None:
         """The scheduler's figures: threads, memory against its limit, CPU for remote workers."""
+        loads: dict[str, list[dict[str, Any]]] = {}
         for address, figures in workers.items():
             record = self.worker(address, str(figures.get("host", "")), hostname=False)
             if not record.state.is_alive:
                 continue
             wid = record.wid
+            if isinstance(figures.get("host_load"), dict):  # each worker on a host says the same
+                loads.setdefault(self.hosts.get(wid) or address, []).append(figures["host_load"])
             threads, limit = int(figures["nthreads"]), int(figures["memory_limit"])
             self.threads[wid], self.limits[wid] = threads, limit
             record.args.update(threads=threads, memory_limit=limit)
@@ -114,6 +119,10 @@ class DaskTracker:
                 "{address} · {threads} thread(s) · memory limit {limit}", address=address,
                 threads=threads, limit=limit_text)
             self._check_memory(record, memory, limit)
+        self.host_loads = {
+            host: HostLoad(sum(float(x.get("cpu", 0.0)) for x in said) / len(said),
+                           int(said[0].get("cores", 1)), len(said))
+            for host, said in sorted(loads.items())}
 
     def _check_memory(self, record: WorkerRecord, memory: int, limit: int) -> None:
         if not limit or memory < MEMORY_WARNING * limit or record.wid in self._warned:
@@ -190,6 +199,7 @@ class DaskTracker:
     def close_all(self, text: str) -> None:
         """The run is over: workers still listed leave mpscope's view (they may go on running)."""
         now = time.time()
+        self.host_loads = {}
         for record in self.records.values():
             if record.state.is_alive:
                 record.state, record.detail, record.ended_at = State.FINISHED, text, now

@@ -1,4 +1,7 @@
-"""The CPU panel: per-core load (lines, or a heat map beyond 16 cores), the average, per process."""
+"""The CPU panel: per-core load (lines, or a heat map beyond 16 cores), the average, per process.
+
+A pool on a Dask cluster adds a line per host of the cluster to the cores' chart.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from mpscope.core.engine.sampler import Sample
 from mpscope.gui.bridge import RunBridge
+from mpscope.gui.cpu.hosts import HostLines
 from mpscope.gui.cpu.ring import RingSet, TimeRing, sticky_top
 from mpscope.gui.widgets.charts import (
     PALETTE,
@@ -67,6 +71,7 @@ class CpuPanel(QWidget):
         self._ended: set[int] = set()  # shown pids whose process has ended (greyed, "ended")
         self._core_items: list[pg.GraphicsObject] = []
         self._build_ui()
+        self.hosts = HostLines(self._core_plot, CAPACITY, horizon=WINDOWS_S[-1])
         self._build_cores(getattr(bridge.sampler, "cores", 1))
         bridge.sampled.connect(self.add_sample)
         bridge.run_started.connect(self.forget_ended)
@@ -180,7 +185,9 @@ class CpuPanel(QWidget):
             keys = [(PALETTE[i % len(PALETTE)], self.tr("core {0}").format(i), "━")
                     for i in range(self._ncores)]
             title = self.tr("CPU per core (%)")
-        self.core_legend.set_entries(title, [*keys, (fg, self.tr("average"), "▬")])
+        self.hosts.apply_style(width=chart_style().line_width + 1)
+        self.core_legend.set_entries(
+            title, [*keys, (fg, self.tr("average"), "▬"), *self.hosts.legend()])
         self._update_process_legend()
 
     # -- data --------------------------------------------------------------------
@@ -195,6 +202,8 @@ class CpuPanel(QWidget):
         self._own.append(sample.t, (sample.own_cpu,))
         self._pids.append(sample.t, {pid: (cpu,) for pid, (cpu, _rss) in sample.per_pid.items()})
         self._latest = sample
+        if self.hosts.append(sample.t, sample.hosts):  # a cluster's hosts came or went
+            self._apply_style()
         if self._paused or not self.isVisible() or self.window().isMinimized():
             self._stale = True
             return
@@ -223,6 +232,7 @@ class CpuPanel(QWidget):
             curve.setData(x, block[i], skipFiniteCheck=True)
         for curve in self._avg_curves:
             curve.setData(x, block[-1], skipFiniteCheck=True)
+        self.hosts.draw(lo, end)
         own_t, own_v = self._own.window(lo, end)
         self._own_curve.setData(own_t - end, own_v[0].copy(), skipFiniteCheck=True)
         if not self._paused:
@@ -273,8 +283,8 @@ class CpuPanel(QWidget):
         self._pids.discard(gone)
         self._slots = [None if pid in gone else pid for pid in self._slots]
         self._ended = set()
-        self._update_process_legend()
-        self._pen_processes()
+        self.hosts.forget_ended()
+        self._apply_style()  # both legends, and the pens
         self._draw_processes(*self._shown_span())
 
     def _shown_span(self) -> tuple[float, float]:
