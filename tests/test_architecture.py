@@ -160,11 +160,17 @@ def core_qt_imports(edges: list[Import]) -> list[str]:
             and _forbidden(i.target, (*QT, "mpscope.gui"))]
 
 
+# The Dask plugin runs only inside a Dask worker, where distributed has loaded psutil already
+# (its system monitor): the host-CPU metric uses it at no cost.
+ALREADY_LOADED = {("mpscope.core.pool.dask_plugin", "psutil")}
+
+
 def worker_imports(modules: dict[str, Path], edges: list[Import]) -> list[str]:
     side = worker_side(modules, edges)
     return [f"{i.source}:{i.line} imports {i.target}" for i in edges
             if i.source in side and runs_at_import(i)
-            and _forbidden(i.target, (*WORKER_FORBIDDEN, *QT, "mpscope.gui"))]
+            and _forbidden(i.target, (*WORKER_FORBIDDEN, *QT, "mpscope.gui"))
+            and (i.source, i.target) not in ALREADY_LOADED]
 
 
 def import_cycles(modules: dict[str, Path], edges: list[Import]) -> list[list[str]]:
