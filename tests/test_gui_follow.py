@@ -14,6 +14,7 @@ from mpscope.core.engine.states import State
 from mpscope.core.follow.remote import ssh_runner
 from mpscope.gui.follow.dialogs import LiveRunsDialog, RemoteDialog, live_runs
 from mpscope.gui.main_window import MainWindow
+from mpscope.gui.workers.stack_dialog import StackDialog
 from sshd import MISSING, sshd
 from test_follow import config, finish, mpscope, started, worker_pid
 from test_follow import env as env
@@ -181,3 +182,56 @@ def test_the_pool_panel_shows_a_followed_pool_run_live_and_to_its_end(window, qt
     split = pool.insights()
     assert len(split) == 2 and all(working > 0 for _s, _w, working in split.values())
     assert "done" in panel.progress.format() and not panel.save_button.isEnabled()
+
+
+def test_the_workers_actions_reach_a_followed_run_through_its_control_socket(window, qtbot, env,
+                                                                             tmp_path):
+    run = started(env, config(tmp_path / "run.toml", seconds=60))
+    worker_pid(env, "tick-1")
+    window.follow.follow_local(1)
+    panel, actions = window.workers, window.workers.actions_by_name
+    qtbot.waitUntil(lambda: records(window).get("tick-1") is not None and
+                    records(window)["tick-1"].state is State.RUNNING and
+                    records(window)["risky-0"].state is State.FAILED, timeout=WAIT_MS)
+
+    def act(name: str, action: str) -> None:
+        panel.select_row(panel.model.row_of(records(window)[name]))
+        qtbot.waitUntil(lambda: actions[action].isEnabled(), timeout=WAIT_MS)
+        actions[action].trigger()
+
+    act("tick-0", "pause")
+    qtbot.waitUntil(lambda: records(window)["tick-0"].state is State.PAUSED, timeout=WAIT_MS)
+    act("tick-0", "resume")
+    qtbot.waitUntil(lambda: records(window)["tick-0"].state is State.RUNNING, timeout=WAIT_MS)
+    act("tick-0", "stack")
+    dialog = panel.findChild(StackDialog, "stackDialog")
+    qtbot.waitUntil(lambda: "ticker" in dialog.text.toPlainText(), timeout=WAIT_MS)
+    dialog.close()
+    act("risky-0", "restart")  # an ended worker runs again (and fails again)
+    qtbot.waitUntil(lambda: records(window)["risky-0"].restarts == 1, timeout=WAIT_MS)
+    act("tick-1", "kill")
+    qtbot.waitUntil(lambda: records(window)["tick-1"].state is State.KILLED, timeout=WAIT_MS)
+    assert finish(mpscope(env, "follow", "1", "--control", "stop"))[0] == 0
+    assert finish(run)[0] == 1
+    qtbot.waitUntil(lambda: not window.bridge.running, timeout=WAIT_MS)
+    panel.select_row(panel.model.row_of(records(window)["tick-0"]))
+    assert not actions["kill"].isEnabled() and "ended" in actions["stack"].toolTip()
+
+
+def test_a_remote_run_out_of_reach_has_its_actions_off_with_the_reason(window, qtbot, tmp_path):
+    # A malformed line ends the view: the run's commands have nowhere to go, and its
+    # actions say so instead of sending into the void.
+    (tmp_path / "stream").write_bytes(
+        b'{"v":1,"type":"run","since":0,"run":{"id":3,"status":"running"}}\n'
+        b'{"v":1,"seq":1,"type":"worker","wid":1,"name":"w-0","kind":"worker",'
+        b'"state":"running","pid":1}\n{"v":1,"seq":"x"}\n')
+    script = "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read())"
+    finished = []
+    window.bridge.run_finished.connect(finished.append)
+    window.follow.follow_remote([sys.executable, "-c", script, str(tmp_path / "stream")])
+    qtbot.waitUntil(lambda: finished == [1], timeout=WAIT_MS)
+    panel = window.workers
+    panel.select_row(0)
+    for name in ("stop", "kill", "pause", "stack"):
+        action = panel.actions_by_name[name]
+        assert not action.isEnabled() and action.toolTip().startswith("Not available:")

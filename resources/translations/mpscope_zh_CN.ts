@@ -2807,6 +2807,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>它现在在做什么？显示所选进程每个线程的 Python 调用栈，不会停止进程</translation>
     </message>
     <message>
+        <source>Not available: {reason}</source>
+        <translation>不可用：{reason}</translation>
+    </message>
+    <message>
         <source>Dask worker: restart it through its nanny (Dask cannot stop a running task); the task it runs is lost and Dask retries it on another worker</source>
         <translation>Dask 工作进程：通过其 nanny 重启它（Dask 无法停止正在运行的任务）；它正在运行的任务随之失联，Dask 会在另一个工作进程上重试</translation>
     </message>
@@ -2892,10 +2896,6 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>{action} is not available for a followed run</source>
         <translation>跟随的运行不支持 {action}</translation>
-    </message>
-    <message>
-        <source>stacks are not available for a followed run</source>
-        <translation>跟随的运行无法查看调用栈</translation>
     </message>
     <message>
         <source>not connected: {action} was not sent</source>
@@ -3048,6 +3048,22 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>{name}: running again</source>
         <translation>{name}：已继续运行</translation>
+    </message>
+    <message>
+        <source>{target}: restart asked through the control socket (pid {pid})</source>
+        <translation>{target}：已通过控制套接字请求重启（进程 {pid}）</translation>
+    </message>
+    <message>
+        <source>the run has ended: there is nothing to control</source>
+        <translation>运行已结束：没有可控制的内容</translation>
+    </message>
+    <message>
+        <source>not connected: the run&apos;s commands cannot reach it now</source>
+        <translation>未连接：命令现在无法送达该运行</translation>
+    </message>
+    <message>
+        <source>its owner has not said its process id yet</source>
+        <translation>它的所属进程尚未报告进程号</translation>
     </message>
     <message>
         <source>{error} — Dask gave up on it: each worker that ran it died, and it was retried as often as distributed.scheduler.allowed-failures allows (once on mpscope&apos;s own cluster); the task may crash its process or exhaust its worker&apos;s memory</source>

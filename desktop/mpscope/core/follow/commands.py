@@ -35,6 +35,10 @@ class RunControl:
                                               f"(workers: {names})"}
             records, target = [record], record.name
         action = command.action
+        if action == "restart" and (command.worker is None or records[0].kind != "worker"
+                                    or not records[0].state.is_final):
+            return {"ok": False, "error": "restart takes one ended worker (not the run, "
+                                          "not a pool process)"}
         if action == "stack":  # answered when the dumps arrive (the stack events)
             return self.stacks.ask(command, records)
         if action in ("pause", "resume"):
@@ -94,6 +98,9 @@ def _said(action: str, target: str, pid: int) -> Text:
                     target=target, pid=pid)
     if action == "resume":
         return Text("{target}: resume asked through the control socket (pid {pid})",
+                    target=target, pid=pid)
+    if action == "restart":
+        return Text("{target}: restart asked through the control socket (pid {pid})",
                     target=target, pid=pid)
     if action == "terminate":
         return Text("{target}: terminate asked through the control socket (pid {pid})",

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 PROTOCOL = 1
-ACTIONS = ("stop", "pause", "resume", "terminate", "kill", "stack")
+ACTIONS = ("stop", "pause", "resume", "terminate", "kill", "restart", "stack")
 MAX_REQUEST = 4096  # bytes in one request line
 MAX_REPLY = 4 << 20  # bytes in one reply line: a stack reply carries every thread's dump
 CLIENT_TIMEOUT_S = 2.0  # a peer that does not finish its line in time is dropped

@@ -174,14 +174,29 @@ class FollowedRun:
     def kill(self) -> None:
         self.send("kill")
 
+    @property
+    def control_reason(self) -> str | None:
+        """Why the run's commands cannot reach its owner now; None when they can."""
+        if self.source.state in ("ended", "failed"):
+            return Text("the run has ended: there is nothing to control")
+        if self.source.state != "live":
+            return Text("not connected: the run's commands cannot reach it now")
+        if isinstance(self.source, LocalFeed) and self.source.tail.run.get("pid") is None:
+            return Text("its owner has not said its process id yet")
+        return None
+
     def control(self, action: str, wid: int) -> None:
-        if action not in ("stop", "pause", "resume", "terminate", "kill"):
+        if action not in ("stop", "pause", "resume", "terminate", "kill", "restart"):
             self._note(Text("{action} is not available for a followed run", action=action))
             return
         self.send(action, wid)
 
-    def request_stack(self, wid: int) -> str:
-        return Text("stacks are not available for a followed run")
+    def request_stack(self, wid: int) -> str | None:
+        """Ask the owner; its `stack` event comes back through the feed."""
+        reason = self.control_reason
+        if reason is None and not self.source.send({"v": 1, "action": "stack", "worker": wid}):
+            reason = Text("not connected: the run's commands cannot reach it now")
+        return reason
 
     def send(self, action: str, wid: int | None = None) -> None:
         request: dict[str, Any] = {"v": 1, "action": action}
@@ -225,8 +240,9 @@ class FollowedRun:
             form = (run.get("config") or {}).get("pool")
             if isinstance(form, dict) and self.pool is None:
                 self.pool = FollowedPool(form, self.engine.records, self.started_at)
-        elif kind == "reply":
-            self._note(item.get("text") or item.get("error") or "", error=not item["ok"])
+        elif kind == "reply":  # a stack's reply holds the dumps: they come as its events
+            said = str(item.get("text") or item.get("error") or "")
+            self._note(said.partition("\n")[0], error=not item["ok"])
         elif kind == "end":
             self._exit_code = item["exit_code"] if item["exit_code"] is not None else 1
             self.ended_at = item.get("ended_at") or time.time()

@@ -54,10 +54,13 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{target}: stop asked through the control socket (pid {pid})"),  # core/follow/commands.py
     QT_TRANSLATE_NOOP("core", "{target}: pause asked through the control socket (pid {pid})"),  # core/follow/commands.py
     QT_TRANSLATE_NOOP("core", "{target}: resume asked through the control socket (pid {pid})"),  # core/follow/commands.py
+    QT_TRANSLATE_NOOP("core", "{target}: restart asked through the control socket (pid {pid})"),  # core/follow/commands.py
     QT_TRANSLATE_NOOP("core", "{target}: terminate asked through the control socket (pid {pid})"),  # core/follow/commands.py
     QT_TRANSLATE_NOOP("core", "{target}: kill asked through the control socket (pid {pid})"),  # core/follow/commands.py
+    QT_TRANSLATE_NOOP("core", "the run has ended: there is nothing to control"),  # core/follow/mirror.py
+    QT_TRANSLATE_NOOP("core", "not connected: the run's commands cannot reach it now"),  # core/follow/mirror.py
+    QT_TRANSLATE_NOOP("core", "its owner has not said its process id yet"),  # core/follow/mirror.py
     QT_TRANSLATE_NOOP("core", "{action} is not available for a followed run"),  # core/follow/mirror.py
-    QT_TRANSLATE_NOOP("core", "stacks are not available for a followed run"),  # core/follow/mirror.py
     QT_TRANSLATE_NOOP("core", "not connected: {action} was not sent"),  # core/follow/mirror.py
     QT_TRANSLATE_NOOP("core", "connecting to {host}…"),  # core/follow/remote.py
     QT_TRANSLATE_NOOP("core", "the stream from {host} is not mpscope's: {problem}"),  # core/follow/remote.py

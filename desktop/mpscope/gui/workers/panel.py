@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.engine.states import State
 from mpscope.gui.bridge import RunBridge
+from mpscope.gui.i18n.language import translated
 from mpscope.gui.widgets.delegates import (
     ProgressDelegate,
     ReadableCheckDelegate,
@@ -218,6 +219,20 @@ class WorkersPanel(QWidget):
         self.actions_by_name["stack"].setEnabled(
             live and any(r.state.is_alive and r not in dask for r in records))
         self._explain_dask_actions(bool(dask))
+        self._explain_out_of_reach()
+
+    def _explain_out_of_reach(self) -> None:
+        """A followed run whose owner cannot be reached: its commands are off, and say why."""
+        reason = getattr(self.bridge.run, "control_reason", None) if self.bridge.following \
+            else None
+        for name in ("stop", "terminate", "kill", "pause", "resume", "restart", "stack"):
+            action = self.actions_by_name[name]
+            if reason is not None:
+                action.setEnabled(False)
+                action.setToolTip(self.tr("Not available: {reason}").format(
+                    reason=translated(reason)))
+            elif action.toolTip() != action.data() and name not in ("stop", "terminate", "kill"):
+                action.setToolTip(action.data())  # (stop, terminate, kill: the Dask tips' own)
 
     def _dask_backend(self) -> bool:
         config = self.bridge.config
