@@ -28,6 +28,16 @@ BARREN_LIMIT = 3  # abandoned generations in a row that finished nothing: stop r
 
 _short = reprlib.Repr()
 _short.maxstring = _short.maxother = 60
+_PLAIN_NUMBER = 10**30  # an int within this prints in under 40 characters, as reprlib would
+
+
+def _brief(value: Any) -> str:
+    """A short repr for an event; plain numbers (most pool results) skip reprlib's dispatch."""
+    kind = type(value)
+    if kind is float or kind is bool or value is None or (
+            kind is int and -_PLAIN_NUMBER < value < _PLAIN_NUMBER):
+        return repr(value)
+    return _short.repr(value)
 
 
 class DriverControl(Protocol):
@@ -99,7 +109,7 @@ class NoteHandler:
         """'square(3)' — the call a one-item task made, for callback events."""
         item = self.items[task.first_index]
         if task.count == 1:
-            return f"{self.config.task}({_short.repr(item)})"
+            return f"{self.config.task}({_brief(item)})"
         return task.label_text()
 
     def _delivered(self, note: pm.Delivered) -> None:
@@ -114,7 +124,7 @@ class NoteHandler:
             results.extend((task.first_index + k, value) for k, value in enumerate(values))
             if note.via == "callback" and self.config.method == "apply_async":
                 self._emit("callback", Text("callback: {call} → {value}", call=self._call(task),
-                                            value=_short.repr(values[0])), task.wid)
+                                            value=_brief(values[0])), task.wid)
         if note.via == "callback" and self.config.method != "apply_async":
             count = sum(len(values) for _, values in note.parts)
             self._emit("callback", Text("callback: {method} delivered its list of {count} results",

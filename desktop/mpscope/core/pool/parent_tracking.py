@@ -228,8 +228,11 @@ class Tracker:
             ready.append((connection, code))
         # The user's kills and real crashes first: the executor SIGTERMs the survivors
         # of a death itself, and those must count as collateral, not as more deaths.
+        # Among exits alike (exit codes a racing reaper left unknown), one that died
+        # holding a task is the likelier cause.
         ready.sort(key=lambda pair: (pair[0].pid not in self.requested,
-                                     pair[1] == -signal.SIGTERM, pair[0].eof_at))
+                                     pair[1] == -signal.SIGTERM,
+                                     self._held(pair[0]) is None, pair[0].eof_at))
         for connection, code in ready:
             self._decide(connection, code)
 
