@@ -172,8 +172,14 @@ def test_each_hosts_cpu_comes_from_its_workers_plugin_one_load_per_host() -> Non
         "tcp://10.0.0.9:1": {**worker, "host": "10.0.0.9", "host_load": None},  # no heartbeat yet
     })
     assert tracker.host_loads == {"10.0.0.7": (50.0, 8, 2), "10.0.0.8": (5.0, 4, 1)}
+    tracker.on_figures({"tcp://10.0.0.8:1": {**worker, "host": "10.0.0.8",
+                                             "host_load": {"cpu": 25.0, "cores": 4}}})
     tracker.close_all("closed")
     assert tracker.host_loads == {}
+    assert tracker.host_summary() == [  # what the summary JSON says of each host
+        {"host": "10.0.0.7", "cores": 8, "workers": 2, "cpu_mean": 50.0, "cpu_peak": 50.0},
+        {"host": "10.0.0.8", "cores": 4, "workers": 1, "cpu_mean": 15.0, "cpu_peak": 25.0},
+        {"host": "10.0.0.9", "cores": None, "workers": 1, "cpu_mean": None, "cpu_peak": None}]
 
 
 # -- losses ----------------------------------------------------------------------------------

@@ -169,6 +169,7 @@ class DaskPoolRun(PoolRun):
              "threads": tracker.threads.get(record.wid), "state": str(record.state),
              "memory_limit": tracker.limits.get(record.wid), "tasks_done": int(record.done)}
             for address, record in tracker.by_address.items()]
+        summary["hosts"] = tracker.host_summary()
         return summary
 
     def driver_done(self) -> None:

@@ -53,6 +53,8 @@ class DaskTracker:
         self._warned: set[int] = set()
         self._here = _local_names()
         self.host_loads: dict[str, HostLoad] = {}  # host → its CPU, from its workers' plugin
+        self._host_cpu: dict[str, list[float]] = {}  # host → [readings, sum, peak] for the summary
+        self._last_loads: dict[str, HostLoad] = {}  # each host's last load, kept after the run
 
     # -- the PoolRun tracker interface (nothing to read or reap: events come as notes) ----
     def pump(self, deadline: float) -> int:
@@ -123,6 +125,10 @@ class DaskTracker:
             host: HostLoad(sum(float(x.get("cpu", 0.0)) for x in said) / len(said),
                            int(said[0].get("cores", 1)), len(said))
             for host, said in sorted(loads.items())}
+        for host, load in self.host_loads.items():
+            seen = self._host_cpu.setdefault(host, [0, 0.0, 0.0])
+            seen[0], seen[1], seen[2] = seen[0] + 1, seen[1] + load.cpu, max(seen[2], load.cpu)
+            self._last_loads[host] = load
 
     def _check_memory(self, record: WorkerRecord, memory: int, limit: int) -> None:
         if not limit or memory < MEMORY_WARNING * limit or record.wid in self._warned:
@@ -195,6 +201,23 @@ class DaskTracker:
             task.outcome = "running"
             held.append(task)
         return held
+
+    def host_summary(self) -> list[dict[str, Any]]:
+        """Each host seen: cores, workers, its CPU % averaged over the run and at its peak."""
+        workers: dict[str, int] = {}
+        for wid in self.records:
+            host = self.hosts.get(wid, "")
+            workers[host] = workers.get(host, 0) + 1
+        summary = []
+        for host in sorted(set(workers) | set(self._host_cpu)):
+            count, total, peak = self._host_cpu.get(host, (0, 0.0, 0.0))
+            last = self._last_loads.get(host)
+            summary.append({  # None: no heartbeat reported the host's load during the run
+                "host": host, "cores": last.cores if last else None,
+                "workers": workers.get(host, 0),
+                "cpu_mean": round(total / count, 1) if count else None,
+                "cpu_peak": peak if count else None})
+        return summary
 
     def close_all(self, text: str) -> None:
         """The run is over: workers still listed leave mpscope's view (they may go on running)."""
