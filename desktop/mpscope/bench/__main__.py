@@ -17,6 +17,7 @@ from mpscope.bench import (
     idle,
     ingest,
     latency,
+    memory,
     overhead,
     scale,
     startup,
@@ -37,6 +38,7 @@ SUITES = {
     "follow": follow.measure,
     "components": components.measure,
     "finegrained": finegrained.measure,
+    "memory": memory.measure,
 }
 
 

@@ -203,6 +203,7 @@ class RunTaskStream(_StyledChart):
         super().__init__(parent)
         self.counts = ChartLegend(self)
         self.stream = TaskStreamPlot()
+        self.stream.table.recent = 1 << 62  # a recorded run: every task it loaded
         self.stream.invertY(True)  # the first pool process on top
         plain_numbers(self.stream.getAxis("bottom"))
         self.chart = pg.GraphicsLayoutWidget()
