@@ -235,3 +235,28 @@ def test_a_remote_run_out_of_reach_has_its_actions_off_with_the_reason(window, q
     for name in ("stop", "kill", "pause", "stack"):
         action = panel.actions_by_name[name]
         assert not action.isEnabled() and action.toolTip().startswith("Not available:")
+
+
+def test_open_a_live_run_reads_the_history_off_the_gui_thread(window, qtbot, env, tmp_path,
+                                                               monkeypatch):
+    import threading
+
+    from mpscope.gui.follow import attach
+
+    run = started(env, config(tmp_path / "run.toml", seconds=60))
+    readers = []
+
+    def read_live_runs():
+        readers.append(threading.current_thread())
+        return live_runs()
+
+    monkeypatch.setattr(attach, "live_runs", read_live_runs)
+    dialog = window.follow.choose_live_run()
+    assert dialog.isVisible() and not dialog.follow_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() == 1, timeout=WAIT_MS)
+    assert readers and readers[0] is not threading.main_thread()
+    dialog.accept()
+    qtbot.waitUntil(lambda: records(window).get("tick-0") is not None, timeout=WAIT_MS)
+    assert window.bridge.following
+    assert finish(mpscope(env, "follow", "1", "--control", "kill"))[0] == 0
+    finish(run)

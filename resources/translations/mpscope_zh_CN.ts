@@ -893,6 +893,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>工作进程</translation>
     </message>
     <message>
+        <source>Looking for live runs…</source>
+        <translation>正在查找正在进行的运行…</translation>
+    </message>
+    <message>
         <source>No run is being recorded on this machine now. Start one in a terminal with: {command}</source>
         <translation>本机上现在没有正在记录的运行。可以在终端中这样启动一个：{command}</translation>
     </message>

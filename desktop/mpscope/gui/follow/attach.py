@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shlex
+import threading
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox
 
@@ -19,6 +21,8 @@ from mpscope.gui.widgets.actions import make_action
 
 class FollowActions(QObject):
     """The two File menu commands, and what the window says while it follows a run."""
+
+    _runs_read = Signal(list)  # live runs, read on a thread (emitted there, queued here)
 
     def __init__(self, window: QMainWindow, bridge: RunBridge, file_menu: QMenu,
                  before: QAction | None = None) -> None:
@@ -42,11 +46,27 @@ class FollowActions(QObject):
         bridge.run_finished.connect(self._on_finished)
 
     # -- the commands ------------------------------------------------------------------
-    def choose_live_run(self) -> None:
+    def choose_live_run(self) -> LiveRunsDialog | None:
+        """The list of live runs, filled once a thread has read them (never on this one)."""
         if self._busy():
-            return
-        dialog = LiveRunsDialog(live_runs(), self.window)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.run_id is not None:
+            return None
+        dialog = LiveRunsDialog(None, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._runs_read.connect(dialog.set_runs)
+        dialog.finished.connect(lambda _result: self._runs_read.disconnect(dialog.set_runs))
+        dialog.accepted.connect(lambda: self._follow_chosen(dialog))
+
+        def read() -> None:
+            runs = live_runs()
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                self._runs_read.emit(runs)
+
+        threading.Thread(target=read, name="mpscope-live-runs", daemon=True).start()
+        dialog.open()
+        return dialog
+
+    def _follow_chosen(self, dialog: LiveRunsDialog) -> None:
+        if dialog.run_id is not None and not self._busy():
             self.follow_local(dialog.run_id)
 
     def choose_remote(self) -> None:

@@ -41,7 +41,9 @@ def live_runs() -> list[dict[str, Any]]:
 class LiveRunsDialog(QDialog):
     """Lists this machine's running runs; `run_id` is the chosen one after exec()."""
 
-    def __init__(self, runs: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+    def __init__(self, runs: list[dict[str, Any]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        """`runs`: None while they are being read (set_runs fills the list)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Open a live run"))
         self.run_id: int | None = None
@@ -56,6 +58,26 @@ class LiveRunsDialog(QDialog):
         self.table.setRootIsDecorated(False)
         self.table.setHeaderLabels([self.tr("Run"), self.tr("Title"), self.tr("Started"),
                                     self.tr("Process"), self.tr("Workers")])
+        self.table.itemDoubleClicked.connect(lambda *_: self.accept())
+        layout.addWidget(self.table)
+        self.status = QLabel(self.tr("Looking for live runs…"))
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel, self)
+        self.follow_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.follow_button.setText(self.tr("Follow"))
+        self.follow_button.setEnabled(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 320)
+        if runs is not None:
+            self.set_runs(runs)
+
+    def set_runs(self, runs: list[dict[str, Any]]) -> None:
+        """Show the runs found (read on another thread: the history may be busy or slow)."""
+        self.table.clear()
         for run in runs:
             started = time.strftime("%H:%M:%S", time.localtime(run["started_at"] or 0))
             item = QTreeWidgetItem([f"#{run['id']}", run["title"] or "", started,
@@ -64,25 +86,14 @@ class LiveRunsDialog(QDialog):
             self.table.addTopLevelItem(item)
         for column in range(5):
             self.table.resizeColumnToContents(column)
-        self.table.itemDoubleClicked.connect(lambda *_: self.accept())
-        layout.addWidget(self.table)
-        if not runs:
-            empty = QLabel(self.tr("No run is being recorded on this machine now. Start one in a "
-                                   "terminal with: {command}").format(
-                                       command="mpscope run CONFIG.toml"))
-            empty.setWordWrap(True)
-            layout.addWidget(empty)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Follow"))
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(runs))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status.setText("" if runs else self.tr(
+            "No run is being recorded on this machine now. Start one in a terminal with: "
+            "{command}").format(command="mpscope run CONFIG.toml"))
+        self.status.setVisible(not runs)
+        self.follow_button.setEnabled(bool(runs))
         first = self.table.topLevelItem(0)
-        if runs and first is not None:
+        if first is not None:
             self.table.setCurrentItem(first)
-        self.resize(640, 320)
 
     def accept(self) -> None:
         item = self.table.currentItem()
