@@ -371,3 +371,35 @@ def test_a_watched_program_is_followed_and_stopped_through_its_socket(env, tmp_p
     assert code == 0 and out.startswith("run #1: stop sent to the whole run"), err
     watch_code = finish(watch)[0]
     assert watch_code != 0 and finish(follower)[0] == watch_code
+
+
+def test_thinned_feeds_ended_runs_say_so_in_one_line_and_live_runs_keep_their_events(env,
+                                                                                     tmp_path):
+    from mpscope.core.history.retention import thin_feeds
+
+    ended = started(env, config(tmp_path / "ended.toml", seconds=0.5, fail=False))
+    assert finish(ended)[0] == 0
+    live = started(env, config(tmp_path / "live.toml", seconds=60, fail=False))
+    db = Path(env["MPSCOPE_DATA_DIR"]) / "history.sqlite3"
+    with HistoryStore(db, check_interrupted=False) as store:
+        deadline = time.monotonic() + 30
+        while {row[0] for row in store.db.execute(  # run 2's samples and events are recorded
+                "SELECT DISTINCT tbl FROM feed WHERE run_id = 2")} < {1, 4, 5}:
+            assert time.monotonic() < deadline, "run 2 recorded no samples"
+            time.sleep(0.1)
+        feed = dict(store.db.execute("SELECT run_id, count(*) FROM feed GROUP BY run_id"))
+        assert feed[1] > 0 and feed[2] > 0
+        assert thin_feeds(store, now=time.time() - 60) == 0  # run 1 ended under a day ago
+        # Two days on: run 1's feed is gone; run 2's samples are (they were averaged away).
+        deleted = thin_feeds(store, now=time.time() + 2 * 86_400)
+        left = dict(store.db.execute("SELECT run_id, count(*) FROM feed GROUP BY run_id"))
+        assert 1 not in left and 0 < left[2] < feed[2] and deleted == feed[1] + feed[2] - left[2]
+    code, out, err = finish(mpscope(env, "follow", "1", "--jsonl", "--since", "5"))
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "run #1" in err and "feed is gone" in err and "mpscope export 1" in err
+    follower = mpscope(env, "follow", "2", "--jsonl")
+    assert finish(mpscope(env, "follow", "2", "--control", "stop"))[0] == 0
+    code, out, err = finish(follower)
+    assert code == finish(live)[0] == 1, err  # stopped: not a success
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert sum(line["type"] == "event" and "tick" in line["text"] for line in lines) > 10

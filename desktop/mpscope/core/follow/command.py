@@ -18,6 +18,7 @@ from mpscope.core.follow.control import ControlError, parse_command, parse_spec,
 from mpscope.core.follow.feed import HEARTBEAT_S, SCHEMA
 from mpscope.core.follow.plain import PlainPrinter
 from mpscope.core.follow.tail import POLL_S, NoSuchRun, Tail, pick_run
+from mpscope.core.history.retention import FEED_KEEP_S, feed_gone
 from mpscope.core.history.store import HistoryError, HistoryStore
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -72,6 +73,10 @@ def main(options: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         run_id = pick_run(store, options.run_id)
         if options.control:
             return _control(store, run_id, options.control, out)
+        if feed_gone(store, run_id):
+            return _usage(f"run #{run_id} ended over {FEED_KEEP_S / 3600:g} h ago and its live "
+                          "feed is gone (the feed is kept that long after a run ends); its "
+                          f"record is in the history: mpscope export {run_id}")
         return Following(store, run_id, options, out).run()
     except NoSuchRun as exc:
         return _usage(str(exc))

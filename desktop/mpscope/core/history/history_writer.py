@@ -28,6 +28,7 @@ from mpscope.core.history.retention import (
     TIERS,
     apply_retention,
     downsample,
+    thin_feeds,
 )
 from mpscope.core.history.rows import (
     config_form,
@@ -310,6 +311,7 @@ class Recorder:
                 apply_retention(store, *self._retention)
             for older_than_s, bucket_s in TIERS:
                 downsample(store, older_than_s, bucket_s)
+            thin_feeds(store)
         except sqlite3.Error as exc:
             self.error = f"run history maintenance failed: {exc}"
 

@@ -7,10 +7,15 @@ import sqlite3
 import time
 from typing import Any
 
-from mpscope.core.history.store import HistoryStore, pack_cpu, unpack_cpu
+from mpscope.core.history.store import FEED_CODES, HistoryStore, pack_cpu, unpack_cpu
 
 KEEP_RUNS, KEEP_DAYS, MAX_BYTES = 200, 90.0, 1 << 30
 TIERS = ((86_400.0, 10.0), (7 * 86_400.0, 60.0))  # samples older than s → buckets of s
+# A run's feed (what `mpscope follow --since` reads) is kept this long after the run ended;
+# its records stay in the history as long as the run does.
+FEED_KEEP_S = 86_400.0
+_SAMPLE_CODES = tuple(FEED_CODES[t] for t in ("core_samples", "worker_samples",
+                                               "progress_samples"))
 
 
 def apply_retention(store: HistoryStore, keep_runs: int | None = None,
@@ -35,6 +40,36 @@ def apply_retention(store: HistoryStore, keep_runs: int | None = None,
     if doomed:
         store.db.execute("PRAGMA incremental_vacuum")  # give the freed pages back to the disk
     return doomed
+
+
+def thin_feeds(store: HistoryStore, keep_s: float = FEED_KEEP_S,
+               now: float | None = None) -> int:
+    """Delete the feed of runs that ended over `keep_s` ago, and, of runs still going, the
+    feed rows of samples older than the first downsampling tier (the samples they named
+    were averaged into buckets: they point at nothing any more); → feed rows deleted."""
+    cutoff = (time.time() if now is None else now) - keep_s
+    sample_cutoff = (time.time() if now is None else now) - TIERS[0][0]
+    marks = ", ".join("?" * len(_SAMPLE_CODES))
+    with store.transaction():
+        ended = store.db.execute(
+            "DELETE FROM feed WHERE run_id IN (SELECT id FROM runs WHERE status != 'running' "
+            "AND COALESCE(ended_at, heartbeat, started_at) < ?)", (cutoff,)).rowcount
+        samples = store.db.execute(
+            f"DELETE FROM feed WHERE run_id IN (SELECT id FROM runs WHERE status = 'running') "
+            f"AND tbl IN ({marks}) AND k1 < ?", (*_SAMPLE_CODES, sample_cutoff)).rowcount
+    return int(ended + samples)
+
+
+def feed_gone(store: HistoryStore, run_id: int) -> bool:
+    """True when an ended run's feed was thinned away (thin_feeds) while its records remain."""
+    run = store.get_run(run_id)
+    if run is None or run["status"] == "running":
+        return False
+    fed = store.db.execute("SELECT 1 FROM feed WHERE run_id = ? LIMIT 1", (run_id,)).fetchone()
+    recorded = store.db.execute("SELECT 1 FROM workers WHERE run_id = ? UNION ALL SELECT 1 "
+                                "FROM events WHERE run_id = ? LIMIT 1",
+                                (run_id, run_id)).fetchone()
+    return fed is None and recorded is not None
 
 
 def downsample(store: HistoryStore, older_than_s: float, bucket_s: float,
