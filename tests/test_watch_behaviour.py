@@ -18,9 +18,9 @@ from test_watch import ENV, PROGRAMS, TIMEOUT, bare, watched
 
 WAIT = """
 import os, sys, time
-print("ready", flush=True)
 trigger = sys.argv[1]
-try:
+try:  # "ready" inside: a Ctrl-C sent as soon as it is read lands here, not before the try
+    print("ready", flush=True)
     while not os.path.exists(trigger):
         time.sleep(0.02)
 except KeyboardInterrupt:
