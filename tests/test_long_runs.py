@@ -52,3 +52,25 @@ def test_a_50000_task_headless_run_grows_by_a_bounded_amount():
     figures = json.loads(done.stdout.splitlines()[-1])
     growth = figures["last_mb"] - figures["tenth_mb"]
     assert growth < 45, f"grew {growth:.1f} MB between 10 % and 100 %"
+
+
+def test_pool_results_are_kept_compactly_and_read_back_as_pairs():
+    import tracemalloc
+
+    from mpscope.core.pool.result_list import ResultList
+
+    results = ResultList()
+    results.add(10, ["a", None])
+    results.extend([(0, 1.5)])
+    assert list(results) == [(10, "a"), (11, None), (0, 1.5)] == results
+    assert len(results) == 3 and dict(results)[11] is None and sorted(results)[0] == (0, 1.5)
+    values = [object() for _ in range(100_000)]  # the values are the task's own: not counted
+    tracemalloc.start()
+    try:
+        kept = ResultList()
+        for index in range(100_000):
+            kept.add(1_000 + index, values[index:index + 1])
+        size, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size < 100_000 * 30  # a list of (index, value) tuples took about 90 bytes a result

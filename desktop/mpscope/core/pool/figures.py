@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +62,7 @@ def insights(tracker: Tracker | DaskTracker) -> dict[int, tuple[float, float, fl
     return split
 
 
-def results_ok(reference: pm.Reference | None, results: Sequence[tuple[int, Any]],
+def results_ok(reference: pm.Reference | None, results: Iterable[tuple[int, Any]],
                tasks: Sequence[TaskRecord], chunksize: int) -> bool | None:
     """True when the delivered results equal a plain serial run; None when not checked."""
     if reference is None or reference.outcomes is None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from mpscope.core.pool import messages as pm
 from mpscope.core.pool.parent_tracking import Tracker
 from mpscope.core.pool.plan import MAP_LIKE, TaskRecord
+from mpscope.core.pool.result_list import ResultList
 from mpscope.core.text import Text
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class NoteHandler:
     """Applies the driver's notes to a pool run's tasks and results, on the caller thread."""
 
     def __init__(self, config: PoolConfig, tasks: list[TaskRecord], items: Sequence[Any],
-                 results: list[tuple[int, Any]], *, chunksize: int, start_method: str,
+                 results: ResultList, *, chunksize: int, start_method: str,
                  tracker: Tracker | DaskTracker, emit: Emit, driver: DriverControl) -> None:
         self.config = config
         self.tasks = tasks
@@ -121,7 +122,7 @@ class NoteHandler:
             task.delivered = True
             if task.outcome in ("pending", "running"):  # the tracker's TaskEnded may lag
                 task.outcome = "ok"
-            results.extend((task.first_index + k, value) for k, value in enumerate(values))
+            results.add(task.first_index, values)
             if note.via == "callback" and self.config.method == "apply_async":
                 self._emit("callback", Text("callback: {call} → {value}", call=self._call(task),
                                             value=_brief(values[0])), task.wid)

@@ -24,6 +24,7 @@ from mpscope.core.pool.plan import (
     effective_chunksize,
     make_tasks,
 )
+from mpscope.core.pool.result_list import ResultList
 from mpscope.core.text import Text
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class PoolRun:
         )
         self.tally = Tally()
         self.tasks: list[TaskRecord] = make_tasks(self.items_total, self.chunksize, self.tally)
-        self.results: list[tuple[int, Any]] = []
+        self.results = ResultList()  # compact: a million results cost their values
         self.rate = 0.0
         self.started_at: float | None = None
         self.ended_at: float | None = None
