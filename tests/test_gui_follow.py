@@ -182,6 +182,7 @@ def test_the_pool_panel_shows_a_followed_pool_run_live_and_to_its_end(window, qt
     split = pool.insights()
     assert len(split) == 2 and all(working > 0 for _s, _w, working in split.values())
     assert "done" in panel.progress.format() and not panel.save_button.isEnabled()
+    assert "stay with the process" in panel.save_button.toolTip()
 
 
 def test_the_workers_actions_reach_a_followed_run_through_its_control_socket(window, qtbot, env,

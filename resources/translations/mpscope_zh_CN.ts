@@ -1294,6 +1294,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>指向色条可查看其任务；单击可把信息保留在这里。</translation>
     </message>
     <message>
+        <source>A followed run&apos;s results stay with the process that ran it</source>
+        <translation>跟随的运行的结果留在运行它的进程中</translation>
+    </message>
+    <message>
         <source>{0} · dask · chunksize {1} · {2} workers at {3}</source>
         <translation>{0} · Dask · 分块大小 {1} · {3} 上的 {2} 个工作进程</translation>
     </message>

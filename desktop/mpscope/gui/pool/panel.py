@@ -255,7 +255,11 @@ class PoolPanel(QWidget):
 
     def _on_run_finished(self, _code: int) -> None:
         pool = self._bridge.pool  # a followed run's pool has no results here to save
-        self.save_button.setEnabled(pool is not None and getattr(pool, "saves_results", True))
+        saves = getattr(pool, "saves_results", True)
+        self.save_button.setEnabled(pool is not None and saves)
+        self.save_button.setToolTip(self.tr(
+            "Write every item with its result or its error as JSON lines") if saves else self.tr(
+            "A followed run's results stay with the process that ran it"))
         self._timer.stop()
         self._stale = True
         self._on_tick()  # the final state, drawn once
