@@ -8,6 +8,7 @@ import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
@@ -45,6 +46,28 @@ def _readiness(fifo: Path, timeout: float) -> int:
         os.close(fd)
 
 
+def _started_apart(window: int, timeout: float) -> None:
+    """Wait until the worker and both pool processes lead their own process group.
+
+    Each does so early in its start; before that a terminal's Ctrl-C to the window's group
+    would also interrupt its imports (a traceback that is the terminal's doing, not
+    mpscope's). Nothing announces it, so the process table is polled.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        apart = []
+        for child in psutil.Process(window).children(recursive=True):
+            try:
+                if "resource_tracker" not in " ".join(child.cmdline()):
+                    apart.append(os.getpgid(child.pid) != window)
+            except (psutil.Error, ProcessLookupError):
+                continue
+        if len(apart) >= 3 and all(apart):
+            return
+        time.sleep(0.02)
+    raise AssertionError("the worker and pool processes did not start within the time")
+
+
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
 def test_the_window_stops_its_run_records_it_and_exits_on_a_signal(tmp_path, signum):
     fifo = tmp_path / "ready.fifo"
@@ -62,6 +85,8 @@ def test_the_window_stops_its_run_records_it_and_exits_on_a_signal(tmp_path, sig
         worker = _readiness(fifo, timeout=60)
         family = psutil.Process(window.pid).children(recursive=True)
         assert worker in [p.pid for p in family]
+        _started_apart(window.pid, timeout=60)
+        family = psutil.Process(window.pid).children(recursive=True)
         if signum == signal.SIGINT:
             os.killpg(window.pid, signum)  # a terminal's Ctrl-C reaches the whole group
         else:
