@@ -59,11 +59,14 @@ def _command(argv: list[str]) -> int:
     export.add_argument("run_id", type=_count, metavar="RUN_ID", help="a run id from `history`")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", metavar="DIR", default=".", help="directory to write into (.)")
-    from mpscope.core.follow import command as follow
+    # Only the options here: the follow machinery is imported when it is the command.
+    from mpscope.core.follow.arguments import add_parser as add_follow_parser
 
-    follow.add_parser(sub)
+    add_follow_parser(sub)
     options = parser.parse_args(argv)
     if options.command == "follow":
+        from mpscope.core.follow import command as follow
+
         return follow.main(options)
     if options.command in ("history", "export"):
         import sqlite3

@@ -12,18 +12,20 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from mpscope.core.config import RunConfig
 from mpscope.core.engine.run import Run
 from mpscope.core.engine.run_state import Event
-from mpscope.core.engine.sampler import Sampler
 from mpscope.core.engine.states import State
 from mpscope.core.engine.summary import build_summary, format_table, write_summary
-from mpscope.core.follow.commands import listen
 from mpscope.core.history.history_writer import Recorder, attach
 from mpscope.core.insight.notify_command import Notifying
 from mpscope.core.printable import printable
+
+if TYPE_CHECKING:
+    from mpscope.core.engine.sampler import Sampler
+    from mpscope.core.follow.commands import ControlHandle
 
 PROGRESS_EVERY = 1.0
 EXIT_OUTPUT_FAILED = 1  # every worker succeeded, but an asked-for output was not written
@@ -50,14 +52,19 @@ class HeadlessRunner(Notifying):
         self._printed: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self._unprinted: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self.run.engine.subscribe(self._print_event)
-        self.recorder = self._record(history) if record else None
-        self.control = listen(self.run, self.recorder)
+        # The history opens on its writer thread; execute() waits for it once the first
+        # processes are on their way (see _settle).
+        self.recorder = self._attach(history) if record else None
+        self.control: ControlHandle | None = None
+        self._sampler: Sampler | None = None
 
     def execute(self, summary_path: str | None = None, results_path: str | None = None) -> int:
         previous = {signum: signal.signal(signum, self._on_signal) for signum in STOP_SIGNALS}
         previous_usr1 = signal.signal(signal.SIGUSR1, self._on_sigusr1)
         try:
             self.run.start()
+            self.run.poll(budget=0.05)  # the first starts: what _settle does overlaps them
+            self._settle()
             self._loop()
         finally:
             for signum, handler in previous.items():
@@ -100,7 +107,7 @@ class HeadlessRunner(Notifying):
 
     def _loop(self) -> None:
         run = self.run
-        sampler = Sampler() if self.recorder is not None else None
+        sampler = self._sampler
         next_progress = next_sample = time.monotonic() + PROGRESS_EVERY
         while True:
             self._act_on_signals()
@@ -126,18 +133,31 @@ class HeadlessRunner(Notifying):
             if not run.backlog:  # messages already read from a pipe do not wake wait()
                 multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
 
-    def _record(self, path: Path | None) -> Recorder | None:
+    def _attach(self, path: Path | None) -> Recorder | None:
         """Start recording; on any problem say so on stderr and run unrecorded."""
         try:
-            recorder = attach(self.run, path)
+            return attach(self.run, path)
         except (OSError, RuntimeError) as exc:  # e.g. no home directory to put the data in
             print(f"mpscope: warning: run history unavailable ({exc}); not recording",
                   file=sys.stderr)
             return None
-        if not recorder.wait_ready() and recorder.error:
+
+    def _settle(self) -> None:
+        """Once the first processes are starting: the history's run row, the control socket
+        and the CPU sampler. Their set-up (opening the database, importing psutil) used to
+        come before the first start and delayed every run by it; a worker's own start-up
+        takes longer, so done now it costs nothing (events wait on the recorder's queue)."""
+        from mpscope.core.follow.commands import listen  # the control socket: see above
+
+        recorder = self.recorder
+        if recorder is not None and not recorder.wait_ready() and recorder.error:
             print(f"mpscope: warning: {recorder.error}; not recording", file=sys.stderr)
-            return None
-        return recorder
+            self.recorder = None
+        self.control = listen(self.run, self.recorder)
+        if self.recorder is not None:
+            from mpscope.core.engine.sampler import Sampler  # psutil: see above
+
+            self._sampler = Sampler()
 
     def _finish_recording(self, recorder: Recorder, code: int) -> str | None:
         """Finish the run's record; → the line that says where it is (once it is whole)."""

@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Any, TextIO
 
+from mpscope.core.follow.arguments import add_parser
 from mpscope.core.follow.control import ControlError, parse_command, parse_spec, send
 from mpscope.core.follow.feed import HEARTBEAT_S, SCHEMA
 from mpscope.core.follow.plain import PlainPrinter
@@ -22,31 +23,7 @@ from mpscope.core.history.retention import FEED_KEEP_S, feed_gone
 from mpscope.core.history.store import HistoryError, HistoryStore
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-
-
-def add_parser(sub: Any) -> None:
-    follow = sub.add_parser("follow", help="follow a run another mpscope records (live tail)")
-    follow.add_argument("run_id", nargs="?", type=int, metavar="RUN_ID",
-                        help="a run id from `mpscope history` (default: --latest)")
-    follow.add_argument("--latest", action="store_true",
-                        help="the newest running run, else the newest run")
-    follow.add_argument("--jsonl", action="store_true",
-                        help="one JSON object per line (schema: docs/follow.md)")
-    follow.add_argument("--since", type=int, default=0, metavar="SEQ",
-                        help="only what came after sequence number SEQ (to resume)")
-    follow.add_argument("--control", metavar="ACTION[:WORKER]",
-                        help="send stop|pause|resume|terminate|kill|stack to the run or one worker "
-                             "(e.g. kill:pi-2, stack:pi-0 prints its Python stacks) and exit")
-    follow.add_argument("--remote", metavar="DESTINATION",
-                        help="follow a run on another machine over SSH (user@host)")
-    follow.add_argument("--via", metavar="COMMAND",
-                        help="instead of ssh: a command that runs the remote command given as "
-                             "its last argument (e.g. 'sh -c')")
-    follow.add_argument("--remote-command", default="mpscope", metavar="COMMAND",
-                        help="how to run mpscope over there (default: mpscope)")
-    follow.add_argument("--stdin-control", action="store_true",
-                        help="with --jsonl: read control requests, one JSON object a line, from "
-                             "stdin and answer with `reply` lines")
+__all__ = ["add_parser", "main"]
 
 
 def main(options: argparse.Namespace, out: TextIO = sys.stdout) -> int:

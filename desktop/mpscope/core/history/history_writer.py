@@ -16,10 +16,9 @@ import threading
 import time
 from array import array
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mpscope.core.engine.run_state import Event, WorkerRecord
-from mpscope.core.engine.sampler import Sample
 from mpscope.core.history.feed_numbers import FeedNumbers, insert_batch
 from mpscope.core.history.retention import (
     KEEP_DAYS,
@@ -40,6 +39,9 @@ from mpscope.core.history.rows import (
     worker_row,
 )
 from mpscope.core.history.store import HistoryError, HistoryStore, pack_cpu, unusable
+
+if TYPE_CHECKING:  # the sampler imports psutil, which a run needs only once it is under way
+    from mpscope.core.engine.sampler import Sample
 
 FLUSH_S = 0.5  # commit cadence: a SIGKILL loses at most this (plus the commit itself)
 HEARTBEAT_S = 1.0  # commit even when idle, so an interrupted run's end is known to 1 s

@@ -18,8 +18,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from mpscope.core.history.outcome import run_outcome
 
 SCHEMA_VERSION = 3
@@ -182,6 +180,10 @@ class HistoryStore:
         fields.setdefault("status", "running")
         fields.setdefault("pid", os.getpid())
         # The pid's start time makes (pid, pid_started) name one process, even after pid reuse.
+        # psutil is imported here, not at the top: this runs on the recorder's writer thread,
+        # while `mpscope run`'s first workers start, so its import stays off their way.
+        import psutil
+
         fields.setdefault("pid_started", psutil.Process().create_time())
         fields.setdefault("host", socket.gethostname())
         fields.setdefault("started_at", time.time())
@@ -364,6 +366,8 @@ def _alive(pid: int | None, started: float | None) -> bool:
     """Whether the process that recorded a run still runs (same pid and same start time)."""
     if not pid:
         return False
+    import psutil  # lazily: see begin_run
+
     try:
         process = psutil.Process(pid)
         if process.status() == psutil.STATUS_ZOMBIE:

@@ -15,8 +15,6 @@ import os
 import time
 from typing import Any
 
-import psutil
-
 from mpscope.core.text import Text
 
 WARN_SHARE = 0.8
@@ -34,6 +32,10 @@ def resident(pid: int) -> int | None:
         return None
     except (OSError, ValueError, IndexError):
         pass
+    # Only where /proc cannot say: every Run imports this module, and psutil's import would
+    # otherwise come before each run's first start.
+    import psutil
+
     try:
         return int(psutil.Process(pid).memory_info().rss)
     except psutil.Error:
