@@ -10,13 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 
+EXIT_STATUS = ("exit status: the run's own when it ends; 1 when its recorder died; 2 for a usage "
+               "problem (no such run, no history, a bad --control); 3 when --list finds no live "
+               "run; 130 when Ctrl-C stops following (the run goes on)")
+
+
 def add_parser(sub: Any) -> None:
     """Add `follow` and its options to `sub` (an argparse subparsers object)."""
-    follow = sub.add_parser("follow", help="follow a run another mpscope records (live tail)")
+    follow = sub.add_parser("follow", help="follow a run another mpscope records (live tail)",
+                            epilog=EXIT_STATUS)
     follow.add_argument("run_id", nargs="?", type=int, metavar="RUN_ID",
                         help="a run id from `mpscope history` (default: --latest)")
     follow.add_argument("--latest", action="store_true",
                         help="the newest running run, else the newest run")
+    follow.add_argument("--list", action="store_true",
+                        help="list this machine's live runs, newest first, and exit (exit status "
+                             "3 when there is none); with --remote or --via, another machine's")
     follow.add_argument("--jsonl", action="store_true",
                         help="one JSON object per line (schema: docs/follow.md)")
     follow.add_argument("--since", type=int, default=0, metavar="SEQ",

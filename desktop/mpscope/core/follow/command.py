@@ -2,7 +2,8 @@
 
 Exit status: the run's own when it ends (0, 1, 130…); 1 when its recorder died
 (the run is interrupted); 2 for a usage problem (no such run, no history, a
-bad --control); 130 when Ctrl-C stops following (the run goes on).
+bad --control); 3 when `--list` finds no live run; 130 when Ctrl-C stops
+following (the run goes on).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def main(options: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         return _usage("--since must be 0 or more")
     if options.stdin_control and not options.jsonl:
         return _usage("--stdin-control answers in the stream: use it with --jsonl")
+    if options.list:
+        return _list(options, out)
     if options.remote or options.via:
         from mpscope.core.follow.remote_console import follow_remote
 
@@ -59,6 +62,23 @@ def main(options: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         return _usage(str(exc))
     finally:
         store.close()
+
+
+def _list(options: argparse.Namespace, out: TextIO) -> int:
+    """`--list`: this machine's live runs, or another's (--remote, --via)."""
+    extra = [name for name, given in (("RUN_ID", options.run_id is not None),
+                                      ("--latest", options.latest), ("--since", options.since),
+                                      ("--control", options.control),
+                                      ("--stdin-control", options.stdin_control)) if given]
+    if extra:
+        return _usage(f"--list lists the live runs: it takes no {', '.join(extra)}")
+    if options.remote or options.via:
+        from mpscope.core.follow.remote_list import list_remote
+
+        return list_remote(options, out)
+    from mpscope.core.follow.live import print_listing
+
+    return print_listing(options.jsonl, out)
 
 
 def _control(store: HistoryStore, run_id: int, spec: str, out: TextIO) -> int:

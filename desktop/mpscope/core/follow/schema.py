@@ -40,10 +40,13 @@ FIELDS: dict[str, dict[str, str]] = {
                    "rss": _INT + _OPT},
     "heartbeat": {"seq": _INT, "t": _NUM},
     "reply": {"ok": _BOOL},
+    "live_run": {"run": "object"},
     "end": {"seq": _INT, "status": _STR, "exit_code": _INT + _OPT, "duration": _NUM + _OPT},
 }
 RUN_FIELDS = {"id": _INT, "status": _STR, "title": _STR + _OPT, "host": _STR + _OPT,
               "pid": _INT + _OPT, "started_at": _NUM + _OPT}
+LIVE_RUN_FIELDS = {**RUN_FIELDS, "workers": _INT + _OPT, "tasks": _INT + _OPT,
+                   "done": _NUM + _OPT, "total": _NUM + _OPT}
 
 
 def parse_line(line: bytes) -> dict[str, Any]:
@@ -62,8 +65,8 @@ def parse_line(line: bytes) -> dict[str, Any]:
     if not isinstance(kind, str):
         raise StreamError("an object without a type")
     _check(item, FIELDS.get(kind, {}), kind)
-    if kind == "run":
-        _check(item["run"], RUN_FIELDS, "run")
+    if kind in ("run", "live_run"):
+        _check(item["run"], RUN_FIELDS if kind == "run" else LIVE_RUN_FIELDS, kind)
     return item
 
 

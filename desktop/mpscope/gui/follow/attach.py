@@ -13,9 +13,11 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox
 
 from mpscope.core.follow.mirror import FollowedRun, LocalFeed
 from mpscope.core.follow.remote import RemoteFollow, ssh_runner
+from mpscope.core.follow.remote_list import RemoteListing
 from mpscope.core.history.paths import history_path
 from mpscope.gui.bridge import RunBridge
 from mpscope.gui.follow.dialogs import LiveRunsDialog, RemoteDialog, live_runs
+from mpscope.gui.follow.remote_picker import RemoteRunsDialog
 from mpscope.gui.widgets.actions import make_action
 
 
@@ -35,11 +37,14 @@ class FollowActions(QObject):
             self.choose_live_run, "Ctrl+Shift+O")
         self.watch_remote = make_action(
             window, self.tr("&Watch a run on another machine…"),
-            self.tr("Follow the newest run on another machine over SSH"), self.choose_remote)
+            self.tr("Choose a live run on another machine and follow it over SSH"),
+            self.choose_remote)
         # before=None puts them at the end (Qt takes a null action; the stubs do not say so).
         file_menu.insertActions(before, [self.open_live, self.watch_remote])  # type: ignore[arg-type]
         file_menu.insertSeparator(before)  # type: ignore[arg-type]
-        self._destination, self._command = "", "mpscope"
+        self.settings = getattr(window, "settings", None)  # the last destination, remembered
+        self._destination = self._setting("follow/destination", "")
+        self._command = self._setting("follow/remote_command", "mpscope")
         self._named = ""
         bridge.run_started.connect(self._on_started)
         bridge.refreshed.connect(self._on_refreshed)
@@ -77,7 +82,26 @@ class FollowActions(QObject):
             return
         self._destination = dialog.destination.text().strip()
         self._command = dialog.command.text().strip()
-        self.follow_remote(ssh_runner(self._destination), self._command, self._destination)
+        if self.settings is not None:
+            self.settings.setValue("follow/destination", self._destination)
+            self.settings.setValue("follow/remote_command", self._command)
+        self.pick_remote(ssh_runner(self._destination), self._command, self._destination)
+
+    def pick_remote(self, runner: Sequence[str], command: str = "mpscope",
+                    label: str = "") -> RemoteRunsDialog:
+        """Ask `runner` (ssh … HOST, or any command runner) for its live runs, off this thread,
+        and follow the one chosen."""
+        label = label or shlex.join(runner)
+        dialog = RemoteRunsDialog(RemoteListing(runner, command, label), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._follow_picked(dialog, runner, command, label))
+        dialog.open()
+        return dialog
+
+    def _follow_picked(self, dialog: RemoteRunsDialog, runner: Sequence[str], command: str,
+                       label: str) -> None:
+        if not self._busy():
+            self.follow_remote(runner, command, label, dialog.run_id)
 
     def follow_local(self, run_id: int) -> FollowedRun:
         run = FollowedRun(LocalFeed(history_path(), run_id), label=f"#{run_id}")
@@ -85,12 +109,17 @@ class FollowActions(QObject):
         return run
 
     def follow_remote(self, runner: Sequence[str], command: str = "mpscope",
-                      label: str = "") -> FollowedRun:
-        """Follow the newest run that `runner` (ssh … HOST, or any command runner) reaches."""
+                      label: str = "", run_id: int | None = None) -> FollowedRun:
+        """Follow run `run_id` (None: the newest) that `runner` (ssh … HOST, or any command
+        runner) reaches."""
         label = label or shlex.join(runner)
-        run = FollowedRun(RemoteFollow(runner, command, label=label), label=label)
+        run = FollowedRun(RemoteFollow(runner, command, run_id=run_id, label=label), label=label)
         self.bridge.follow(run)
         return run
+
+    def _setting(self, key: str, default: str) -> str:
+        value = self.settings.value(key, default) if self.settings is not None else default
+        return value if isinstance(value, str) and value else default
 
     # -- what the window says ----------------------------------------------------------
     def _busy(self) -> bool:

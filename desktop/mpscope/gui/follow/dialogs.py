@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from typing import Any
 
@@ -19,23 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mpscope.core.follow.live import live_runs
 from mpscope.core.follow.remote import ssh_runner
-from mpscope.core.history.paths import history_path
-from mpscope.core.history.store import HistoryError, HistoryStore
 
-
-def live_runs() -> list[dict[str, Any]]:
-    """Runs being recorded on this machine now (dead recorders' runs are marked first)."""
-    path = history_path()
-    if not path.exists():
-        return []
-    try:
-        with HistoryStore(path) as store:  # opening marks runs whose recorder is gone
-            runs = store.list_runs(status="running", limit=50)
-    except HistoryError:
-        return []
-    host = socket.gethostname()
-    return [run for run in runs if run["host"] == host]
+__all__ = ["LiveRunsDialog", "RemoteDialog", "live_runs"]  # live_runs: the one listing
 
 
 class LiveRunsDialog(QDialog):
@@ -113,9 +99,9 @@ class RemoteDialog(QDialog):
         layout = QVBoxLayout(self)
         note = QLabel(self.tr(
             "mpscope runs {command} with your own SSH configuration, keys and agent (no password "
-            "prompt), and shows the newest run there. No port is opened anywhere; closing the "
-            "window leaves the run running.").format(
-                command="ssh -T -o BatchMode=yes DESTINATION mpscope follow --latest --jsonl"))
+            "prompt), lists the runs live there to choose from, and follows the chosen one. No "
+            "port is opened anywhere; closing the window leaves the run running.").format(
+                command="ssh -T -o BatchMode=yes DESTINATION mpscope follow --list --jsonl"))
         note.setWordWrap(True)
         layout.addWidget(note)
         form = QFormLayout()
