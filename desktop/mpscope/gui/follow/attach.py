@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from mpscope.core.follow.mirror import FollowedRun, LocalFeed
 from mpscope.core.follow.remote import RemoteFollow, ssh_runner
@@ -74,12 +74,17 @@ class FollowActions(QObject):
         if dialog.run_id is not None and not self._busy():
             self.follow_local(dialog.run_id)
 
-    def choose_remote(self) -> None:
+    def choose_remote(self) -> RemoteDialog | None:
+        """Ask for the SSH destination (the last one filled in), then for the run there."""
         if self._busy():
-            return
+            return None
         dialog = RemoteDialog(self.window, self._destination, self._command)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._destination_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _destination_chosen(self, dialog: RemoteDialog) -> None:
         self._destination = dialog.destination.text().strip()
         self._command = dialog.command.text().strip()
         if self.settings is not None:
