@@ -94,7 +94,7 @@ def test_a_malformed_listing_is_one_line_and_latest_stays_offered(window, qtbot,
                                        label="h")
     qtbot.waitUntil(lambda: dialog.listing.done, timeout=WAIT_MS)
     text = dialog.status.text()
-    assert text.startswith("the list from h is not mpscope's: a live_run whose id")
+    assert text.startswith("The list from h is not mpscope's: a live_run whose id")
     assert "\n" not in text and rows(dialog) == ["Latest"] and dialog.follow_button.isEnabled()
     dialog.reject()
 
@@ -103,7 +103,7 @@ def test_cancel_ends_the_question_and_its_process(window, qtbot):
     dialog = window.follow.pick_remote([sys.executable, "-c", "import time; time.sleep(60)"],
                                        label="slow")
     pid = dialog.listing._child.pid
-    assert dialog.busy.isVisible() and "asking slow" in dialog.status.text()
+    assert dialog.busy.isVisible() and "Asking slow" in dialog.status.text()
     rejected = []
     dialog.rejected.connect(lambda: rejected.append(True))
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Cancel
@@ -120,7 +120,7 @@ def test_an_unreachable_host_is_said_in_one_line_and_the_destination_is_remember
     dialog = window.findChild(RemoteRunsDialog)
     qtbot.waitUntil(lambda: dialog.listing.done, timeout=WAIT_MS)
     text = dialog.status.text()
-    assert text.startswith("cannot list the runs on nobody@127.0.0.1: ") and "\n" not in text
+    assert text.startswith("Cannot list the runs on nobody@127.0.0.1: ") and "\n" not in text
     assert "ssh" in text or "Permission denied" in text
     dialog.reject()
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)

@@ -449,8 +449,8 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>查看另一台机器上的运行(&amp;W)…</translation>
     </message>
     <message>
-        <source>Follow the newest run on another machine over SSH</source>
-        <translation>通过 SSH 跟随另一台机器上最新的运行</translation>
+        <source>Choose a live run on another machine and follow it over SSH</source>
+        <translation>通过 SSH 选择另一台机器上正在进行的运行并跟随它</translation>
     </message>
     <message>
         <source>A run is going on</source>
@@ -1400,8 +1400,8 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>查看另一台机器上的运行</translation>
     </message>
     <message>
-        <source>mpscope runs {command} with your own SSH configuration, keys and agent (no password prompt), and shows the newest run there. No port is opened anywhere; closing the window leaves the run running.</source>
-        <translation>mpscope 会用你自己的 SSH 配置、密钥和代理运行 {command}（不会询问密码），并显示那里最新的运行。任何地方都不会打开端口；关闭窗口不会结束该运行。</translation>
+        <source>mpscope runs {command} with your own SSH configuration, keys and agent (no password prompt), lists the runs live there to choose from, and follows the chosen one. No port is opened anywhere; closing the window leaves the run running.</source>
+        <translation>mpscope 会用你自己的 SSH 配置、密钥和代理运行 {command}（不会询问密码），列出那里正在进行的运行供你选择，并跟随所选的运行。任何地方都不会打开端口；关闭窗口不会结束该运行。</translation>
     </message>
     <message>
         <source>user@host</source>
@@ -1434,6 +1434,53 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>Say how to run mpscope over there (mpscope).</source>
         <translation>请填写在那台机器上如何运行 mpscope（mpscope）。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteRunsDialog</name>
+    <message>
+        <source>Choose a run on {host}</source>
+        <translation>选择 {host} 上的运行</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Workers/tasks</source>
+        <translation>工作进程/任务</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to follow the chosen run</source>
+        <translation>双击或按 Enter 跟随所选的运行</translation>
+    </message>
+    <message>
+        <source>Latest</source>
+        <translation>最新</translation>
+    </message>
+    <message>
+        <source>the newest live run (else the newest run) when the window connects</source>
+        <translation>窗口连接时最新的正在进行的运行（没有则为最新的运行）</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>跟随</translation>
+    </message>
+    <message>
+        <source>Recorded by process {pid} on {host}</source>
+        <translation>由 {host} 上的进程 {pid} 记录</translation>
     </message>
 </context>
 <context>
@@ -3072,6 +3119,30 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>its owner has not said its process id yet</source>
         <translation>它的所属进程尚未报告进程号</translation>
+    </message>
+    <message>
+        <source>asking {host} for its live runs…</source>
+        <translation>正在向 {host} 询问正在进行的运行…</translation>
+    </message>
+    <message>
+        <source>the list from {host} is not mpscope&apos;s: {problem}</source>
+        <translation>来自 {host} 的列表不是 mpscope 的：{problem}</translation>
+    </message>
+    <message>
+        <source>stopped asking {host}</source>
+        <translation>已停止询问 {host}</translation>
+    </message>
+    <message>
+        <source>{count} live runs on {host}</source>
+        <translation>{host} 上有 {count} 个正在进行的运行</translation>
+    </message>
+    <message>
+        <source>no run is live on {host}</source>
+        <translation>{host} 上没有正在进行的运行</translation>
+    </message>
+    <message>
+        <source>cannot list the runs on {host}: {problem}</source>
+        <translation>无法列出 {host} 上的运行：{problem}</translation>
     </message>
     <message>
         <source>{error} — Dask gave up on it: each worker that ran it died, and it was retried as often as distributed.scheduler.allowed-failures allows (once on mpscope&apos;s own cluster); the task may crash its process or exhaust its worker&apos;s memory</source>

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QTreeWidget,
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mpscope.core.engine.states import State
 from mpscope.core.follow.remote_list import RemoteListing
+from mpscope.gui import theme
 from mpscope.gui.i18n.language import translated
 
 POLL_MS = 50  # how often the listing's output is read while it is being asked
@@ -36,7 +39,7 @@ class RemoteRunsDialog(QDialog):
         self._chosen = False
         self.setWindowTitle(self.tr("Choose a run on {host}").format(host=listing.label))
         layout = QVBoxLayout(self)
-        self.status = QLabel(translated(listing.message), self)
+        self.status = QLabel(_sentence(translated(listing.message)), self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
@@ -51,11 +54,14 @@ class RemoteRunsDialog(QDialog):
                                     self.tr("Progress"), self.tr("Workers/tasks")])
         self.table.setToolTip(self.tr("Double-click or press Enter to follow the chosen run"))
         self.table.itemDoubleClicked.connect(lambda *_: self.accept())
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the title: the rest
         layout.addWidget(self.table)
         latest = QTreeWidgetItem([self.tr("Latest"), self.tr(
             "the newest live run (else the newest run) when the window connects"), "", "", ""])
         latest.setData(0, Qt.ItemDataRole.UserRole, None)
-        latest.setFirstColumnSpanned(True)
         self.table.addTopLevelItem(latest)
         self.table.setCurrentItem(latest)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
@@ -66,7 +72,7 @@ class RemoteRunsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 360)
+        self.resize(760, 320)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._poll)
         self._timer.start(POLL_MS)
@@ -78,12 +84,12 @@ class RemoteRunsDialog(QDialog):
             return
         self._timer.stop()
         self.busy.hide()
-        self.status.setText(translated(self.listing.message))
+        self.status.setText(_sentence(translated(self.listing.message)))
+        if self.listing.state == "failed":  # Latest stays: an older mpscope there can follow
+            self.status.setStyleSheet(f"color: {theme.state_color(State.FAILED).name()}")
         runs = self.listing.runs
         for run in runs:
             self.table.addTopLevelItem(self._row(run))
-        for column in range(self.table.columnCount()):
-            self.table.resizeColumnToContents(column)
         only = self.table.topLevelItem(1) if len(runs) == 1 else None
         if only is not None and self.isVisible():  # nothing to choose
             self.table.setCurrentItem(only)
@@ -115,3 +121,8 @@ class RemoteRunsDialog(QDialog):
         """Closed (chosen or cancelled): the question is no longer asked."""
         self._timer.stop()
         self.listing.cancel()
+
+
+def _sentence(text: str) -> str:
+    """The core's sentence as a heading: its first letter a capital."""
+    return text[:1].upper() + text[1:]

@@ -72,6 +72,12 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "{host}: {problem}"),  # core/follow/remote.py
     QT_TRANSLATE_NOOP("core", "cannot follow a run on {host}: {problem}"),  # core/follow/remote.py
     QT_TRANSLATE_NOOP("core", "connection to {host} lost ({problem}); trying again in {seconds:.0f} s"),  # core/follow/remote.py
+    QT_TRANSLATE_NOOP("core", "asking {host} for its live runs…"),  # core/follow/remote_list.py
+    QT_TRANSLATE_NOOP("core", "the list from {host} is not mpscope's: {problem}"),  # core/follow/remote_list.py
+    QT_TRANSLATE_NOOP("core", "stopped asking {host}"),  # core/follow/remote_list.py
+    QT_TRANSLATE_NOOP("core", "{count} live runs on {host}"),  # core/follow/remote_list.py
+    QT_TRANSLATE_NOOP("core", "no run is live on {host}"),  # core/follow/remote_list.py
+    QT_TRANSLATE_NOOP("core", "cannot list the runs on {host}: {problem}"),  # core/follow/remote_list.py
     QT_TRANSLATE_NOOP("core", "{name}: uses {rss} MiB, {share:.0f} % of the memory limit of {limit} MiB"),  # core/insight/memory_guard.py
     QT_TRANSLATE_NOOP("core", "its memory ({rss} MiB) crossed the limit of {limit} MiB"),  # core/insight/memory_guard.py
     QT_TRANSLATE_NOOP("core", "{name}: uses {rss} MiB, over the memory limit of {limit} MiB: stopping it"),  # core/insight/memory_guard.py
