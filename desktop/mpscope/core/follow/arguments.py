@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 EXIT_STATUS = ("exit status: the run's own when it ends; 1 when its recorder died; 2 for a usage "
                "problem (no such run, no history, a bad --control); 3 when --list finds no live "
                "run; 130 when Ctrl-C stops following (the run goes on)")
