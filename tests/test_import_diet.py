@@ -1,8 +1,9 @@
 """`mpscope run`'s start-up imports only what comes before its first start (issue #18).
 
 Every module imported before the first worker starts is paid by every run, in full,
-on its critical path: psutil, the history's follow machinery and Qt must wait until
-they are needed (they are imported lazily, once the first processes are starting).
+on its critical path: psutil, the history database (sqlite3, the store), the follow
+machinery and Qt wait until they are needed: the recorder's writer thread and the
+runner import them once the first processes are starting.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ DESKTOP = Path(__file__).resolve().parents[1] / "desktop"
 BEFORE_THE_FIRST_START = ("mpscope.cli", "mpscope.core.config", "mpscope.core.engine.run",
                           "mpscope.core.console.headless")
 # Not needed until a run is under way (or never, for `mpscope run`).
-LATER = ("PySide6", "shiboken6", "pyqtgraph", "distributed", "psutil",
-         "mpscope.gui", "mpscope.core.engine.sampler", "mpscope.core.follow.command",
+LATER = ("PySide6", "shiboken6", "pyqtgraph", "distributed", "psutil", "sqlite3",
+         "mpscope.gui", "mpscope.core.history.store", "mpscope.core.history.retention", "mpscope.core.engine.sampler", "mpscope.core.follow.command",
          "mpscope.core.follow.control", "mpscope.core.follow.feed", "mpscope.core.follow.tail")
 
 
@@ -46,4 +47,4 @@ def test_the_check_sees_a_heavy_import():
     assert _loaded_after(("mpscope.core.engine.sampler", "mpscope.core.follow.command")) == [
         "mpscope.core.engine.sampler", "mpscope.core.follow.command",
         "mpscope.core.follow.control", "mpscope.core.follow.feed", "mpscope.core.follow.tail",
-        "psutil"]
+        "mpscope.core.history.retention", "mpscope.core.history.store", "psutil", "sqlite3"]

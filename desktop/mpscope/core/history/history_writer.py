@@ -11,7 +11,6 @@ the rows themselves are built by rows.py.
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
 import time
 from array import array
@@ -19,16 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mpscope.core.engine.run_state import Event, WorkerRecord
-from mpscope.core.history.feed_numbers import FeedNumbers, insert_batch
-from mpscope.core.history.retention import (
-    KEEP_DAYS,
-    KEEP_RUNS,
-    MAX_BYTES,
-    TIERS,
-    apply_retention,
-    downsample,
-    thin_feeds,
-)
 from mpscope.core.history.rows import (
     config_form,
     life_key,
@@ -38,10 +27,15 @@ from mpscope.core.history.rows import (
     task_row,
     worker_row,
 )
-from mpscope.core.history.store import HistoryError, HistoryStore, pack_cpu, unusable
 
+# The database side (sqlite3, the store, retention, the feed's numbers) is imported by the
+# writer thread, which runs beside the owner's first process starts: imported here, it
+# came before them, on every run's critical path (issue #18).
 if TYPE_CHECKING:  # the sampler imports psutil, which a run needs only once it is under way
     from mpscope.core.engine.sampler import Sample
+    from mpscope.core.history.store import HistoryStore
+
+_RETENTION_DEFAULT: Any = object()  # retention.py's KEEP_RUNS, KEEP_DAYS or MAX_BYTES
 
 FLUSH_S = 0.5  # commit cadence: a SIGKILL loses at most this (plus the commit itself)
 HEARTBEAT_S = 1.0  # commit even when idle, so an interrupted run's end is known to 1 s
@@ -64,8 +58,10 @@ _STOP = object()
 class Recorder:
     """Records one Run: cheap non-blocking calls on the owner's thread, writes on its own thread."""
 
-    def __init__(self, store_path: str | Path, run: Any, *, keep_runs: int | None = KEEP_RUNS,
-                 keep_days: float | None = KEEP_DAYS, max_bytes: int | None = MAX_BYTES,
+    def __init__(self, store_path: str | Path, run: Any, *,
+                 keep_runs: int | None = _RETENTION_DEFAULT,
+                 keep_days: float | None = _RETENTION_DEFAULT,
+                 max_bytes: int | None = _RETENTION_DEFAULT,
                  task_rows: int | None = None) -> None:
         self.path = Path(store_path)
         self._task_rows = task_rows  # task rows per snapshot, None: all (see TASK_ROWS_PER_CALL)
@@ -92,7 +88,7 @@ class Recorder:
         self._begin = {"title": run_title(config), "config": config_form(config),
                        "start_method": config.start_method,
                        "started_at": run.started_at or time.time()}
-        self._numbers = FeedNumbers()  # the writer thread's: numbers rows for the feed
+        self._numbers: Any = None  # the writer thread's FeedNumbers: numbers the feed's rows
         self._thread = threading.Thread(target=self._write_loop, name="mpscope-history",
                                         daemon=True)
         self._thread.start()
@@ -124,6 +120,8 @@ class Recorder:
     def on_sample(self, sample: Sample) -> None:
         """Record per-core and per-worker CPU (pids mapped to workers), then snapshot."""
         self._samples += 1
+        from mpscope.core.history.store import pack_cpu  # imported by the writer already
+
         self._put("core_samples", [(sample.t, pack_cpu(sample.per_core),
                                     round(sample.own_cpu, 1), sample.own_rss)])
         if self._samples % stride(len(sample.per_pid)) == 0:
@@ -244,6 +242,18 @@ class Recorder:
 
     # -- the writer thread -------------------------------------------------------
     def _write_loop(self) -> None:
+        import sqlite3
+
+        from mpscope.core.history import retention
+        from mpscope.core.history.feed_numbers import FeedNumbers
+        from mpscope.core.history.store import HistoryError, HistoryStore, unusable
+
+        self._numbers = FeedNumbers()
+        keep_runs, keep_days, max_bytes = self._retention
+        self._retention = (
+            retention.KEEP_RUNS if keep_runs is _RETENTION_DEFAULT else keep_runs,
+            retention.KEEP_DAYS if keep_days is _RETENTION_DEFAULT else keep_days,
+            retention.MAX_BYTES if max_bytes is _RETENTION_DEFAULT else max_bytes)
         store = None
         try:
             store = HistoryStore(self.path)
@@ -296,6 +306,10 @@ class Recorder:
 
     def _flush(self, store: HistoryStore, batch: dict[str, list[Any]],
                end: dict[str, Any] | None = None) -> bool:
+        import sqlite3
+
+        from mpscope.core.history.feed_numbers import insert_batch
+
         run_id = self.run_id
         try:
             with store.transaction():
@@ -308,6 +322,10 @@ class Recorder:
         return True
 
     def _maintain(self, store: HistoryStore, retention: bool = False) -> None:
+        import sqlite3
+
+        from mpscope.core.history.retention import TIERS, apply_retention, downsample, thin_feeds
+
         try:
             if retention:
                 apply_retention(store, *self._retention)
