@@ -21,7 +21,8 @@ BEFORE_THE_FIRST_START = ("mpscope.cli", "mpscope.core.config", "mpscope.core.en
                           "mpscope.core.console.headless")
 # Not needed until a run is under way (or never, for `mpscope run`).
 LATER = ("PySide6", "shiboken6", "pyqtgraph", "distributed", "psutil", "sqlite3",
-         "mpscope.gui", "mpscope.core.history.store", "mpscope.core.history.retention", "mpscope.core.engine.sampler", "mpscope.core.follow.command",
+         "mpscope.gui", "mpscope.core.history.store", "mpscope.core.history.retention",
+         "mpscope.core.engine.sampler", "mpscope.core.follow.command",
          "mpscope.core.follow.control", "mpscope.core.follow.feed", "mpscope.core.follow.tail")
 
 
