@@ -3,10 +3,8 @@ chosen (through `sh -c`, a real sshd and a closed port), never waiting on the GU
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-from pathlib import Path
 
 import psutil
 import pytest
@@ -23,29 +21,11 @@ from test_gui_follow import records
 from test_gui_follow import window as window
 
 WAIT_MS = 30_000
-SHOTS = Path(os.environ.get("MPSCOPE_PICKER_SHOTS", "")) if os.environ.get(
-    "MPSCOPE_PICKER_SHOTS") else None
 
 
 def rows(dialog: RemoteRunsDialog) -> list[str]:
     table = dialog.table
     return [table.topLevelItem(i).text(0) for i in range(table.topLevelItemCount())]
-
-
-def shoot(window: MainWindow, dialog: RemoteRunsDialog, name: str) -> None:
-    """With MPSCOPE_PICKER_SHOTS=DIR: the window at 1366×768 with the picker over it."""
-    if SHOTS is None:
-        return
-    from PySide6.QtGui import QPainter
-
-    image = window.grab()
-    painter = QPainter(image)
-    at = window.mapFromGlobal(dialog.mapToGlobal(dialog.rect().topLeft()))
-    if not window.rect().contains(at):
-        at = window.rect().center() - dialog.rect().center()
-    painter.drawPixmap(at, dialog.grab())
-    painter.end()
-    image.save(str(SHOTS / name))
 
 
 def test_the_picker_lists_two_live_runs_and_follows_the_second(window, qtbot, env, tmp_path):
@@ -57,7 +37,6 @@ def test_the_picker_lists_two_live_runs_and_follows_the_second(window, qtbot, en
         assert rows(dialog) == ["Latest", "#2", "#1"] and not dialog.busy.isVisible()
         assert dialog.table.currentItem() is dialog.table.topLevelItem(0)  # Latest preselected
         assert dialog.table.topLevelItem(1).text(1) == "second"
-        shoot(window, dialog, f"follow-picker{os.environ.get('MPSCOPE_SHOT_SUFFIX', '')}.png")
         dialog.table.setCurrentItem(dialog.table.topLevelItem(2))  # the second of the two
         chosen = []
         dialog.accepted.connect(lambda: chosen.append(dialog.run_id))

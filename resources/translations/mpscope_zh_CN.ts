@@ -1471,8 +1471,12 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>最新</translation>
     </message>
     <message>
-        <source>the newest live run (else the newest run) when the window connects</source>
-        <translation>窗口连接时最新的正在进行的运行（没有则为最新的运行）</translation>
+        <source>whichever run is newest when the window connects</source>
+        <translation>窗口连接时最新的那个运行</translation>
+    </message>
+    <message>
+        <source>The newest live run there when the window connects, else the newest run (as mpscope follow --latest)</source>
+        <translation>窗口连接时那里最新的正在进行的运行，没有则为最新的运行</translation>
     </message>
     <message>
         <source>Follow</source>

@@ -39,7 +39,7 @@ class RemoteRunsDialog(QDialog):
         self._chosen = False
         self.setWindowTitle(self.tr("Choose a run on {host}").format(host=listing.label))
         layout = QVBoxLayout(self)
-        self.status = QLabel(_sentence(translated(listing.message)), self)
+        self.status = QLabel(_sentence(listing.message), self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
@@ -60,8 +60,10 @@ class RemoteRunsDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the title: the rest
         layout.addWidget(self.table)
         latest = QTreeWidgetItem([self.tr("Latest"), self.tr(
-            "the newest live run (else the newest run) when the window connects"), "", "", ""])
+            "whichever run is newest when the window connects"), "", "", ""])
         latest.setData(0, Qt.ItemDataRole.UserRole, None)
+        latest.setToolTip(1, self.tr("The newest live run there when the window connects, else "
+                                     "the newest run (as mpscope follow --latest)"))
         self.table.addTopLevelItem(latest)
         self.table.setCurrentItem(latest)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
@@ -84,7 +86,7 @@ class RemoteRunsDialog(QDialog):
             return
         self._timer.stop()
         self.busy.hide()
-        self.status.setText(_sentence(translated(self.listing.message)))
+        self.status.setText(_sentence(self.listing.message))
         if self.listing.state == "failed":  # Latest stays: an older mpscope there can follow
             self.status.setStyleSheet(f"color: {theme.state_color(State.FAILED).name()}")
         runs = self.listing.runs
@@ -123,6 +125,10 @@ class RemoteRunsDialog(QDialog):
         self.listing.cancel()
 
 
-def _sentence(text: str) -> str:
-    """The core's sentence as a heading: its first letter a capital."""
+def _sentence(message: str) -> str:
+    """The core's sentence, translated, as a heading: a capital first letter (unless it starts
+    with a value, such as a host name)."""
+    text = translated(message)
+    if getattr(message, "template", "{").startswith("{"):
+        return text
     return text[:1].upper() + text[1:]
