@@ -74,3 +74,49 @@ def test_pool_results_are_kept_compactly_and_read_back_as_pairs():
     finally:
         tracemalloc.stop()
     assert size < 100_000 * 30  # a list of (index, value) tuples took about 90 bytes a result
+
+
+def test_results_past_a_batch_spill_to_a_temporary_file_and_read_back_in_order():
+    from mpscope.core.pool.result_list import ResultList
+
+    results = ResultList(spill_at=1_000)
+    for first in range(0, 10_500, 3):
+        results.add(first, [first * first, None, f"r{first}"][: min(3, 10_500 - first)])
+    expected = [(i, [(i - i % 3) ** 2, None, f"r{i - i % 3}"][i % 3]) for i in range(10_500)]
+    assert len(results) == 10_500 and results.spilled >= 9_000
+    assert len(results._values) < 1_003  # one batch at most stays in memory
+    assert list(results) == expected == results  # twice: reading does not consume
+    assert dict(results)[9_999] == 9_999 ** 2 and dict(results)[10_000] is None
+
+
+def test_results_that_cannot_be_pickled_stay_in_memory():
+    import threading
+
+    from mpscope.core.pool.result_list import ResultList
+
+    locks = [threading.Lock() for _ in range(50)]
+    results = ResultList(spill_at=10)
+    results.extend(enumerate(locks))
+    assert results.spilled == 0 and [value for _, value in results] == locks
+
+
+def test_finished_tasks_keep_no_objects_per_time_or_peak():
+    import tracemalloc
+
+    from mpscope.core.pool.plan import make_tasks
+
+    tasks = make_tasks(50_000, 1)
+    tracemalloc.start()
+    try:
+        for i, task in enumerate(tasks):  # fresh floats and ints, as unpickled from a report
+            task.started, task.ended, task.peak_rss = 1e9 + i / 7, 1e9 + i / 5, 10 ** 8 + i
+        size, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size < 50_000 * 4  # three objects a task kept about 80 bytes
+    task = tasks[123]
+    assert (task.started, task.ended, task.peak_rss) == (1e9 + 123 / 7, 1e9 + 123 / 5, 10 ** 8 + 123)
+    task.archive("lost")
+    assert (task.started, task.ended, task.peak_rss, task.history[0].started) == (
+        None, None, None, 1e9 + 123 / 7)
+    assert make_tasks(3, 1)[0].started is None and TaskRecord(0, 0, 1, started=2.5).started == 2.5

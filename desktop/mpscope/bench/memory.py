@@ -1,7 +1,8 @@
-"""7. Memory of long runs: growth over a million tiny pool tasks, and the peak of exporting one.
+"""7. Long runs: memory growth over a million tiny pool tasks (headless and in the window), the
+window's CPU late in the run against early, and the peak of exporting such a run.
 
 Each figure comes from a child process of its own (`python -m mpscope.bench.memory …`),
-so the suites run before it cannot lend it memory. RSS is read with psutil.
+so the suites run before it cannot lend it memory. RSS and CPU are read with psutil.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from mpscope.bench.table import Median, Row
@@ -20,13 +22,24 @@ from mpscope.bench.table import Median, Row
 # MPSCOPE_BENCH_MEMORY_TASKS scales both rows down for a quick look (the targets are for 1M).
 TASKS = int(os.environ.get("MPSCOPE_BENCH_MEMORY_TASKS", "1000000"))
 ALLOWED_GROWTH_MB = 20.0
+CPU_WINDOW_S = 60.0  # the window's CPU: the first and the last minute (a tenth of a shorter run)
 EXPORT_LIMIT_MB = 150.0
 REPEATS = 2  # a million-task run takes minutes: two runs, whatever --repeat says
+POOL = """
+start_method = "forkserver"
+[pool]
+task = "square"
+items = {tasks}
+processes = 2
+method = "imap_unordered"
+chunksize = 1
+"""
 
 
 def measure(repeat: int) -> list[Row]:
     runs = max(1, min(repeat, REPEATS))
     headless = [_child("headless", str(TASKS)) for _ in range(runs)]
+    windows = [_child("window", str(TASKS)) for _ in range(runs)]
     with tempfile.TemporaryDirectory() as data:
         _child("fill", data, str(TASKS))
         exports = [_child("export", data) for _ in range(runs)]
@@ -37,6 +50,17 @@ def measure(repeat: int) -> list[Row]:
             Median.of(h["last_mb"] for h in headless), "<= 1.0",
             note=f"grew {Median.of(h['last_mb'] - h['tenth_mb'] for h in headless):.1f} MB "
                  f"after 10 %; square, imap_unordered, chunksize 1, 2 processes"),
+        Row(f"7c. memory after {TASKS:,} tiny pool tasks, window", "MB",
+            f"RSS after 10 % + {ALLOWED_GROWTH_MB:g} MB",
+            Median.of(w["tenth_mb"] for w in windows) + ALLOWED_GROWTH_MB,
+            Median.of(w["last_mb"] for w in windows), "<= 1.0",
+            note=f"grew {Median.of(w['last_mb'] - w['tenth_mb'] for w in windows):.1f} MB "
+                 "after 10 %; offscreen, 1366×768, the pool panel shown"),
+        Row("7d. window CPU while the pool runs: last stretch against the first", "% of a core",
+            "first", Median.of(w["first_cpu"] for w in windows),
+            Median.of(w["last_cpu"] for w in windows), "<= 1.1",
+            note=f"{Median.of(w['stretch_s'] for w in windows):.0f} s each (a minute, or a "
+                 "tenth of a shorter run); the GUI process, pool tracking included"),
         Row(f"7b. export of a {TASKS:,}-task run, peak RSS", "MB", "limit",
             EXPORT_LIMIT_MB, Median.of(e["peak_mb"] for e in exports), "<= 1.0",
             note=f"run.json of {exports[0]['size_mb']:.0f} MB"),
@@ -57,15 +81,7 @@ def headless(tasks: int) -> dict[str, float]:
     from mpscope.core.config import loads
     from mpscope.core.console.headless import HeadlessRunner
 
-    config = loads(f"""
-start_method = "forkserver"
-[pool]
-task = "square"
-items = {tasks}
-processes = 2
-method = "imap_unordered"
-chunksize = 1
-""")
+    config = loads(POOL.format(tasks=tasks))
     me = psutil.Process()
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as data:
@@ -84,6 +100,68 @@ chunksize = 1
         runner.run.poll = watched_poll  # type: ignore[method-assign]
         runner.execute()
     return figures
+
+
+def window(tasks: int) -> dict[str, float]:
+    """The window running `tasks` tiny tasks offscreen: RSS at 10 % and at the end, and its
+    CPU over the first and the last stretch of the pool's run."""
+    import psutil
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from mpscope.bench.qtloop import application
+    from mpscope.core.config import loads
+
+    with tempfile.TemporaryDirectory() as data:
+        os.environ["MPSCOPE_DATA_DIR"] = data  # the run is recorded, as always, but not here
+        from mpscope.gui.main_window import MainWindow
+
+        application()
+        window = MainWindow()
+        window.resize(1366, 768)
+        window.show()
+        bridge = window.bridge
+        bridge.set_config(loads(POOL.format(tasks=tasks)))
+        me = psutil.Process()
+        marks: list[tuple[float, float, int]] = []  # (monotonic, CPU seconds, items done)
+        figures: dict[str, float] = {}
+        loop = QEventLoop()
+
+        def look() -> None:  # four times a second: a light touch beside the window's own work
+            pool = bridge.pool
+            done = pool.items_done if pool is not None else 0
+            cpu = me.cpu_times()
+            marks.append((time.monotonic(), cpu.user + cpu.system, done))
+            if "tenth_mb" not in figures and done >= tasks // 10:
+                figures["tenth_mb"] = me.memory_info().rss / 1e6
+            ended = pool is not None and pool.started_at is not None and not pool.busy
+            if done >= tasks or ended:
+                figures["last_mb"] = me.memory_info().rss / 1e6
+                loop.quit()
+
+        timer = QTimer()
+        timer.timeout.connect(look)
+        timer.start(250)
+        bridge.start()
+        loop.exec()
+        timer.stop()
+        done = bridge.pool.items_done if bridge.pool is not None else 0
+        assert done >= tasks, f"the pool ended with {done:,} of {tasks:,} items done"
+        bridge.kill_all()
+        bridge.shutdown()
+        window.close()
+    running = [m for m in marks if m[2] > 0]  # from the first finished task
+    stretch = min(CPU_WINDOW_S, (running[-1][0] - running[0][0]) / 10)
+    figures["first_cpu"] = _cpu_share(running, running[0][0], running[0][0] + stretch)
+    figures["last_cpu"] = _cpu_share(running, running[-1][0] - stretch, running[-1][0])
+    figures["stretch_s"] = stretch
+    return figures
+
+
+def _cpu_share(marks: list[tuple[float, float, int]], start: float, end: float) -> float:
+    """% of a core between the marks nearest `start` and `end`."""
+    first = min(marks, key=lambda m: abs(m[0] - start))
+    last = min(marks, key=lambda m: abs(m[0] - end))
+    return 100 * (last[1] - first[1]) / max(1e-9, last[0] - first[0])
 
 
 def fill(data: str, tasks: int) -> dict[str, float]:
@@ -123,6 +201,8 @@ if __name__ == "__main__":
     what, *rest = sys.argv[1:]
     if what == "headless":
         result = headless(int(rest[0]))
+    elif what == "window":
+        result = window(int(rest[0]))
     elif what == "fill":
         result = fill(rest[0], int(rest[1]))
     else:

@@ -19,7 +19,15 @@ from mpscope.core.config.model import PoolConfig
 from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.insight.top_tasks import recorded_items
 from mpscope.core.pool import figures
-from mpscope.core.pool.plan import FINAL, STAR, Span, Tally, TaskRecord, effective_chunksize
+from mpscope.core.pool.plan import (
+    FINAL,
+    STAR,
+    Span,
+    Tally,
+    TaskColumns,
+    TaskRecord,
+    effective_chunksize,
+)
 
 RATE_WINDOW_S = 5.0  # the rate: items finished ok in the last few seconds of the run's time
 POOL_ITEMS = 0  # the wid of the pool's items as a whole in the feed's progress items
@@ -59,6 +67,7 @@ class FollowedPool:
         self.scheduler = config.scheduler or ""
         self.tracker = _Records(records)
         self.tally = Tally()
+        self.columns = TaskColumns()  # the tasks' times and peaks, no object per value
         self.tasks: list[TaskRecord] = []
         self.started_at = started_at
         self.ended_at: float | None = None
@@ -161,7 +170,8 @@ class FollowedPool:
         while len(self.tasks) < size:
             first = len(self.tasks) * self.chunksize
             count = max(1, min(self.chunksize, self.items_total - first))
-            self.tasks.append(TaskRecord(len(self.tasks), first, count, tally=self.tally))
+            self.tasks.append(TaskRecord(len(self.tasks), first, count, tally=self.tally,
+                                         columns=self.columns))
 
     def _count_work(self, seq: int, task: TaskRecord) -> None:
         """Seconds of work per process, from each task's ended attempts, counted once."""

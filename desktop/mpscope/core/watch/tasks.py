@@ -18,7 +18,7 @@ from mpscope.core.engine.engine import Engine
 from mpscope.core.engine.run_state import WorkerRecord
 from mpscope.core.engine.states import explain_exit
 from mpscope.core.pool.figures import _si
-from mpscope.core.pool.plan import Tally, TaskRecord
+from mpscope.core.pool.plan import Tally, TaskColumns, TaskRecord
 from mpscope.core.text import Text
 from mpscope.core.watch import messages as wm
 from mpscope.core.watch.client import SLOT, slot_path
@@ -71,6 +71,7 @@ class WatchedPools:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.tally = Tally()
+        self.columns = TaskColumns()  # the tasks' times and peaks, no object per value
         self.tasks: list[TaskRecord] = []
         self.calls: list[PoolCallRecord] = []
         self.rate = 0.0
@@ -152,7 +153,8 @@ class WatchedPools:
         wid = record.wid if record is not None else None
         outcome = "ok" if ok else "failed"
         task = TaskRecord(len(self.tasks), call.first_index(job, part) if call else 0, items,
-                          pid, wid, started, ended, outcome, tally=self.tally)
+                          pid, wid, started, ended, outcome, tally=self.tally,
+                          columns=self.columns)
         self.tasks.append(task)
         key = (kind, pool, job, part)
         self._by_key[key] = task
@@ -238,7 +240,8 @@ class WatchedPools:
         if task is None:
             call = self._call_of.get((kind, pool, job))
             first = call.first_index(job, index) if call is not None else 0
-            task = TaskRecord(len(self.tasks), first, items, tally=self.tally)
+            task = TaskRecord(len(self.tasks), first, items, tally=self.tally,
+                              columns=self.columns)
             self.tasks.append(task)
             self._by_key[key] = task
             if call is not None:
