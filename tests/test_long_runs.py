@@ -115,7 +115,8 @@ def test_finished_tasks_keep_no_objects_per_time_or_peak():
         tracemalloc.stop()
     assert size < 50_000 * 4  # three objects a task kept about 80 bytes
     task = tasks[123]
-    assert (task.started, task.ended, task.peak_rss) == (1e9 + 123 / 7, 1e9 + 123 / 5, 10 ** 8 + 123)
+    assert (task.started, task.ended, task.peak_rss) == (
+        1e9 + 123 / 7, 1e9 + 123 / 5, 10 ** 8 + 123)
     task.archive("lost")
     assert (task.started, task.ended, task.peak_rss, task.history[0].started) == (
         None, None, None, 1e9 + 123 / 7)

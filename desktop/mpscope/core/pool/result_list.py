@@ -62,7 +62,8 @@ class ResultList:
             return
         try:
             if self._file is None:
-                self._file = tempfile.TemporaryFile(prefix="mpscope-results-")
+                # Open as long as the results are kept: closed by close() or with the list.
+                self._file = tempfile.TemporaryFile(prefix="mpscope-results-")  # noqa: SIM115
             offset = self._file.seek(0, 2)
             self._file.write(data)
         except OSError:  # no room for the file: memory it is
