@@ -52,9 +52,10 @@ class HeadlessRunner(Notifying):
         self._printed: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self._unprinted: dict[str, int] = dict.fromkeys(PRINT_CAPS, 0)
         self.run.engine.subscribe(self._print_event)
-        # The history opens on its writer thread; execute() waits for it once the first
-        # processes are on their way (see _settle).
+        # The history opens on its writer thread while the first processes start: the
+        # loop takes up its answer when it comes (see _settle).
         self.recorder = self._attach(history) if record else None
+        self._recording_settled = self.recorder is None
         self.control: ControlHandle | None = None
         self._sampler: Sampler | None = None
 
@@ -63,8 +64,11 @@ class HeadlessRunner(Notifying):
         previous_usr1 = signal.signal(signal.SIGUSR1, self._on_sigusr1)
         try:
             self.run.start()
-            self.run.poll(budget=0.05)  # the first starts: what _settle does overlaps them
-            self._settle()
+            self.run.poll(budget=0.05)  # the first starts: what follows overlaps them
+            if self.recorder is not None:
+                from mpscope.core.engine.sampler import Sampler  # psutil: not before a start
+
+                self._sampler = Sampler()
             self._loop()
         finally:
             for signum, handler in previous.items():
@@ -113,6 +117,8 @@ class HeadlessRunner(Notifying):
             self._act_on_signals()
             run.poll(budget=0.05)
             self._act_on_signals()
+            if not self._recording_settled:
+                self._settle(wait=not run.busy)
             if not run.busy:
                 break
             if self.control is not None:
@@ -142,22 +148,25 @@ class HeadlessRunner(Notifying):
                   file=sys.stderr)
             return None
 
-    def _settle(self) -> None:
-        """Once the first processes are starting: the history's run row, the control socket
-        and the CPU sampler. Their set-up (opening the database, importing psutil) used to
-        come before the first start and delayed every run by it; a worker's own start-up
-        takes longer, so done now it costs nothing (events wait on the recorder's queue)."""
-        from mpscope.core.follow.commands import listen  # the control socket: see above
+    def _settle(self, wait: bool) -> None:
+        """Once the history is open (or could not be): the warning, or the control socket.
 
+        The recorder's writer thread opens the database beside the first starts; the
+        loop asks at each turn without waiting, and waits only when the run has ended
+        before it answered. Waiting before the first start (as this once did) put the
+        database's opening on every run's critical path (issue #18). Events meanwhile
+        wait on the recorder's queue."""
         recorder = self.recorder
-        if recorder is not None and not recorder.wait_ready() and recorder.error:
+        if recorder is None or not (wait or recorder.answered):
+            return
+        self._recording_settled = True
+        if not recorder.wait_ready() and recorder.error:
             print(f"mpscope: warning: {recorder.error}; not recording", file=sys.stderr)
             self.recorder = None
-        self.control = listen(self.run, self.recorder)
-        if self.recorder is not None:
-            from mpscope.core.engine.sampler import Sampler  # psutil: see above
+        elif self.run.busy:  # nothing to control once the run has ended
+            from mpscope.core.follow.commands import listen  # the socket's modules: not before
 
-            self._sampler = Sampler()
+            self.control = listen(self.run, recorder)
 
     def _finish_recording(self, recorder: Recorder, code: int) -> str | None:
         """Finish the run's record; → the line that says where it is (once it is whole)."""

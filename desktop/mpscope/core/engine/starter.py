@@ -21,6 +21,7 @@ from typing import Any
 from mpscope.core.engine.channel_reader import FrameReader
 from mpscope.core.engine.process_tree import place_in_own_group
 from mpscope.core.worker.bootstrap import WorkerSpec, worker_main
+from mpscope.core.worker.stop_flag import StopFlag
 
 # Imported by the fork server once, so each forkserver worker starts without
 # importing them itself (tens of ms of CPU each: 256 workers starting at once
@@ -109,7 +110,7 @@ def launch(context: Any, spec: WorkerSpec, name: str,
         # leave it untracked. The reader owns its own descriptor.
         reader = FrameReader(os.dup(read_end.fileno()))
         output_fd = os.dup(output_end.fileno())
-        stop_flag = context.RawValue("b", 0)
+        stop_flag = StopFlag()
         process = context.Process(target=worker_main,
                                   args=(spec, write_end, stop_flag, output_write),
                                   name=name, daemon=daemon)

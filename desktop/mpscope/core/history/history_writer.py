@@ -94,6 +94,11 @@ class Recorder:
         self._thread.start()
 
     # -- the owner's side: cheap, never blocks ---------------------------------
+    @property
+    def answered(self) -> bool:
+        """True once opening the history has worked or failed: wait_ready() would not wait."""
+        return self._ready.is_set()
+
     def wait_ready(self, timeout: float = JOIN_TIMEOUT_S) -> bool:
         """Wait until the run row exists (or opening failed); True when recording works."""
         self._ready.wait(timeout)
