@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from mpscope.core.engine.states import State
 from mpscope.gui.launch.watch_dialog import WatchDialog
@@ -85,3 +86,86 @@ def test_the_dialog_checks_and_remembers(qtbot, settings, tmp_path):
     qtbot.addWidget(again)
     assert again.command.text() == "python script.py --n 3"
     assert again.cwd.text() == str(tmp_path)
+
+
+def _watched_tree(qtbot, window):
+    """Watch programs/process_tree.py until its four processes run; their records by name."""
+    assert window.watch([sys.executable, str(PROGRAMS / "process_tree.py"), "fork"])
+    run = window.bridge.run
+
+    def records():
+        found = {}
+        for record in run.engine.records.values():
+            for name in ("middle", "grandchild", "sibling"):
+                if name in record.name and record.state is State.RUNNING:
+                    found[name] = record
+        return found
+
+    qtbot.waitUntil(lambda: len(records()) == 3, timeout=30_000)
+    return run, records()
+
+
+def _running(pid):
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _shown_names(panel):
+    proxy = panel.proxy
+    return [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
+
+
+def test_the_processes_table_shows_the_tree_and_flattens_on_a_header_click(qtbot, window):
+    run, found = _watched_tree(qtbot, window)
+    panel = window.workers
+    qtbot.waitUntil(lambda: len(_shown_names(panel)) == 4, timeout=5_000)
+    names = _shown_names(panel)
+    # Depth-first: main, its child `middle`, middle's `grandchild` one step in, then `sibling`.
+    assert names[0] == run.engine.records[run.main_wid].name
+    assert [n.strip() for n in names[1:]] == [
+        "└─ " + found["middle"].name, "└─ " + found["grandchild"].name,
+        "└─ " + found["sibling"].name]
+    assert names[2].startswith("    └─ ") and names[1].startswith("└─ ")
+    assert panel.model.depth(found["grandchild"]) == 2
+    panel.view.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # by PID
+    assert not panel.tree_action.isChecked()
+    assert all("└─" not in name for name in _shown_names(panel))
+    panel.tree_action.trigger()  # back to the tree (V)
+    assert panel.view.horizontalHeader().sortIndicatorSection() == -1
+    assert _shown_names(panel) == names
+
+
+def test_kill_tree_ends_a_process_and_its_children_not_its_siblings(qtbot, window):
+    _run, found = _watched_tree(qtbot, window)
+    codes: list[int] = []
+    window.bridge.run_finished.connect(codes.append)
+    events = []
+    window.bridge.events_arrived.connect(events.extend)
+    panel = window.workers
+    panel.select_row(panel.model.row_of(found["middle"]))
+    assert panel.actions_by_name["kill_tree"].isEnabled()
+    panel.actions_by_name["kill_tree"].trigger()
+    qtbot.waitUntil(lambda: found["middle"].state.is_final and found["grandchild"].state.is_final,
+                    timeout=10_000)
+    assert not _running(found["grandchild"].pid)
+    qtbot.waitUntil(lambda: bool(codes), timeout=30_000)
+    assert codes == [0]
+    assert "middle ended: -9; sibling alive: True" in [e.text for e in events
+                                                       if e.kind == "output"]
+    assert found["sibling"].exitcode == -15  # ended by the program itself, afterwards
+
+
+def test_terminate_tree_sends_sigterm_to_the_subtree(qtbot, window):
+    _run, found = _watched_tree(qtbot, window)
+    codes: list[int] = []
+    window.bridge.run_finished.connect(codes.append)
+    events = []
+    window.bridge.events_arrived.connect(events.extend)
+    window.workers.select_row(window.workers.model.row_of(found["middle"]))
+    window.workers.trigger("terminate_tree")
+    qtbot.waitUntil(lambda: bool(codes), timeout=30_000)
+    assert "middle ended: -15; sibling alive: True" in [e.text for e in events
+                                                        if e.kind == "output"]
+    assert found["grandchild"].state.is_final and not _running(found["grandchild"].pid)

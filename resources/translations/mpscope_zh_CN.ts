@@ -2818,6 +2818,22 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>向所选进程发送 SIGKILL（Process.kill()）：进程无法拒绝</translation>
     </message>
     <message>
+        <source>Terminate tree</source>
+        <translation>终止进程树</translation>
+    </message>
+    <message>
+        <source>Send SIGTERM to the selected process and every process it started (its children, theirs, …); others are left alone</source>
+        <translation>向所选进程及其启动的所有进程（子进程、子进程的子进程……）发送 SIGTERM；其他进程不受影响</translation>
+    </message>
+    <message>
+        <source>Kill tree</source>
+        <translation>强制结束进程树</translation>
+    </message>
+    <message>
+        <source>Send SIGKILL to the selected process and every process it started (its children, theirs, …); others are left alone</source>
+        <translation>向所选进程及其启动的所有进程（子进程、子进程的子进程……）发送 SIGKILL；其他进程不受影响</translation>
+    </message>
+    <message>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -2864,6 +2880,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
     <message>
         <source>What is it doing now? Show the Python stack of every thread of the selected process, without stopping it</source>
         <translation>它现在在做什么？显示所选进程每个线程的 Python 调用栈，不会停止进程</translation>
+    </message>
+    <message>
+        <source>Tree</source>
+        <translation>树状</translation>
+    </message>
+    <message>
+        <source>Show the processes as a tree: each one under the process that started it, as pstree does (clicking a column header sorts the table flat instead)</source>
+        <translation>以树状显示进程：每个进程列在启动它的父进程之下，如 pstree 所示（点击列标题则改为平铺排序）</translation>
     </message>
     <message>
         <source>Not available: {reason}</source>

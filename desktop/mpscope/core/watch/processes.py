@@ -227,21 +227,39 @@ class ProcessTable:
         record = self.engine.records.get(wid)
         if record is None or record.pid is None or record.state.is_final:
             return False
-        targets = []
         proc = self._procs.get(record.pid)
         if proc is None:
             return False
         if tree:
-            with contextlib.suppress(psutil.Error):
-                targets += proc.children(recursive=True)
-        targets.append(proc)
-        sent = False
-        for target in targets:
-            with contextlib.suppress(psutil.Error):
-                if target.is_running():  # checks the creation time: never a reused pid
-                    target.send_signal(signum)
-                    sent = True
-        return sent
+            return _signal_tree(proc, signum)
+        with contextlib.suppress(psutil.Error):
+            if proc.is_running():  # checks the creation time: never a reused pid
+                proc.send_signal(signum)
+                return True
+        return False
+
+
+def _signal_tree(root: psutil.Process, signum: int) -> bool:
+    """`signum` to a process and all its descendants at once: the tree is paused first
+    (SIGSTOP, top down), so none of them sees another end and reacts (a parent whose
+    child died would go on, a Pool would start a new process), then signalled, then
+    continued (a paused process acts on SIGTERM only once continued)."""
+    held: list[psutil.Process] = []
+    queue = [root]
+    while queue:
+        proc = queue.pop(0)
+        with contextlib.suppress(psutil.Error):
+            if proc.is_running():  # checks the creation time: never a reused pid
+                proc.send_signal(signal.SIGSTOP)
+                held.append(proc)
+                queue += proc.children()  # listed once it is paused: it cannot fork any more
+    for proc in held:
+        with contextlib.suppress(psutil.Error):
+            proc.send_signal(signum)
+    for proc in held:
+        with contextlib.suppress(psutil.Error):
+            proc.send_signal(signal.SIGCONT)
+    return bool(held)
 
 
 def _children(pid: int) -> list[int]:

@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from mpscope.core.config import RunConfig
 from mpscope.core.engine.channel_reader import FrameReader
@@ -46,6 +46,9 @@ class WatchError(RuntimeError):
 
 class WatchedRun:
     """Starts the program (see `start`) and turns what it reports into records and events."""
+
+    TREE_ACTIONS: ClassVar[dict[str, int]] = {"terminate_tree": signal.SIGTERM,
+                                              "kill_tree": signal.SIGKILL}
 
     def __init__(self, command: WatchCommand, subreaper: bool = False,
                  threaded_starts: bool = False, memory_limit: int | None = None) -> None:
@@ -304,11 +307,12 @@ class WatchedRun:
             self.control("kill_tree", self.main_wid)
 
     def control(self, action: str, wid: int) -> None:
-        """stop (SIGINT) | pause | resume | terminate | kill | kill_tree, on any process row."""
-        tree = action == "kill_tree"
+        """stop (SIGINT) | pause | resume | terminate | kill | terminate_tree | kill_tree, on
+        any process row (a tree action: the process and every process it started)."""
+        tree = action in self.TREE_ACTIONS
         if not tree and action not in SIGNALS:
             return  # e.g. restart: a watched program's processes are its own to start
-        signum = signal.SIGKILL if tree else SIGNALS[action]
+        signum = self.TREE_ACTIONS[action] if tree else SIGNALS[action]
         record = self.engine.records.get(wid)
         if record is None:
             return

@@ -14,6 +14,7 @@ from mpscope.gui.widgets.formatting import progress_text, short_exit
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+TREE_ROLE = Qt.ItemDataRole.UserRole + 3  # orders rows as the process tree (depth-first)
 
 
 class Column(enum.IntEnum):

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
 from mpscope.core.config import RunConfig
@@ -32,11 +33,13 @@ from mpscope.gui.workers.cells import (
     NUMERIC,
     RECORD_ROLE,
     SORT_ROLE,
+    TREE_ROLE,
     Column,
     WorkerCells,
 )
+from mpscope.gui.workers.tree import tree_layout
 
-__all__ = ["RECORD_ROLE", "SORT_ROLE", "Column", "WorkersModel", "format_duration",
+__all__ = ["RECORD_ROLE", "SORT_ROLE", "TREE_ROLE", "Column", "WorkersModel", "format_duration",
            "format_rate", "progress_text"]  # the formatting helpers are re-exported
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -46,11 +49,13 @@ Index = QModelIndex | QPersistentModelIndex
 def _signature(r: WorkerRecord) -> tuple[Any, ...]:
     """What a row shows; a refresh repaints the row only when this changed."""
     return (r.state, r.pid, r.done, r.total, r.rate, r.cpu_percent, r.cpu_time, r.rss,
-            r.peak_rss, r.daemon, r.exitcode, r.last_message, r.error, r.restarts)
+            r.peak_rss, r.daemon, r.exitcode, r.last_message, r.error, r.restarts, r.parent)
 
 
 class WorkersModel(QAbstractTableModel):
     """Rows are WorkerRecords: the plan before a run, the run's records once it started."""
+
+    tree_changed = Signal()  # a row came or a parent became known: the tree order moved
 
     def __init__(self, bridge: RunBridge, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -61,10 +66,15 @@ class WorkersModel(QAbstractTableModel):
         self._seen: list[tuple[tuple[Any, ...], tuple[Any, ...]] | None] = []
         self.daemon_overrides: dict[str, bool] = {}  # planned worker name -> daemon
         self.cells = WorkerCells(self)
+        # The process tree (watched programs): each row's depth and depth-first key.
+        self.tree = True  # the Name column indents children under their parent
+        self._layout: dict[int, tuple[int, str]] = {}
+        self._parents: tuple[int | None, ...] = ()
         role = Qt.ItemDataRole
         self._roles: dict[int, Any] = {
-            int(role.DisplayRole): self.cells.display, RECORD_ROLE: lambda r, _c: r,
-            SORT_ROLE: self.cells.sort_key, int(role.ToolTipRole): self._tooltip,
+            int(role.DisplayRole): self._display, RECORD_ROLE: lambda r, _c: r,
+            SORT_ROLE: self.cells.sort_key, TREE_ROLE: self._tree_key,
+            int(role.ToolTipRole): self._tooltip,
             int(role.CheckStateRole): self._check_state,
             int(role.DecorationRole): self._decoration,
             int(role.ForegroundRole): self._foreground,
@@ -83,6 +93,19 @@ class WorkersModel(QAbstractTableModel):
 
     def row_of(self, record: WorkerRecord) -> int:
         return self._rows.index(record)
+
+    def depth(self, record: WorkerRecord) -> int:
+        """How far below the program's main process (0: a root) the record's process is."""
+        return self._layout.get(record.wid, (0, ""))[0]
+
+    def set_tree(self, tree: bool) -> None:
+        """Indent the Name column by tree depth (True) or show plain names."""
+        if tree != self.tree:
+            self.tree = tree
+            self._seen = [None] * len(self._rows)
+            if self._rows:
+                self.dataChanged.emit(self.index(0, Column.NAME),
+                                      self.index(len(self._rows) - 1, Column.NAME))
 
     def state_name(self, state: State) -> str:
         return self.cells.state_names[state]
@@ -119,6 +142,7 @@ class WorkersModel(QAbstractTableModel):
                 ))
         self._rows = rows
         self._seen = [None] * len(rows)
+        self._update_tree()
         known = {r.name for r in self._rows}
         self.daemon_overrides = {k: v for k, v in self.daemon_overrides.items() if k in known}
         self.endResetModel()
@@ -135,6 +159,7 @@ class WorkersModel(QAbstractTableModel):
         self._run = self._bridge.run
         self._rows = self._bridge.records
         self._seen = [None] * len(self._rows)
+        self._update_tree()
         self.endResetModel()
 
     def _on_refreshed(self) -> None:
@@ -147,6 +172,9 @@ class WorkersModel(QAbstractTableModel):
             self._rows = records
             self._seen += [None] * (len(records) - old)
             self.endInsertRows()
+        if self._update_tree():
+            self._seen = [None] * len(self._rows)  # an indentation may have moved
+            self.tree_changed.emit()
         # Tell the view only about the cells that changed, one range per run of rows
         # whose changed columns are alike: a sleeping worker's report repaints its
         # progress and message cells, not its row (rows were most of an idle window's CPU).
@@ -157,6 +185,26 @@ class WorkersModel(QAbstractTableModel):
                 self._emit_changed(first_row, row - 1, runs)
                 first_row, runs = row, changed
         self._emit_changed(first_row, len(self._rows) - 1, runs)
+
+    def _update_tree(self) -> bool:
+        """Recompute the tree when a row came or a parent became known; True if it did."""
+        parents = tuple(r.parent for r in self._rows)
+        if parents == self._parents and len(self._layout) == len(self._rows):
+            return False
+        self._parents = parents
+        self._layout = tree_layout(self._rows)
+        return True
+
+    def _tree_key(self, record: WorkerRecord, _column: int) -> str:
+        return self._layout.get(record.wid, (0, ""))[1]
+
+    def _display(self, record: WorkerRecord, column: int) -> str | None:
+        text = self.cells.display(record, column)
+        if column == Column.NAME and self.tree:
+            depth = self._layout.get(record.wid, (0, ""))[0]
+            if depth:  # pstree's look: children under their parent, one step in per level
+                return "    " * (depth - 1) + "└─ " + (text or "")
+        return text
 
     def _changed_columns(self, row: int, record: WorkerRecord) -> tuple[tuple[int, int], ...]:
         """Runs of adjacent columns, (first, last), whose cells changed since the last refresh."""
@@ -180,7 +228,7 @@ class WorkersModel(QAbstractTableModel):
 
     def _cells(self, record: WorkerRecord) -> tuple[Any, ...]:
         """What each cell draws: its text, plus the bar, chip and lock that are not text."""
-        drawn: list[Any] = [self.cells.display(record, column) for column in range(COLUMN_COUNT)]
+        drawn: list[Any] = [self._display(record, column) for column in range(COLUMN_COUNT)]
         drawn[Column.PROGRESS] = (drawn[Column.PROGRESS], round(record.fraction or 0.0, 3))
         drawn[Column.STATE] = (drawn[Column.STATE], record.state)
         drawn[Column.DAEMON] = (record.daemon, self.daemon_locked(record))

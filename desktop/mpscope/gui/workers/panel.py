@@ -26,7 +26,7 @@ from mpscope.gui.widgets.delegates import (
     StateDelegate,
 )
 from mpscope.gui.widgets.icons import themed
-from mpscope.gui.workers.cells import SORT_ROLE, Column
+from mpscope.gui.workers.cells import SORT_ROLE, TREE_ROLE, Column
 from mpscope.gui.workers.details_dialog import WorkerDetails
 from mpscope.gui.workers.model import WorkersModel
 from mpscope.gui.workers.stack_dialog import StackDialog
@@ -71,6 +71,13 @@ class WorkersPanel(QWidget):
         self._add_action("kill", "kill", self.tr("Kill"), "K", State.KILLED,
                          self.tr("Send SIGKILL to the selected processes (Process.kill()): "
                                  "they cannot refuse"))
+        self._add_action("terminate_tree", "terminate", self.tr("Terminate tree"), "Shift+T",
+                         State.TERMINATED,
+                         self.tr("Send SIGTERM to the selected process and every process it "
+                                 "started (its children, theirs, …); others are left alone"))
+        self._add_action("kill_tree", "kill", self.tr("Kill tree"), "Shift+K", State.KILLED,
+                         self.tr("Send SIGKILL to the selected process and every process it "
+                                 "started (its children, theirs, …); others are left alone"))
         self._add_action("pause", "pause", self.tr("Pause"), "P", State.PAUSED,
                          self.tr("Pause the selected processes and everything they started "
                                  "(SIGSTOP): they keep their memory and do nothing until resumed"))
@@ -87,6 +94,18 @@ class WorkersPanel(QWidget):
         self._add_action("stack", "stack", self.tr("Stack…"), "W", None,
                          self.tr("What is it doing now? Show the Python stack of every thread "
                                  "of the selected process, without stopping it"))
+        self._add_action("tree", "tree", self.tr("Tree"), "V", None,
+                         self.tr("Show the processes as a tree: each one under the process that "
+                                 "started it, as pstree does (clicking a column header sorts "
+                                 "the table flat instead)"))
+        self.tree_action = self.actions_by_name["tree"]
+        self.tree_action.setCheckable(True)
+        self.tree_action.setChecked(True)
+        self.tree_action.triggered.disconnect()
+        self.tree_action.toggled.connect(self.show_tree)
+        # The tree actions act on a watched program's processes only (its own tree).
+        for name in ("terminate_tree", "kill_tree"):
+            self.toolbar.removeAction(self.actions_by_name[name])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -98,8 +117,12 @@ class WorkersPanel(QWidget):
         bridge.refreshed.connect(self._update_actions)
         bridge.refreshed.connect(self._resort)
         self.model.modelReset.connect(self._update_actions)
+        self.model.modelReset.connect(self._sort_tree)
+        self.model.tree_changed.connect(self._sort_tree)
+        self.view.horizontalHeader().sortIndicatorChanged.connect(self._on_sort_clicked)
         self.resize_columns()
         self._update_actions()
+        self._sort_tree()
 
     def _setup_view(self) -> None:
         view = self.view
@@ -190,9 +213,31 @@ class WorkersPanel(QWidget):
             self.bridge.control(name, record.wid)
         self._update_actions()
 
+    def show_tree(self, tree: bool) -> None:
+        """List the processes as a tree (depth-first, indented names) or flat."""
+        self.tree_action.setChecked(tree)
+        self.model.set_tree(tree)
+        if tree:
+            self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self._sort_tree()
+        else:
+            self.proxy.setSortRole(SORT_ROLE)
+
+    def _sort_tree(self, *_args: object) -> None:
+        if self.model.tree:
+            self.proxy.setSortRole(TREE_ROLE)
+            self.proxy.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
+
+    def _on_sort_clicked(self, section: int, order: Qt.SortOrder) -> None:
+        if section >= 0 and self.model.tree:  # a header click: the user wants it flat
+            self.show_tree(False)
+            self.proxy.sort(section, order)
+
     def _resort(self) -> None:
         header = self.view.horizontalHeader()
         now = time.monotonic()
+        if self.model.tree and header.sortIndicatorSection() < 0:
+            return  # the tree's order changes only when rows come (rowsInserted)
         if header.sortIndicatorSection() >= 0 and now - self._sorted_at >= RESORT_S:
             self._sorted_at = now
             self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -205,6 +250,9 @@ class WorkersPanel(QWidget):
         live = not self.model.showing_plan
         can_signal = live and any(not r.state.is_final for r in records)
         self.actions_by_name["stop"].setEnabled(can_signal)
+        tree = can_signal and bool(getattr(self.bridge.run, "TREE_ACTIONS", ()))
+        self.actions_by_name["terminate_tree"].setEnabled(tree)
+        self.actions_by_name["kill_tree"].setEnabled(tree)
         self.actions_by_name["terminate"].setEnabled(can_signal)
         self.actions_by_name["kill"].setEnabled(can_signal)
         states = {r.state for r in records} if live else set()
@@ -253,8 +301,10 @@ class WorkersPanel(QWidget):
 
     def _on_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
-        for name in ("stop", "terminate", "kill", "pause", "resume", "restart", None, "daemon",
-                     "details", "stack"):
+        tree = bool(getattr(self.bridge.run, "TREE_ACTIONS", ()))
+        for name in ("stop", "terminate", "kill", *(("terminate_tree", "kill_tree") if tree
+                                                    else ()),
+                     "pause", "resume", "restart", None, "daemon", "details", "stack", "tree"):
             if name is None:
                 menu.addSeparator()
             else:
