@@ -102,7 +102,11 @@ def _watched_tree(qtbot, window):
         return found
 
     qtbot.waitUntil(lambda: len(records()) == 3, timeout=30_000)
-    return run, records()
+    found = records()
+    model = window.workers.model  # the table shows them once the next refresh came
+    shown = lambda: [model.record(row) for row in range(model.rowCount())]  # noqa: E731
+    qtbot.waitUntil(lambda: all(r in shown() for r in found.values()), timeout=5_000)
+    return run, found
 
 
 def _running(pid):
