@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -183,7 +190,11 @@ class WorkersPanel(QWidget):
     def select_row(self, source_row: int) -> None:
         """Select one row by its position in the model (tests, keyboard users)."""
         index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        self.view.selectRow(index.row())
+        # Through the selection model: selectRow() follows the keyboard modifiers still
+        # held (a Shift an earlier key click left behind would extend the selection).
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.selectionModel().select(index, flags)
         self.view.setFocus()
 
     def trigger(self, name: str) -> None:
