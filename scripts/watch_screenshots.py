@@ -1,9 +1,11 @@
 """Screenshots of a program watched in the window (`mpscope watch --window`), at 1366×768.
 
-    python scripts/watch_screenshots.py [--language zh_CN] [--out docs/screenshots] [--at 3]
+    python scripts/watch_screenshots.py [--language zh_CN] [--out DIR] [--at 3] [--tree]
 
 Watches tests/programs/monte_carlo_pi.py (a Pool.map of Monte Carlo samples)
-and grabs the window `--at` seconds in and once the program has ended.
+and grabs the window `--at` seconds in and once the program has ended; with
+`--tree`, watches tests/programs/process_tree.py (a child with a grandchild
+and a sibling) and grabs its process tree `--at` seconds in.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", default="en")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--at", type=float, default=3.0)
+    parser.add_argument("--tree", action="store_true", help="the process-tree program")
     options = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "desktop"))
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
@@ -39,11 +42,24 @@ def main(argv: list[str] | None = None) -> int:
         window = MainWindow(settings=settings)
         window.resize(*SIZE)
         window.show()
-        program = ROOT / "tests" / "programs" / "monte_carlo_pi.py"
-        assert window.watch([sys.executable, str(program), "spawn", "3000000"])
+        programs = ROOT / "tests" / "programs"
+        if options.tree:
+            argv = [sys.executable, str(programs / "process_tree.py"), "spawn"]
+        else:
+            argv = [sys.executable, str(programs / "monte_carlo_pi.py"), "spawn", "3000000"]
+        assert window.watch(argv)
         loop = QEventLoop()
         QTimer.singleShot(int(options.at * 1000), loop.quit)
         loop.exec()
+        if options.tree:  # the sleepers would run for two minutes: one picture, then kill
+            window.grab().save(f"{stem}-tree.png")
+            print(f"wrote {stem}-tree.png")
+            window.bridge.run_finished.connect(loop.quit)
+            window.bridge.kill_all()
+            if window.bridge.running:  # closing a running window would ask first
+                loop.exec()
+            window.close()
+            return 0
         window.grab().save(f"{stem}-running.png")
         if window.bridge.running:
             window.bridge.run_finished.connect(loop.quit)

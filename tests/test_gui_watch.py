@@ -47,6 +47,7 @@ def test_a_watched_program_fills_the_panels(qtbot, window):
     pool = window.bridge.pool
     assert (len(pool.tasks), pool.items_done, pool.counts()["failed"]) == (6, 5, 1)
     window.pool.update_now()  # the pool panel reads the watched pools as it reads a pool run
+    assert not window.pool.placeholder.isVisibleTo(window.pool)
     assert "5 of 6 items" in window.pool.progress.toolTip()
     qtbot.waitUntil(lambda: any(e.kind == "output" for e in events), timeout=5_000)
     assert [e.text for e in events if e.kind == "output"] == [
@@ -139,6 +140,9 @@ def test_the_processes_table_shows_the_tree_and_flattens_on_a_header_click(qtbot
     panel.tree_action.trigger()  # back to the tree (V)
     assert panel.view.horizontalHeader().sortIndicatorSection() == -1
     assert _shown_names(panel) == names
+    # No Pool call: the pool panel says so instead of drawing empty axes.
+    assert window.pool.placeholder.isVisibleTo(window.pool)
+    assert "No pool tasks yet" in window.pool.placeholder.text()
 
 
 def test_kill_tree_ends_a_process_and_its_children_not_its_siblings(qtbot, window):

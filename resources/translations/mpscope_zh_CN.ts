@@ -1282,6 +1282,14 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>工作</translation>
     </message>
     <message>
+        <source>No pool tasks yet: the tasks of a Pool or ProcessPoolExecutor the program starts show here.</source>
+        <translation>还没有进程池任务：程序启动的 Pool 或 ProcessPoolExecutor 的任务会显示在这里。</translation>
+    </message>
+    <message>
+        <source>The program ran no tasks on a Pool or ProcessPoolExecutor.</source>
+        <translation>该程序没有在 Pool 或 ProcessPoolExecutor 上运行任务。</translation>
+    </message>
+    <message>
         <source>The pool starts with the run: press Start.</source>
         <translation>进程池随运行一起启动：请按“开始”。</translation>
     </message>

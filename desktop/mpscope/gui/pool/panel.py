@@ -220,9 +220,15 @@ class PoolPanel(QWidget):
     # -- run lifecycle -------------------------------------------------------------
     def _show_placeholder(self) -> None:
         config = self._bridge.config
-        if self._bridge.pool is not None:
+        pool = self._bridge.pool
+        if pool is not None and not _waiting_for_a_call(pool):
             return
-        if config is not None and config.pool is not None:
+        if pool is not None and self._bridge.running:  # a watched program, no pool call yet
+            text = self.tr("No pool tasks yet: the tasks of a Pool or ProcessPoolExecutor "
+                           "the program starts show here.")
+        elif pool is not None:
+            text = self.tr("The program ran no tasks on a Pool or ProcessPoolExecutor.")
+        elif config is not None and config.pool is not None:
             text = self.tr("The pool starts with the run: press Start.")
         else:
             text = self.tr("This run has no pool — add a [pool] table or enable the pool "
@@ -241,7 +247,7 @@ class PoolPanel(QWidget):
         self._update_callback_count()
         self._callback_pane.hide()  # no empty table until the first callback: room for the chart
         self.details.setText(self.tr("Point at a bar to see its task; click to keep it here."))
-        if self._bridge.pool is None:
+        if self._bridge.pool is None or _waiting_for_a_call(self._bridge.pool):
             self._show_placeholder()
             return
         self._show_pool()
@@ -262,11 +268,14 @@ class PoolPanel(QWidget):
             "A followed run's results stay with the process that ran it"))
         self._timer.stop()
         self._stale = True
+        if pool is not None and _waiting_for_a_call(pool):
+            self._show_placeholder()  # "ran no tasks", not "yet"
         self._on_tick()  # the final state, drawn once
 
     def _on_refreshed(self) -> None:
         self._stale = True
-        if self._stack.currentIndex() == 0 and self._bridge.pool is not None:
+        pool = self._bridge.pool
+        if self._stack.currentIndex() == 0 and pool is not None and not _waiting_for_a_call(pool):
             self._show_pool()  # a followed run's pool is known from its first line, after start
 
     def add_events(self, events: list[Event]) -> None:
@@ -414,3 +423,8 @@ class PoolPanel(QWidget):
                              (chart_style().changed, self._on_chart_style)):
             with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect(slot)
+
+
+def _waiting_for_a_call(pool: Any) -> bool:
+    """A watched program's pools before its first Pool or Executor call: nothing to draw yet."""
+    return hasattr(pool, "calls") and not pool.calls and not pool.tasks
