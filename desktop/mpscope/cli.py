@@ -147,7 +147,8 @@ def _watch(argv: list[str]) -> int:
     from mpscope.core.console.watch_runner import WatchRunner
     from mpscope.core.watch.watched_run import build_watched_run
 
-    run = build_watched_run(command, title=options.title, subreaper=True, memory_limit=limit)
+    run = build_watched_run(command, title=options.title, subreaper=True, memory_limit=limit,
+                            terminal=True)  # a terminal of ours is the program's, as a pty
     runner = WatchRunner(run, record=not options.no_history)
     runner.notify_with(options.notify_command)
     return runner.execute(options.summary_json)

@@ -30,6 +30,7 @@ from mpscope.core.watch.processes import ProcessTable
 from mpscope.core.watch.relay import start_relay
 from mpscope.core.watch.shim import HOOKS_ENV, make_shim_dir, remove_shim_dir, with_pythonpath
 from mpscope.core.watch.tasks import WatchedPools
+from mpscope.core.watch.terminal import is_terminal
 from mpscope.core.watch.watched_stacks import WatchedStacks
 
 SCAN_EVERY_S = 0.25  # process-tree scans (psutil): new processes, endings, pauses
@@ -51,8 +52,11 @@ class WatchedRun:
                                               "kill_tree": signal.SIGKILL}
 
     def __init__(self, command: WatchCommand, subreaper: bool = False,
-                 threaded_starts: bool = False, memory_limit: int | None = None) -> None:
-        """`memory_limit`: bytes per process of the program (warned at 80 %, then ended)."""
+                 threaded_starts: bool = False, memory_limit: int | None = None,
+                 terminal: bool = False) -> None:
+        """`memory_limit`: bytes per process of the program (warned at 80 %, then ended);
+        `terminal`: mpscope's own stdout/stderr are the program's (headless `mpscope watch`),
+        so where they are a terminal the program gets a pty for that stream, not a pipe."""
         self.command = command
         self.launch: Launch = plan(command.argv)
         self.config = RunConfig(title=command.title or command.text, start_method="watched",
@@ -66,6 +70,7 @@ class WatchedRun:
         self.memory = WatchedMemoryGuard(self, memory_limit)
         self.output = OutputCapture(self._output_line, self._output_capped)
         self.subreaper = subreaper
+        self.terminal = terminal
         self.started_at: float | None = None
         self.ended_at: float | None = None
         self.interrupted = False
@@ -97,7 +102,8 @@ class WatchedRun:
         env = with_pythonpath(env, self._shim)
         if self.launch.shim_hooks:
             env[HOOKS_ENV] = "1"
-        relay, out_w, err_w, report_r = start_relay()
+        terminals = (self.terminal and is_terminal(1), self.terminal and is_terminal(2))
+        relay, out_w, err_w, report_r = start_relay(terminals)
         self._relay, self._report = relay, FrameReader(report_r)
         try:
             self._program = subprocess.Popen(self.launch.argv, cwd=self.command.cwd or None,
@@ -347,7 +353,8 @@ class WatchedRun:
 
 def build_watched_run(argv: list[str] | tuple[str, ...], cwd: str | None = None,
                       env: dict[str, str] | None = None, title: str | None = None,
-                      subreaper: bool = False, memory_limit: int | None = None) -> WatchedRun:
+                      subreaper: bool = False, memory_limit: int | None = None,
+                      terminal: bool = False) -> WatchedRun:
     """A WatchedRun for a command line (not started): for the CLI, the window and lessons."""
     return WatchedRun(WatchCommand(tuple(argv), cwd, dict(env or {}), title), subreaper=subreaper,
-                      memory_limit=memory_limit)
+                      memory_limit=memory_limit, terminal=terminal)
