@@ -10,7 +10,8 @@ mpscope: what mpscope cannot take now is dropped and counted.
 A stream may come from a pty master instead of a pipe (see terminal.py): its
 end shows as EIO once every slave is closed, and on SIGWINCH (the relay is in
 the terminal's foreground group) the relay copies the real terminal's new
-window size to the pty, so a program asking after its own SIGWINCH sees it.
+window size to the pty (the program gets the same SIGWINCH at the same moment,
+so one that asks at once may see the old size for an instant).
 """
 
 from __future__ import annotations
