@@ -1,4 +1,4 @@
-"""7. Long runs: memory growth over a million tiny pool tasks (headless and in the window), the
+"""12. Long runs: memory growth over a million tiny pool tasks (headless and in the window), the
 window's CPU late in the run against early, and the peak of exporting such a run.
 
 Each figure comes from a child process of its own (`python -m mpscope.bench.memory …`),
@@ -45,23 +45,23 @@ def measure(repeat: int) -> list[Row]:
         exports = [_child("export", data) for _ in range(runs)]
     at_tenth = Median.of(h["tenth_mb"] for h in headless)
     return [
-        Row(f"7a. memory after {TASKS:,} tiny pool tasks, headless", "MB",
+        Row(f"12a. memory after {TASKS:,} tiny pool tasks, headless", "MB",
             f"RSS after 10 % + {ALLOWED_GROWTH_MB:g} MB", at_tenth + ALLOWED_GROWTH_MB,
             Median.of(h["last_mb"] for h in headless), "<= 1.0",
             note=f"grew {Median.of(h['last_mb'] - h['tenth_mb'] for h in headless):.1f} MB "
                  f"after 10 %; square, imap_unordered, chunksize 1, 2 processes"),
-        Row(f"7c. memory after {TASKS:,} tiny pool tasks, window", "MB",
+        Row(f"12b. memory after {TASKS:,} tiny pool tasks, window", "MB",
             f"RSS after 10 % + {ALLOWED_GROWTH_MB:g} MB",
             Median.of(w["tenth_mb"] for w in windows) + ALLOWED_GROWTH_MB,
             Median.of(w["last_mb"] for w in windows), "<= 1.0",
             note=f"grew {Median.of(w['last_mb'] - w['tenth_mb'] for w in windows):.1f} MB "
                  "after 10 %; offscreen, 1366×768, the pool panel shown"),
-        Row("7d. window CPU while the pool runs: last stretch against the first", "% of a core",
+        Row("12c. window CPU while the pool runs: last stretch against the first", "% of a core",
             "first", Median.of(w["first_cpu"] for w in windows),
             Median.of(w["last_cpu"] for w in windows), "<= 1.1",
             note=f"{Median.of(w['stretch_s'] for w in windows):.0f} s each (a minute, or a "
                  "tenth of a shorter run); the GUI process, pool tracking included"),
-        Row(f"7b. export of a {TASKS:,}-task run, peak RSS", "MB", "limit",
+        Row(f"12d. export of a {TASKS:,}-task run, peak RSS", "MB", "limit",
             EXPORT_LIMIT_MB, Median.of(e["peak_mb"] for e in exports), "<= 1.0",
             note=f"run.json of {exports[0]['size_mb']:.0f} MB"),
     ]
