@@ -13,7 +13,7 @@ from argparse import Namespace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from mpscope.core.engine.states import State
@@ -207,6 +207,29 @@ def test_texts_that_change_during_a_run_do_not_widen_the_panels(window):
     window.cpu.summary.setText("128 cores · average 100 %")
     QApplication.processEvents()
     assert [window.docks[name].minimumSizeHint().width() for name in docks] == before
+
+
+def test_the_status_bars_figures_repaint_their_label_alone(window, qtbot):
+    # A label that may grow asks for a layout at each new text; QStatusBar then repaints
+    # whole, and the window its dock separators: most of an idle window's paints.
+    requests = []
+
+    class Spy(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(watched)
+            return False
+
+    spy = Spy()
+    window.status.installEventFilter(spy)
+    window.installEventFilter(spy)
+    QApplication.processEvents()
+    requests.clear()
+    for rate in (7, 8, 12_345):
+        window.status.rate_label.setText(f"{rate:,} msg/s")
+        window.status.own_label.setText(f"mpscope: CPU {rate % 100}% · {rate} MiB")
+        QApplication.processEvents()
+    assert requests == []
 
 
 def write_config(path: Path, body: str) -> str:

@@ -237,6 +237,9 @@ def test_pause_and_resume_from_the_table_with_their_shortcuts(panel, qtbot):
     assert cell(panel, 1, Column.STATE) == "running"
     qtbot.waitUntil(panel.actions_by_name["resume"].isEnabled, timeout=WAIT_MS)
     qtbot.keyClick(panel.view, Qt.Key.Key_P, Qt.KeyboardModifier.ShiftModifier)  # resume
+    # Let go of Shift: Qt keeps the last key event's modifiers as the keyboard's state, and
+    # a later selectRow() (in any test) would extend a selection instead of making one.
+    qtbot.keyRelease(panel.view, Qt.Key.Key_Shift)
     qtbot.waitUntil(lambda: cell(panel, 0, Column.STATE) == "running", timeout=WAIT_MS)
     assert psutil.Process(pid).status() != psutil.STATUS_STOPPED
     panel.trigger("pause")

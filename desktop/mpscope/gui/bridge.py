@@ -28,7 +28,7 @@ from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL, Recorder, at
 
 DRAIN_BUDGET_S = 0.010
 FAST_TICK_MS = 10
-SLOW_TICK_MS = 100  # a trickle: one tick per refresh, so an idle window wakes 10 times a second
+SLOW_TICK_MS = 250  # a trickle: one tick per refresh, so an idle window wakes 4 times a second
 BUSY_MESSAGES = 32  # a tick that handled this many is a flood: the next one comes soon
 REFRESH_MS = 100
 SAMPLE_MS = 1000

@@ -36,6 +36,9 @@ class RunStatusBar(QStatusBar):
         # Permanent widgets: a passing message (left) must never hide the counts.
         for label in (self.counts_label, self.rate_label, self.own_label):
             label.setContentsMargins(6, 0, 6, 0)
+            # Opaque: a figure that changes each second repaints its label only, not the
+            # status bar and the window behind it (an idle window's few paints a second).
+            label.setAutoFillBackground(True)
             self.addPermanentWidget(label)
         self._fit_labels()
         bridge.refreshed.connect(self.update_counts)
@@ -47,7 +50,11 @@ class RunStatusBar(QStatusBar):
                    (self.own_label, self.tr("mpscope: CPU {cpu:.0f}% · {rss:,.0f} MiB").format(
                        cpu=188, rss=8_888)))
         for label, sample in samples:
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(sample) + 14)
+            # A fixed size: a new figure then repaints the label alone. (A label that may
+            # grow asks for a new layout at each text, and the status bar and the window's
+            # dock separators repaint whole: an idle window's most frequent paints.)
+            label.setFixedSize(label.fontMetrics().horizontalAdvance(sample) + 14,
+                               label.sizeHint().height())
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
