@@ -96,7 +96,22 @@ def started(env: dict[str, str], toml: Path) -> subprocess.Popen[str]:
     assert run.stdout is not None
     first = run.stdout.readline()
     assert first.startswith("["), first + run.stderr.read()
+    # The history opens beside the first start, not before it: the first line can come
+    # out a moment before the run is recorded. Ready once the history lists it as running.
+    path = Path(env["MPSCOPE_DATA_DIR"]) / "history.sqlite3"
+    deadline = time.monotonic() + 30
+    while not _recorded_as_running(path, run.pid):
+        assert run.poll() is None, run.stderr.read() if run.stderr else "the run ended"
+        assert time.monotonic() < deadline, "the run was never recorded as running"
+        time.sleep(0.02)
     return run
+
+
+def _recorded_as_running(path: Path, pid: int) -> bool:
+    if not path.exists():
+        return False
+    with HistoryStore(path) as store:
+        return any(r.get("pid") == pid for r in store.list_runs(status="running"))
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str, str]:

@@ -28,7 +28,7 @@ from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL, Recorder, at
 
 DRAIN_BUDGET_S = 0.010
 FAST_TICK_MS = 10
-SLOW_TICK_MS = 250  # a trickle: one tick per refresh, so an idle window wakes 4 times a second
+SLOW_TICK_MS = 500  # a trickle: an idle window wakes twice a second (a command hurries it)
 BUSY_MESSAGES = 32  # a tick that handled this many is a flood: the next one comes soon
 REFRESH_MS = 100
 SAMPLE_MS = 1000
@@ -194,16 +194,19 @@ class RunBridge(QObject):
     def stop_all(self) -> None:
         if self.run:
             self.run.stop()
+            self._hurry()
 
     def kill_all(self) -> None:
         if self.run:
             self.run.kill()
+            self._hurry()
 
     def terminate_all(self) -> None:
         if self.run:
             self.run.engine.terminate_all()
             if self.run.pool is not None:
                 self.run.pool.kill()
+            self._hurry()
 
     def control(self, action: str, wid: int) -> None:
         """stop | terminate | kill | restart one worker or pool process."""
@@ -212,6 +215,7 @@ class RunBridge(QObject):
         self.run.control(action, wid)
         if action == "restart" and not self._drain_timer.isActive():
             self._drain_timer.start()
+        self._hurry()
         self._dirty = True
 
     def request_stack(self, wid: int) -> str | None:
@@ -227,6 +231,12 @@ class RunBridge(QObject):
         if self.run:
             self.run.engine.set_daemon(wid, daemon)
             self._dirty = True
+
+    def _hurry(self) -> None:
+        """A command's outcome (a state change, an exit) shows within a fast tick, not after
+        the trickle's half second; the drain backs off again once things are quiet."""
+        if self._drain_timer.isActive() and self._drain_timer.interval() > FAST_TICK_MS:
+            self._drain_timer.setInterval(FAST_TICK_MS)
 
     def set_sample_interval(self, ms: int) -> None:
         self._sample_ms = ms
