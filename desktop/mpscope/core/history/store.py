@@ -119,7 +119,7 @@ class HistoryStore:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self.db.row_factory = sqlite3.Row
-            self._setup()
+            self._setup_when_free()
         except (sqlite3.OperationalError, OSError) as exc:  # locked, no folder, no permission
             raise HistoryError(f"cannot open run history {self.path}: {exc}; set"
                                " MPSCOPE_DATA_DIR to keep the history elsewhere") from exc
@@ -131,6 +131,20 @@ class HistoryStore:
             except sqlite3.DatabaseError as exc:  # opens, but is broken further in
                 self.db.close()
                 raise HistoryError(unusable(self.path, exc)) from exc
+
+    def _setup_when_free(self) -> None:
+        """_setup(), again while another process holds the lock: switching a new database to
+        WAL answers "locked" at once, without the busy timeout (two runs started together on
+        a fresh machine, or a `follow --list` beside a run that creates the file)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._setup()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
 
     def _setup(self) -> None:
         db = self.db
