@@ -28,7 +28,9 @@ from mpscope.core.history.history_writer import TASK_ROWS_PER_CALL, Recorder, at
 
 DRAIN_BUDGET_S = 0.010
 FAST_TICK_MS = 10
-SLOW_TICK_MS = 500  # a trickle: an idle window wakes twice a second (a command hurries it)
+SLOW_TICK_MS = 100  # a trickle: ten ticks a second while things move …
+IDLE_TICK_MS = 500  # … and twice a second once a whole second was a trickle (idle)
+QUIET_TICKS = 10  # trickle ticks in a row before the drain slows to IDLE_TICK_MS
 BUSY_MESSAGES = 32  # a tick that handled this many is a flood: the next one comes soon
 REFRESH_MS = 100
 SAMPLE_MS = 1000
@@ -79,6 +81,7 @@ class RunBridge(QObject):
         self._watched = True
         self._dirty = False
         self._handled_since_sample = 0
+        self._quiet_ticks = 0  # trickle ticks in a row (see _drain)
         self._control: ControlHandle | None = None  # the control socket of a run started here
         self._control_asked = False
         self._drain_timer = QTimer(self)
@@ -235,6 +238,7 @@ class RunBridge(QObject):
     def _hurry(self) -> None:
         """A command's outcome (a state change, an exit) shows within a fast tick, not after
         the trickle's half second; the drain backs off again once things are quiet."""
+        self._quiet_ticks = 0
         if self._drain_timer.isActive() and self._drain_timer.interval() > FAST_TICK_MS:
             self._drain_timer.setInterval(FAST_TICK_MS)
 
@@ -279,11 +283,17 @@ class RunBridge(QObject):
         # A backlog drains in back-to-back ticks (the event loop still runs between
         # them); a quiet run backs off, so an idle window costs almost nothing.
         if backlog:
+            self._quiet_ticks = 0
             self._drain_timer.setInterval(0)
         elif handled >= BUSY_MESSAGES or run.starting:  # a Started frees a start slot
+            self._quiet_ticks = 0
             self._drain_timer.setInterval(FAST_TICK_MS)
         else:  # a trickle (a report now and then) does not need a tick every 10 ms
-            self._drain_timer.setInterval(SLOW_TICK_MS if self._watched else UNWATCHED_TICK_MS)
+            self._quiet_ticks += 1
+            # Just after a start or a burst, first messages still come: keep up for a
+            # second; an idle run (reports once a second) then costs two wake-ups a second.
+            slow = SLOW_TICK_MS if self._quiet_ticks < QUIET_TICKS else IDLE_TICK_MS
+            self._drain_timer.setInterval(slow if self._watched else UNWATCHED_TICK_MS)
         if handled or self._pending_events:
             self._dirty = True
         if self.recorder is not None:
