@@ -226,8 +226,8 @@ class RunBridge(QObject):
         if self.run is None:
             return None
         reason = self.run.request_stack(wid)
-        if reason is None and self._drain_timer.interval() > SLOW_TICK_MS:
-            self._drain_timer.setInterval(SLOW_TICK_MS)  # the answer comes within one tick
+        if reason is None:
+            self._hurry()  # like any command: the answer shows at once, not after the idle tick
         return reason
 
     def set_daemon(self, wid: int, daemon: bool) -> None:
