@@ -177,3 +177,18 @@ def test_terminate_tree_sends_sigterm_to_the_subtree(qtbot, window):
     assert "middle ended: -15; sibling alive: True" in [e.text for e in events
                                                         if e.kind == "output"]
     assert found["grandchild"].state.is_final and not _running(found["grandchild"].pid)
+
+
+def test_each_process_keeps_its_own_output(qtbot, window):
+    codes: list[int] = []
+    window.bridge.run_finished.connect(codes.append)
+    assert window.watch([sys.executable, str(PROGRAMS / "producer_consumer.py"), "spawn"])
+    qtbot.waitUntil(lambda: bool(codes), timeout=60_000)
+    records = {r.name: r for r in window.bridge.run.engine.records.values()}
+    assert records["consumer"].output == ["consumer: got 100 numbers"]
+    assert records["producer"].output == ["producer: sent 100 numbers"]
+    assert records["main"].output[0] == "sum of squares: 328350"
+    dialog = window.workers.show_details(records["consumer"])
+    qtbot.addWidget(dialog)
+    assert dialog.output.toPlainText() == "consumer: got 100 numbers"
+    dialog.close()

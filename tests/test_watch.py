@@ -95,6 +95,8 @@ def test_producer_consumer_processes(method: str, tmp_path: Path) -> None:
         assert named[name]["exitcode"] == 0
         parent = named["fork server"] if method == "forkserver" else summary["processes"][0]
         assert named[name]["parent"] == parent["pid"]
+        assert named[name]["output_lines"] == 1  # its own line, told from the others'
+    assert summary["processes"][0]["output_lines"] == 2
     assert summary["pool"]["tasks"] == 0
 
 
@@ -127,6 +129,10 @@ def test_batch_that_writes_files(method: str, tmp_path: Path) -> None:
     pool = summary["pool"]
     assert (pool["tasks"], pool["done"], pool["items"], pool["items_done"]) == (6, 6, 12, 12)
     assert pool["calls"][0]["method"] == "imap"
+    by_role: dict[str, int] = {}
+    for process in summary["processes"]:
+        by_role[process["role"]] = by_role.get(process["role"], 0) + process["output_lines"]
+    assert by_role["Pool process"] == 12 and by_role["main program"] == 12  # "writing"/"wrote"
 
 
 @pytest.mark.parametrize("method", METHODS)

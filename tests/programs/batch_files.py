@@ -8,6 +8,10 @@ import sys
 def write_report(job):
     folder, number = job
     path = os.path.join(folder, f"report-{number:02d}.txt")
+    # To stderr (a pool process's stdout buffer is lost when the pool terminates it), in one
+    # write: print() writes "writing", " ", the path and "\n" apart, and on an unbuffered
+    # stream the three processes' words then mix on one line.
+    sys.stderr.write(f"writing {path}\n")
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(f"report {number}: {number * number}\n")
     return os.path.basename(path)

@@ -8,12 +8,15 @@ def producer(queue, count):
     for number in range(count):
         queue.put(number)
     queue.put(None)  # tells the consumer there is nothing more
+    sys.stderr.write(f"producer: sent {count} numbers\n")  # one write: see batch_files.py
 
 
 def consumer(queue, results):
-    total = 0
+    total = count = 0
     while (number := queue.get()) is not None:
         total += number * number
+        count += 1
+    sys.stderr.write(f"consumer: got {count} numbers\n")
     results.put(total)
 
 

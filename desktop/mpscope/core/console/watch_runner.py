@@ -188,7 +188,7 @@ def _process(record: Any) -> dict[str, Any]:
     return {"name": record.name, "role": record.group, "pid": record.pid,
             "parent": record.parent, "task": record.task, "state": str(record.state),
             "exitcode": record.exitcode, "detail": record.detail, "done": record.done,
-            "total": record.total,
+            "total": record.total, "output_lines": len(record.output),
             "duration_s": round(record.elapsed, 3) if record.elapsed is not None else None}
 
 

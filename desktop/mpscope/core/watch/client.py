@@ -68,34 +68,37 @@ class Channel:
     def active(self) -> bool:
         return not self._dead
 
-    def send(self, frame: Any, batch: bool = False) -> None:
+    def send(self, frame: Any, batch: bool = False, quiet: bool = False) -> None:
         """Send one frame if mpscope can take it now; otherwise keep or drop it. Never raises.
 
         `batch`: the frame may wait (up to BATCH_S, or until `flush()`) to go out with
         others in one system call; pool processes flush before they wait for work.
+        `quiet`: a frame that may go unsent, uncounted, and leaves room for the others
+        (output copies: their lines then show as the main program's).
         """
         if self._dead:
             return
         if not self._lock.acquire(timeout=LOCK_WAIT):
-            self.dropped += 1
+            self.dropped += not quiet
             return
         try:
-            self._send_locked(frame, batch)
+            self._send_locked(frame, batch, quiet)
         except Exception:  # noqa: BLE001 - nothing may reach the program
-            self.dropped += 1
+            self.dropped += not quiet
         finally:
             self._lock.release()
 
-    def _send_locked(self, frame: Any, batch: bool) -> None:
+    def _send_locked(self, frame: Any, batch: bool, quiet: bool = False) -> None:
         if self._sock is None or self._pid != os.getpid():
             self._connect()
             if self._sock is None:
                 return
         payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-        if len(self._pending) + len(payload) > MAX_PENDING:
-            self.dropped += 1
+        if len(self._pending) + len(payload) > (MAX_PENDING >> 1 if quiet else MAX_PENDING):
+            self.dropped += not quiet
             return
         if self.dropped > self._dropped_said:  # say how many were lost, once there is room
+            self.dropped += 1  # this frame gives its place to the count, which includes it
             self._dropped_said = self.dropped
             said = pickle.dumps((DROPPED, os.getpid(), self.dropped))
             self._pending += HEADER.pack(len(said)) + said
@@ -153,6 +156,11 @@ class Channel:
             finally:
                 self._lock.release()
         self.send(frame, batch=True)
+
+    @property
+    def flushed_in_background(self) -> bool:
+        """True in a process whose flusher thread sends batched frames (see keep_flushed)."""
+        return self._flusher_pid == os.getpid()
 
     @property
     def waiting(self) -> bool:

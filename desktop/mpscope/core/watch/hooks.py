@@ -30,6 +30,7 @@ import time
 from typing import Any
 
 from mpscope.core.watch import messages as wm
+from mpscope.core.watch import output_tee
 from mpscope.core.watch.client import channel
 
 SUPPORTED = ((3, 9), (3, 14))  # [from, to): versions whose internals were checked
@@ -47,6 +48,7 @@ def pool_worker(inqueue: Any, outqueue: Any, *args: Any, **kwargs: Any) -> Any:
     """multiprocessing.pool.worker, with its queues observed."""
     pool = kwargs.pop(POOL_KEY, 0)
     channel().keep_flushed()
+    output_tee.install()
     return _original_pool_worker()(_PoolInbox(inqueue, pool),
                                    _PoolOutbox(outqueue, pool), *args, **kwargs)
 
@@ -55,6 +57,7 @@ def executor_worker(call_queue: Any, result_queue: Any, *args: Any, **kwargs: An
     """concurrent.futures.process._process_worker, with its queues observed."""
     pool = kwargs.pop(POOL_KEY, 0)
     channel().keep_flushed()
+    output_tee.install()
     return _original_executor_worker()(_ExecutorInbox(call_queue, pool),
                                        _ExecutorOutbox(result_queue, pool),
                                        *args, **kwargs)
@@ -75,6 +78,18 @@ def _original_executor_worker() -> Any:
     if current is executor_worker:
         return _originals.get("executor_worker", current)
     return current
+
+
+class ProcessTarget:
+    """A `Process` target that copies its process's output first (output_tee.py); pickled by
+    name with the target it wraps, so a spawned child needs no hook of its own."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        output_tee.install()
+        return self.target(*args, **kwargs)
 
 
 class _Proxy:
@@ -241,6 +256,7 @@ def _install() -> None:
 
     if _originals:
         return
+    output_tee.install()
     _originals["pool_worker"] = mp_pool.worker  # type: ignore[attr-defined]
     _originals["executor_worker"] = cf_process._process_worker
     mp_pool.worker = pool_worker  # type: ignore[attr-defined]
@@ -274,6 +290,8 @@ def _started(original: Any) -> Any:
         role = None
         with contextlib.suppress(Exception):
             role = _role_of(self)  # before start(): it deletes the target and arguments
+            if role[0] == "process" and getattr(self, "_target", None) is not None:
+                self._target = ProcessTarget(self._target)
         result = original(self, *args, **kwargs)
         if role is not None:
             with contextlib.suppress(Exception):

@@ -66,6 +66,7 @@ class PoolCall(NamedTuple):
 BEGAN, DONE = 0, 1
 RAN = 3  # BEGAN and DONE of one task in one frame: (RAN, kind, pool, job, part, items, ok,
 #          error, traceback, pid, started, ended)
+OUTPUT = 4  # a copy of what a process wrote: (OUTPUT, pid, stream 1 | 2, text); output_tee.py
 
 
 class TaskBegan(NamedTuple):

@@ -26,6 +26,7 @@ from mpscope.core.watch.client import DROPPED, ENV_ADDRESS
 from mpscope.core.watch.command import Launch, WatchCommand, plan
 from mpscope.core.watch.memory_guard import WatchedMemoryGuard
 from mpscope.core.watch.output import OutputCapture
+from mpscope.core.watch.output_owners import OutputOwners
 from mpscope.core.watch.processes import ProcessTable
 from mpscope.core.watch.relay import start_relay
 from mpscope.core.watch.shim import HOOKS_ENV, make_shim_dir, remove_shim_dir, with_pythonpath
@@ -69,6 +70,7 @@ class WatchedRun:
         self.stacks = WatchedStacks(self)
         self.memory = WatchedMemoryGuard(self, memory_limit)
         self.output = OutputCapture(self._output_line, self._output_capped)
+        self.owners = OutputOwners()
         self.subreaper = subreaper
         self.terminal = terminal
         self.started_at: float | None = None
@@ -136,6 +138,7 @@ class WatchedRun:
             return 0
         deadline = time.monotonic() + budget
         handled = self._read_reports(deadline) + self._read_output()
+        self._emit_output(self.owners.ready(time.monotonic()))
         self.stacks.poll()
         self.memory.poll()
         now = time.monotonic()
@@ -160,6 +163,7 @@ class WatchedRun:
         self._read_reports(time.monotonic() + 1.0, everything=True)
         self._read_output()
         self.output.close()
+        self._emit_output(self.owners.ready(time.monotonic(), everything=True))
         self.returncode = self._program.returncode
         self.processes.main_exited(self.returncode)
         self.processes.scan(adopted=self._adopted)
@@ -225,6 +229,8 @@ class WatchedRun:
                 pool.began(frame, table.by_pid.get(frame[6]))
             elif frame[0] == wm.DONE:
                 pool.done(frame, table.by_pid.get(frame[8]))
+            elif frame[0] == wm.OUTPUT:
+                self.owners.copy(frame[1], frame[2], frame[3])
             elif frame[0] == DROPPED:
                 self._dropped(frame[1], frame[2])
         elif isinstance(frame, wm.Hello):
@@ -266,7 +272,17 @@ class WatchedRun:
             record.note = record.last_message = frame.note
 
     def _output_line(self, stream: str, line: str) -> None:
-        self.engine.emit(self.main_wid, "output", line, stream)
+        self.owners.line(stream, line, time.monotonic())
+
+    def _emit_output(self, lines: list[tuple[int | None, str, str]]) -> None:
+        """Each line as an event of the process that wrote it (see output_owners.py)."""
+        for pid, stream, line in lines:
+            record = self.processes.by_pid.get(pid) if pid is not None else None
+            if record is None and self.main_wid is not None:
+                record = self.engine.records.get(self.main_wid)
+            if record is not None:
+                record.output.append(line)
+            self.engine.emit(record.wid if record else self.main_wid, "output", line, stream)
 
     def _output_capped(self, cap: int) -> None:
         self.engine.emit(None, "info", Text(
