@@ -85,5 +85,5 @@ def test_the_tee_is_the_real_stream_to_the_program() -> None:
     with pytest.raises(TypeError):
         tee.write(b"bytes")  # the real stream's own error, unchanged
     real.close()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="closed file"):
         tee.write("after close")
