@@ -136,6 +136,17 @@ def test_batch_that_writes_files(method: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("method", METHODS)
+def test_tiny_tasks_are_all_counted_though_the_pool_ends_right_after_them(
+        method: str, tmp_path: Path) -> None:
+    # Their frames go in batches; those still waiting when the pool terminates its
+    # processes come from the processes' slots (tens of them, in most runs).
+    _, _, summary = compare("tiny_tasks.py", method, tmp_path, "5000")
+    pool = summary["pool"]
+    assert (pool["tasks"], pool["done"], pool["lost"], pool["items_done"]) == (5000, 5000, 0,
+                                                                               5000)
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_segfault_in_a_pool_process_loses_its_task(method: str, tmp_path: Path) -> None:
     plain, _, summary = compare("segfault_pool.py", method, tmp_path)
     assert plain.returncode == 3

@@ -1,4 +1,5 @@
-"""A pool process's task reports leave before its result: the pool may SIGTERM it right after."""
+"""A pool process's finished tasks are known before its result goes: the pool may SIGTERM it
+right after. A task's frame may still wait for its batch; its slot's ring holds it then."""
 
 from __future__ import annotations
 
@@ -60,19 +61,43 @@ def _received(server: socket.socket) -> list[Any]:
     return _frames(data)
 
 
-def test_every_task_report_is_sent_before_its_result(watched: socket.socket) -> None:
+def test_every_finished_task_is_in_the_ring_before_its_result(watched: socket.socket,
+                                                               tmp_path: Path) -> None:
     results = _RecordingQueue()
     inbox = hooks._PoolInbox(_Tasks([(7, i, len, ((),), {}) for i in range(3)]), 1)
     outbox = hooks._PoolOutbox(results, 1)
+    ring = []
     for i in range(3):
         job, index, *_ = inbox.get()
         outbox.put((job, index, (True, i)))
-    assert results.waiting_at_put == [False, False, False]
+        slot = (tmp_path / f"task-{os.getpid()}").read_bytes()
+        (count,) = client.FINISHED_COUNT.unpack_from(slot, client.SLOT.size)
+        ring.append(count)
+        assert client.SLOT.unpack_from(slot)[0] == 0  # holds no task any more
+    assert ring == [1, 2, 3]
+    entries = [client.FINISHED.unpack_from(slot, client.RING_AT + n * client.FINISHED.size)
+               for n in range(3)]
+    assert [(ok, job, part) for ok, _, _, job, part, *_ in entries] == [(1, 7, 0), (1, 7, 1),
+                                                                         (1, 7, 2)]
+    assert client.channel().waiting  # the frames wait for their batch…
+    client.channel().flush()  # …which the flusher thread sends within BATCH_S
     client.channel()._close()
     frames = _received(watched)
     assert isinstance(frames[0], wm.Hello) and frames[0].pid == os.getpid()
     ended = [frame[3:5] for frame in frames[1:] if frame[0] in (wm.DONE, wm.RAN)]
     assert ended == [(7, 0), (7, 1), (7, 2)]
+
+
+def test_a_failed_task_is_sent_before_its_result(watched: socket.socket) -> None:
+    results = _RecordingQueue()
+    inbox = hooks._PoolInbox(_Tasks([(7, 0, len, ((),), {})]), 1)
+    outbox = hooks._PoolOutbox(results, 1)
+    job, index, *_ = inbox.get()
+    outbox.put((job, index, (False, ValueError("bad"))))  # its traceback is only in the frame
+    assert results.waiting_at_put == [False]
+    client.channel()._close()
+    failed = [frame for frame in _received(watched)[1:] if frame[0] in (wm.DONE, wm.RAN)]
+    assert len(failed) == 1 and "ValueError: bad" in failed[0] and False in failed[0]
 
 
 class _Tasks:

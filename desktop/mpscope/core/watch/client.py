@@ -32,6 +32,15 @@ BATCH_BYTES = 16 << 10  # …or until this many bytes wait
 # mpscope reads when the process dies: running?, kind (0 Pool, 1 executor), pool, job,
 # part, items, since when.
 SLOT = struct.Struct("<BBxxxxxxqqqqd")
+# After it, the tasks it finished last, as a ring: a finished task's frame waits up to
+# BATCH_S in the process, and a pool may terminate it in between (right after the last
+# result); mpscope then reads from the ring what never left. The count of tasks written,
+# then RING_SIZE entries: ok, kind, pool, job, part, items, started, ended.
+FINISHED_COUNT = struct.Struct("<q")
+FINISHED = struct.Struct("<BBxxxxxxqqqqdd")
+RING_SIZE = 1024  # > the frames BATCH_BYTES holds, so every unsent task is still there
+RING_AT = SLOT.size + FINISHED_COUNT.size
+SLOT_FILE_SIZE = RING_AT + RING_SIZE * FINISHED.size
 
 
 DROPPED = 2  # frame (DROPPED, pid, count): this process dropped `count` frames so far
@@ -63,6 +72,8 @@ class Channel:
         self._flusher_pid = 0
         self._slot: Any = None
         self._slot_failed = False
+        self._finished = 0  # tasks written to the slot's ring
+        self.copies_waiting = False  # output copies wait in a batch (see hooks._before_result)
 
     @property
     def active(self) -> bool:
@@ -178,9 +189,18 @@ class Channel:
                 return
         SLOT.pack_into(slot, 0, 1, kind, pool, job, part, items, time.time())
 
-    def release_task(self) -> None:
-        if self._slot is not None:
-            SLOT.pack_into(self._slot, 0, 0, 0, 0, 0, 0, 0, 0.0)
+    def finish_task(self, ok: bool, kind: int, pool: int, job: int, part: int, items: int,
+                    started: float, ended: float) -> None:
+        """The held task ended: the slot says so, and the ring keeps it (see RING_SIZE)."""
+        slot = self._slot
+        if slot is None:
+            return
+        SLOT.pack_into(slot, 0, 0, 0, 0, 0, 0, 0, 0.0)
+        count = self._finished
+        FINISHED.pack_into(slot, RING_AT + (count % RING_SIZE) * FINISHED.size, ok, kind, pool,
+                           job, part, items, started, ended)
+        self._finished = count + 1
+        FINISHED_COUNT.pack_into(slot, SLOT.size, count + 1)  # after the entry it counts
 
     def _open_slot(self) -> Any:
         try:
@@ -189,8 +209,8 @@ class Channel:
             path = slot_path(self.address or "", os.getpid())
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                os.ftruncate(fd, SLOT.size)
-                self._slot = mmap.mmap(fd, SLOT.size)
+                os.ftruncate(fd, SLOT_FILE_SIZE)
+                self._slot = mmap.mmap(fd, SLOT_FILE_SIZE)
             finally:
                 os.close(fd)
         except Exception:  # noqa: BLE001 - no slot: a death then cannot name its task
@@ -259,6 +279,8 @@ class Channel:
                 self._sock.close()  # only this process's copy of the descriptor
         self._sock, self._pending, self._pid, self._progress = None, bytearray(), 0, None
         self._slot, self._slot_failed = None, False  # the parent's slot stays the parent's
+        self._finished = 0
+        self.copies_waiting = False
         self._began, self._wake, self._flusher_pid = None, None, 0  # threads stay behind
 
     def _close(self, dead: bool = False) -> None:

@@ -103,13 +103,14 @@ class _Proxy:
         return getattr(self._queue, name)
 
 
-def _before_result() -> None:
-    """The result is about to go, and it may be the last one the program waits for: the pool
-    may then SIGTERM this process at once, so what is batched goes first. (Whether more work
-    waits says nothing: another process can take it and finish first.) One send per task,
-    its BEGAN and DONE merged into one RAN frame."""
+def _before_result(ok: bool) -> None:
+    """What only a frame can tell goes before the result: a failed task's traceback, and
+    copies of what the task printed; the pool may terminate this process right after its
+    last result. A finished task's other facts wait for their batch: they are in the slot's
+    ring too, which mpscope reads if the process ends first (see client.RING_SIZE)."""
     ch = channel()
-    if ch.waiting:
+    if (not ok or ch.copies_waiting) and ch.waiting:
+        ch.copies_waiting = False
         ch.flush()
 
 
@@ -138,14 +139,14 @@ class _PoolOutbox(_Proxy):
             if not ok:
                 error, trace = _error_of(value)
             ch = channel()
-            ch.release_task()
-            now, pid = time.time(), os.getpid()
+            now, pid, ok = time.time(), os.getpid(), bool(ok)
             items, began = getattr(_local, "began", (1, now))
-            ch.task_done((wm.DONE, "pool", self._pool, job, index or 0, bool(ok), error, trace,
+            ch.finish_task(ok, 0, self._pool, job, index or 0, items, began, now)
+            ch.task_done((wm.DONE, "pool", self._pool, job, index or 0, ok, error, trace,
                           pid, now),
-                         (wm.RAN, "pool", self._pool, job, index or 0, items, bool(ok), error,
+                         (wm.RAN, "pool", self._pool, job, index or 0, items, ok, error,
                           trace, pid, began, now))
-            _before_result()
+            _before_result(ok)
         return self._queue.put(obj)
 
 
@@ -177,14 +178,14 @@ class _ExecutorOutbox(_Proxy):
                 if exception is not None:
                     error, trace = _error_of(exception)
                 ch = channel()
-                ch.release_task()
                 now, pid, ok = time.time(), os.getpid(), exception is None
                 items, began = getattr(_local, "began", (1, now))
+                ch.finish_task(ok, 1, self._pool, work_id, 0, items, began, now)
                 ch.task_done((wm.DONE, "executor", self._pool, work_id, 0, ok, error, trace,
                               pid, now),
                              (wm.RAN, "executor", self._pool, work_id, 0, items, ok, error,
                               trace, pid, began, now))
-                _before_result()
+                _before_result(ok)
         return self._queue.put(obj, *args, **kwargs)
 
 

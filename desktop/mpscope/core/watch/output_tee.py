@@ -87,6 +87,8 @@ def _copy(number: int, text: Any) -> None:
         if _copied[1] > BUDGET:
             return
         ch = channel()
-        ch.send((wm.OUTPUT, pid, number, text), batch=ch.flushed_in_background, quiet=True)
+        batch = ch.flushed_in_background  # elsewhere nothing would send the batch in time
+        ch.send((wm.OUTPUT, pid, number, text), batch=batch, quiet=True)
+        ch.copies_waiting = ch.copies_waiting or batch
     except Exception:  # noqa: BLE001 - a copy never reaches the program
         pass

@@ -21,7 +21,15 @@ from mpscope.core.pool.figures import _si
 from mpscope.core.pool.plan import Tally, TaskColumns, TaskRecord
 from mpscope.core.text import Text
 from mpscope.core.watch import messages as wm
-from mpscope.core.watch.client import SLOT, slot_path
+from mpscope.core.watch.client import (
+    FINISHED,
+    FINISHED_COUNT,
+    RING_AT,
+    RING_SIZE,
+    SLOT,
+    SLOT_FILE_SIZE,
+    slot_path,
+)
 
 RATE_SMOOTHING = 0.3
 RATE_WINDOW = 0.5
@@ -193,8 +201,10 @@ class WatchedPools:
         if record is None or pid in self._settled or not (force or pid in self._closed):
             return
         self._settled.add(pid)
+        slot = self._read_slot(pid)
+        self._unsent_tasks(slot, pid, record)
         task = self._current.pop(pid, None)
-        held = self._slot_task(pid)  # what it held, even if that frame never left it
+        held = self._slot_task(slot)  # what it held, even if that frame never left it
         if held is not None:
             task = self._task(*held[:5])
             if task.pid is None:
@@ -215,19 +225,47 @@ class WatchedPools:
                                                 "({how})", task=task.label_text(), pid=pid,
                                                 how=how))
 
-    def _slot_task(self, pid: int) -> tuple[str, int, int, int, int, float] | None:
-        """The task a dead process's slot says it was running (see client.hold_task)."""
+    def _read_slot(self, pid: int) -> bytes:
+        """A dead process's slot file (see client.SLOT); empty when it never held a task."""
         if self.address is None:
-            return None
+            return b""
         try:
             with open(slot_path(self.address, pid), "rb") as handle:
-                data = handle.read(SLOT.size)
-            running, kind, pool, job, part, items, since = SLOT.unpack(data)
-        except (OSError, ValueError, struct.error):
+                return handle.read(SLOT_FILE_SIZE)
+        except OSError:
+            return b""
+
+    @staticmethod
+    def _slot_task(slot: bytes) -> tuple[str, int, int, int, int, float] | None:
+        """The task a dead process's slot says it was running (see client.hold_task)."""
+        try:
+            running, kind, pool, job, part, items, since = SLOT.unpack_from(slot)
+        except struct.error:
             return None
         if not running:
             return None
         return ("pool" if kind == 0 else "executor"), pool, job, part, items, since
+
+    def _unsent_tasks(self, slot: bytes, pid: int, record: WorkerRecord) -> None:
+        """Tasks the process finished whose frames never left it (the pool terminated it
+        while they waited for their batch): from the ring in its slot."""
+        if len(slot) < SLOT_FILE_SIZE:
+            return
+        (count,) = FINISHED_COUNT.unpack_from(slot, SLOT.size)
+        for number in range(max(0, count - RING_SIZE), count):
+            ok, kind, pool, job, part, items, started, ended = FINISHED.unpack_from(
+                slot, RING_AT + (number % RING_SIZE) * FINISHED.size)
+            name = "pool" if kind == 0 else "executor"
+            task = self._by_key.get((name, pool, job, part))
+            if task is not None and task.outcome not in ("pending", "running"):
+                continue  # its frame came: the common case
+            error = None if ok else "failed (its traceback never left the process)"
+            if task is None:
+                self.ran((wm.RAN, name, pool, job, part, items, bool(ok), error, None, pid,
+                          started, ended), record)
+            else:
+                self.done((wm.DONE, name, pool, job, part, bool(ok), error, None, pid, ended),
+                          record)
 
     def finish(self) -> None:
         """The run is over and every stream read: tasks held by ended processes are lost."""
