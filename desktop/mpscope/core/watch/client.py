@@ -66,8 +66,7 @@ class Channel:
         self._progress_sent_at = 0.0
         self._sent_at = 0.0
         self._dropped_said = 0
-        self._began: tuple[int, int, int] | None = None  # BEGAN's (start, flushes, end)
-        self._flushes = 0
+        self._held: tuple[Any, ...] | None = None  # a BEGAN frame not yet batched
         self._wake: threading.Event | None = None  # the flusher thread's, where there is one
         self._flusher_pid = 0
         self._slot: Any = None
@@ -143,30 +142,44 @@ class Channel:
                 wake.set()
 
     def task_began(self, frame: tuple[Any, ...]) -> None:
-        """Batch a BEGAN frame, remembering where it lies while it waits (see task_done)."""
+        """Hold a BEGAN frame: if its task ends before the next batch leaves, one RAN frame
+        tells both (see task_done), and a stream of short tasks costs one frame per task;
+        otherwise the batch takes it, so a long task shows as running within BATCH_S."""
         if self._dead:
             return
-        start = len(self._pending) if self._pid == os.getpid() and self._sock else None
-        flushes = self._flushes
-        self.send(frame, batch=True)
-        waiting = start is not None and flushes == self._flushes  # not sent with a flush
-        self._began = (start, flushes, len(self._pending)) if waiting else None  # type: ignore[assignment]
+        wake = self._wake
+        if wake is None:  # no flusher thread to take it along: batch it now
+            self.send(frame, batch=True)
+            return
+        if not self._lock.acquire(timeout=LOCK_WAIT):
+            self.dropped += 1
+            return
+        try:
+            if self._held is not None:  # a task that never ended (cannot happen): tell it
+                self._send_locked(self._held, True)
+            self._held = frame
+        except Exception:  # noqa: BLE001
+            self.dropped += 1
+        finally:
+            self._lock.release()
+        if not wake.is_set():
+            wake.set()
 
     def task_done(self, frame: tuple[Any, ...], ran: tuple[Any, ...]) -> None:
-        """Batch a DONE frame; if the task's BEGAN has not left yet, one RAN frame replaces
-        both (a stream of short tasks then costs mpscope one frame per task, not two)."""
+        """Batch a DONE frame, or the RAN frame when the task's BEGAN is still held."""
         if self._dead:
             return
-        began, self._began = self._began, None
-        if (began is not None and began[1] == self._flushes and self._pid == os.getpid()
-                and began[2] == len(self._pending) and self._lock.acquire(timeout=LOCK_WAIT)):
-            try:  # still the last frame waiting, nothing sent since: replace it
-                if began[1] == self._flushes and began[2] == len(self._pending):
-                    del self._pending[began[0]:]
-                    frame = ran
-            finally:
-                self._lock.release()
-        self.send(frame, batch=True)
+        if not self._lock.acquire(timeout=LOCK_WAIT):
+            self.dropped += 1
+            return
+        try:
+            if self._held is not None:
+                self._held, frame = None, ran
+            self._send_locked(frame, True)
+        except Exception:  # noqa: BLE001 - nothing may reach the program
+            self.dropped += 1
+        finally:
+            self._lock.release()
 
     @property
     def flushed_in_background(self) -> bool:
@@ -246,7 +259,6 @@ class Channel:
                 self._close(dead=True)
                 return
             del self._pending[:sent]
-            self._flushes += 1
 
     def flush(self) -> None:
         """Send what is waiting (pending progress included); at exit, for instance."""
@@ -255,9 +267,14 @@ class Channel:
         progress, self._progress = self._progress, None
         if progress is not None:
             self.send(progress)
-        elif self._pending and self._lock.acquire(timeout=LOCK_WAIT):
+        if (self._pending or self._held is not None) and self._lock.acquire(timeout=LOCK_WAIT):
             try:
+                held, self._held = self._held, None
+                if held is not None:  # a task running for a whole batch: it shows now
+                    self._send_locked(held, True)
                 self._flush()
+            except Exception:  # noqa: BLE001
+                self.dropped += 1
             finally:
                 self._lock.release()
 
@@ -281,7 +298,7 @@ class Channel:
         self._slot, self._slot_failed = None, False  # the parent's slot stays the parent's
         self._finished = 0
         self.copies_waiting = False
-        self._began, self._wake, self._flusher_pid = None, None, 0  # threads stay behind
+        self._held, self._wake, self._flusher_pid = None, None, 0  # threads stay behind
 
     def _close(self, dead: bool = False) -> None:
         if self._sock is not None:
