@@ -26,8 +26,9 @@ WORKER_FORBIDDEN = ("mpscope.core.engine", "mpscope.core.history", "psutil")
 # Modules a child process imports first. The fork server's preload list is read from
 # the starter (it names what every forkserver worker has); the others are the pool
 # initializer's module, the in-program hooks (mpscope.attach, and the sitecustomize that
-# `mpscope watch` puts in every process of the watched program) and the Dask plugin.
-CHILD_ENTRIES = ("mpscope.core.pool.child_tracker", "mpscope.attach",
+# `mpscope watch` puts in every process of the watched program, and what its pool processes
+# unpickle) and the Dask plugin.
+CHILD_ENTRIES = ("mpscope.core.pool.child_tracker", "mpscope.attach", "mpscope.core.watch.pool_side",
                  "mpscope.core.watch.sitecustomize_shim", "mpscope.core.pool.dask_plugin")
 # Loaded by name inside a child (tasks are resolved from strings), so worker side as a whole.
 WORKER_PACKAGES = ("mpscope.core.worker", "mpscope.core.tasks")

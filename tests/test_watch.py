@@ -7,6 +7,7 @@ its output and leave nothing running.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -193,3 +194,14 @@ def test_a_command_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 127
     assert "cannot start 'no-such-program-x'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("method", ("spawn", "forkserver"))
+def test_a_watched_pool_process_loads_only_the_light_side_of_mpscope(method: str,
+                                                                      tmp_path: Path) -> None:
+    seen, _ = watched("child_imports.py", method, cwd=tmp_path)
+    line = next(x for x in seen.stdout.decode().splitlines() if x.startswith("("))
+    modules = set(ast.literal_eval(line)[1])
+    assert "mpscope.core.watch.pool_side" in modules  # the pool process runs its wrapper
+    assert not modules & {"mpscope.core.watch.hooks", "mpscope.core.watch.messages",
+                          "mpscope.core.engine", "mpscope.core.history"}, sorted(modules)

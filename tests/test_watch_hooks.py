@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from mpscope.core.watch import client, hooks
+from mpscope.core.watch import client, pool_side
 from mpscope.core.watch import messages as wm
 from mpscope.core.worker.channel import HEADER
 
@@ -64,8 +64,8 @@ def _received(server: socket.socket) -> list[Any]:
 def test_every_finished_task_is_in_the_ring_before_its_result(watched: socket.socket,
                                                                tmp_path: Path) -> None:
     results = _RecordingQueue()
-    inbox = hooks._PoolInbox(_Tasks([(7, i, len, ((),), {}) for i in range(3)]), 1)
-    outbox = hooks._PoolOutbox(results, 1)
+    inbox = pool_side._PoolInbox(_Tasks([(7, i, len, ((),), {}) for i in range(3)]), 1)
+    outbox = pool_side._PoolOutbox(results, 1)
     ring = []
     for i in range(3):
         job, index, *_ = inbox.get()
@@ -83,15 +83,15 @@ def test_every_finished_task_is_in_the_ring_before_its_result(watched: socket.so
     client.channel().flush()  # …which the flusher thread sends within BATCH_S
     client.channel()._close()
     frames = _received(watched)
-    assert isinstance(frames[0], wm.Hello) and frames[0].pid == os.getpid()
+    assert frames[0][:2] == (wm.HELLO, os.getpid())
     ended = [frame[3:5] for frame in frames[1:] if frame[0] in (wm.DONE, wm.RAN)]
     assert ended == [(7, 0), (7, 1), (7, 2)]
 
 
 def test_a_failed_task_is_sent_before_its_result(watched: socket.socket) -> None:
     results = _RecordingQueue()
-    inbox = hooks._PoolInbox(_Tasks([(7, 0, len, ((),), {})]), 1)
-    outbox = hooks._PoolOutbox(results, 1)
+    inbox = pool_side._PoolInbox(_Tasks([(7, 0, len, ((),), {})]), 1)
+    outbox = pool_side._PoolOutbox(results, 1)
     job, index, *_ = inbox.get()
     outbox.put((job, index, (False, ValueError("bad"))))  # its traceback is only in the frame
     assert results.waiting_at_put == [False]

@@ -5,7 +5,11 @@ parent side builds a `WatchedRun` (watched_run.py) that looks to the rest of
 mpscope like a run with workers and a pool. Start one with `build_watched_run`.
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
+
+TYPE_CHECKING = False  # `typing` is not imported: a watched program's children load this package
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:
     from mpscope.core.watch.watched_run import WatchedRun, build_watched_run

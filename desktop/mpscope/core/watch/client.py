@@ -18,9 +18,13 @@ import socket
 import struct
 import threading
 import time
-from typing import Any
 
+from mpscope.core.watch.tags import HELLO
 from mpscope.core.worker.channel import HEADER
+
+TYPE_CHECKING = False  # `typing` itself is not imported: a watched program's children load this
+if TYPE_CHECKING:
+    from typing import Any
 
 ENV_ADDRESS = "MPSCOPE_WATCH"
 MAX_PENDING = 4 << 20  # bytes waiting for the socket; beyond it frames are dropped
@@ -231,8 +235,6 @@ class Channel:
         return self._slot
 
     def _connect(self) -> None:
-        from mpscope.core.watch.messages import Hello
-
         self._sock, self._pending = None, bytearray()
         self._pid = os.getpid()
         try:
@@ -245,7 +247,7 @@ class Channel:
             return
         self._sock = sock
         _register_exit_flush()  # per process: a forked child loses its parent's finalizers
-        payload = pickle.dumps(Hello(self._pid, os.getppid(), time.time()))
+        payload = pickle.dumps((HELLO, self._pid, os.getppid(), time.time()))
         self._pending += HEADER.pack(len(payload)) + payload
 
     def _flush(self) -> None:

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from mpscope.core.watch.tags import BEGAN as BEGAN  # the task frames' tags, for the reader
+from mpscope.core.watch.tags import DONE as DONE
+from mpscope.core.watch.tags import HELLO as HELLO
+from mpscope.core.watch.tags import OUTPUT as OUTPUT
+from mpscope.core.watch.tags import RAN as RAN
+
 
 class Hello(NamedTuple):
-    """A process of the program opened its stream (its first frame)."""
+    """A process of the program opened its stream (its first frame; sent as a HELLO tuple)."""
 
     pid: int
     ppid: int
@@ -59,14 +65,6 @@ class PoolCall(NamedTuple):
     items: int | None  # None when the iterable has no length
     chunksize: int
     t: float
-
-
-# Task frames are sent as plain tuples `(TAG, *fields)`: a pool may report tens of thousands
-# a second, and a plain tuple unpickles in a third of a NamedTuple's time.
-BEGAN, DONE = 0, 1
-RAN = 3  # BEGAN and DONE of one task in one frame: (RAN, kind, pool, job, part, items, ok,
-#          error, traceback, pid, started, ended)
-OUTPUT = 4  # a copy of what a process wrote: (OUTPUT, pid, stream 1 | 2, text); output_tee.py
 
 
 class TaskBegan(NamedTuple):

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
-from mpscope.core.watch import messages as wm
+from mpscope.core.watch import tags as wm
 from mpscope.core.watch.client import channel
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 BUDGET = 8 << 20  # characters a process copies at most (mpscope keeps 8 MB per run anyway)
 

@@ -231,11 +231,11 @@ class WatchedRun:
                 pool.done(frame, table.by_pid.get(frame[8]))
             elif frame[0] == wm.OUTPUT:
                 self.owners.copy(frame[1], frame[2], frame[3])
+            elif frame[0] == wm.HELLO:
+                connection.pid = frame[1]
+                table.hello(wm.Hello(*frame[1:]))
             elif frame[0] == DROPPED:
                 self._dropped(frame[1], frame[2])
-        elif isinstance(frame, wm.Hello):
-            connection.pid = frame.pid
-            table.hello(frame)
         elif isinstance(frame, wm.ProcessStarted):
             table.started(frame)
             if frame.role in ("pool", "executor"):

@@ -31,7 +31,11 @@ import os
 import pickle
 import struct
 import threading
-from typing import Any
+
+TYPE_CHECKING = False  # `typing` itself is not imported: every child process loads this
+if TYPE_CHECKING:
+    from typing import Any
+
 
 HEADER = struct.Struct("!I")
 MAX_FRAME = 64 << 20  # a frame larger than this is refused by the writer
