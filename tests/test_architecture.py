@@ -28,8 +28,9 @@ WORKER_FORBIDDEN = ("mpscope.core.engine", "mpscope.core.history", "psutil")
 # initializer's module, the in-program hooks (mpscope.attach, and the sitecustomize that
 # `mpscope watch` puts in every process of the watched program, and what its pool processes
 # unpickle) and the Dask plugin.
-CHILD_ENTRIES = ("mpscope.core.pool.child_tracker", "mpscope.attach", "mpscope.core.watch.pool_side",
-                 "mpscope.core.watch.sitecustomize_shim", "mpscope.core.pool.dask_plugin")
+CHILD_ENTRIES = ("mpscope.core.pool.child_tracker", "mpscope.attach",
+                 "mpscope.core.watch.pool_side", "mpscope.core.watch.sitecustomize_shim",
+                 "mpscope.core.pool.dask_plugin")
 # Loaded by name inside a child (tasks are resolved from strings), so worker side as a whole.
 WORKER_PACKAGES = ("mpscope.core.worker", "mpscope.core.tasks")
 

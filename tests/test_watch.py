@@ -196,7 +196,7 @@ def test_a_command_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("method", ("spawn", "forkserver"))
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
 def test_a_watched_pool_process_loads_only_the_light_side_of_mpscope(method: str,
                                                                       tmp_path: Path) -> None:
     seen, _ = watched("child_imports.py", method, cwd=tmp_path)
