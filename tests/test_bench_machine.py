@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
+
+import psutil
 
 from mpscope.bench.machine import BUSY_OTHERS, Load, LoadWatch
 from mpscope.bench.table import Median, Row, render
@@ -17,6 +21,22 @@ def test_a_grandchilds_work_is_not_counted_as_other_programs() -> None:
                         f"subprocess.run([sys.executable, '-c', {BURN!r}])\n{BURN}"],
                        check=True)
     assert watch.load.ours >= 2.0, watch.load  # each burned 1 s: both are the benchmark's
+
+
+def test_an_orphaned_grandchilds_work_is_counted_too() -> None:
+    # The child starts a grandchild and leaves at once without waiting for it: init would
+    # reap the grandchild and its second of CPU would look like another program's.
+    orphan = (f"import os, sys\nprint(os.getpid(), flush=True)\n{BURN}\n")
+    with LoadWatch() as watch:
+        done = subprocess.run([sys.executable, "-c", "import subprocess, sys\n"
+                               f"subprocess.Popen([sys.executable, '-c', {orphan!r}])"],
+                              check=True, capture_output=True, text=True)  # EOF: both ended
+        grandchild = psutil.Process(int(done.stdout))
+        while grandchild.status() != psutil.STATUS_ZOMBIE:  # exiting: closed its output first
+            time.sleep(0.01)
+        assert grandchild.ppid() == os.getpid()  # it came to the watch's process
+    assert not psutil.pid_exists(grandchild.pid)  # reaped by the watch
+    assert watch.load.ours >= 1.0, watch.load
 
 
 def test_a_busy_row_is_neither_passed_nor_failed() -> None:
