@@ -19,7 +19,14 @@ from mpscope.core.engine.run import Run
 from mpscope.core.engine.run_state import Event, WorkerRecord
 from mpscope.core.engine.sampler import Sample, Sampler
 from mpscope.core.engine.states import State
-from mpscope.core.history.export import UnknownRun, compare, export_csv, export_json, import_json
+from mpscope.core.history.export import (
+    UnknownRun,
+    compare,
+    export_csv,
+    export_json,
+    import_json,
+    run_metrics,
+)
 from mpscope.core.history.history_writer import Recorder, attach
 from mpscope.core.history.retention import apply_retention, downsample
 from mpscope.core.history.store import CHILD_TABLES, COLUMNS, HistoryError, HistoryStore
@@ -397,3 +404,22 @@ def test_by_default_a_snapshot_writes_every_changed_task(tmp_path):
     recorder.snapshot(now=1001.0)
     assert written == [len(tasks)]
     recorder.finish(0)
+
+
+def test_a_task_whose_result_came_before_its_report_gets_its_times_written(tmp_path):
+    # The caller's result can arrive before the pool process's report of the same task: the
+    # task is already "ok" (final) but has no start or end yet. A snapshot then must not
+    # pass it for good, or the history keeps it without times (and counts one item less).
+    tasks = [task(i) for i in range(4)]
+    run = stub_run(tasks, {})
+    recorder = Recorder(tmp_path / "h.sqlite3", run)
+    for t in tasks[:3]:
+        t.started, t.ended, t.pid, t.wid, t.outcome = 1000.0, 1000.5, 42, 1, "ok"
+    tasks[3].started, tasks[3].outcome = 1000.2, "ok"  # delivered; its report not read yet
+    recorder.snapshot(now=1001.0)
+    tasks[3].ended, tasks[3].pid, tasks[3].wid = 1000.7, 42, 1  # the report came
+    recorder.snapshot(now=1002.0)
+    run_id = recorder.finish(0)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        assert [row["ended"] for row in store.tasks(run_id)] == [1000.5] * 3 + [1000.7]
+        assert run_metrics(store, run_id)["pool_items"] == 4

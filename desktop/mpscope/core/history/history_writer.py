@@ -82,6 +82,7 @@ class Recorder:
         # Pool tasks: every task before _task_low has a final outcome and is recorded.
         self._task_low = self._pool_done = 0
         self._task_resume: int | None = None  # where a snapshot cut short goes on
+        self._late_times: set[int] = set()  # below _task_low, final but its times still due
         self._generation: Any = None
         self._task_hash = array("q")  # per task: hash of its last recorded row
         self._task_ok = bytearray()  # per task: counted in _pool_done
@@ -197,25 +198,38 @@ class Recorder:
                 fresh += 1
             else:
                 fresh = 0
-                key = hash((task.outcome, task.started, task.ended, task.pid, task.attempt,
-                            task.error, len(task.history)))
-                if key != self._task_hash[seq]:
-                    self._task_hash[seq] = key
-                    rows.append(task_row(seq, task))
-                    if getattr(task, "peak_rss", None):
-                        peaks.append(("task", seq, task.peak_rss))
-                    ok = task.outcome == "ok"
-                    if ok != bool(self._task_ok[seq]):
-                        self._task_ok[seq] = ok
-                        self._pool_done += task.count if ok else -task.count
+                self._task_changes(seq, task, rows, peaks)
             if seq == self._task_low and task.outcome in FINAL_TASK:
+                if task.started is not None and task.ended is None:
+                    self._late_times.add(seq)  # its result came before its report
                 self._task_low += 1
             seq += 1
+        for seq in list(self._late_times):  # below the low mark, so not scanned above
+            task = tasks[seq]
+            self._task_changes(seq, task, rows, peaks)
+            if task.ended is not None or everything:
+                self._late_times.discard(seq)
         self._put("tasks", rows)
         self._put("peaks", peaks)
         if self._pool_done != done_before:
             total = getattr(pool, "items_total", None)
             self._put("progress_samples", [(now, 0, self._pool_done, total)])
+
+    def _task_changes(self, seq: int, task: Any, rows: list[tuple[Any, ...]],
+                      peaks: list[tuple[Any, ...]]) -> None:
+        """A row for the task if it changed since it was last written (and its done count)."""
+        key = hash((task.outcome, task.started, task.ended, task.pid, task.attempt,
+                    task.error, len(task.history)))
+        if key == self._task_hash[seq]:
+            return
+        self._task_hash[seq] = key
+        rows.append(task_row(seq, task))
+        if getattr(task, "peak_rss", None):
+            peaks.append(("task", seq, task.peak_rss))
+        ok = task.outcome == "ok"
+        if ok != bool(self._task_ok[seq]):
+            self._task_ok[seq] = ok
+            self._pool_done += task.count if ok else -task.count
 
     def _active(self) -> list[WorkerRecord]:
         return [r for r in self.run.engine.records.values() if r.wid not in self._settled]
