@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from mpscope.core.engine import priority
 from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.sampler import Sampler
 from mpscope.core.engine.summary import write_summary
@@ -59,9 +58,6 @@ class WatchRunner(Notifying):
                 if self.recorder is not None:
                     self._finish_recording(self.recorder, code)
                 return code
-            # The program's work comes first: on a busy machine mpscope's figures lag a
-            # little instead of the program slowing down (the relay keeps its priority).
-            priority.step_back_all()
             self._loop()
         finally:
             signal.signal(signal.SIGINT, previous)

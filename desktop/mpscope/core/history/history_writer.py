@@ -17,7 +17,6 @@ from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mpscope.core.engine import priority
 from mpscope.core.engine.run_state import Event, WorkerRecord
 from mpscope.core.history.rows import (
     config_form,
@@ -264,7 +263,6 @@ class Recorder:
     def _write_loop(self) -> None:
         import sqlite3
 
-        priority.step_back()  # writing the history can wait; the run's processes cannot
         from mpscope.core.history import retention
         from mpscope.core.history.feed_numbers import FeedNumbers
         from mpscope.core.history.store import HistoryError, HistoryStore, unusable
