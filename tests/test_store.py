@@ -423,3 +423,33 @@ def test_a_task_whose_result_came_before_its_report_gets_its_times_written(tmp_p
     with HistoryStore(tmp_path / "h.sqlite3") as store:
         assert [row["ended"] for row in store.tasks(run_id)] == [1000.5] * 3 + [1000.7]
         assert run_metrics(store, run_id)["pool_items"] == 4
+
+
+def test_a_writer_that_falls_behind_keeps_the_queue_bounded_and_loses_nothing(tmp_path,
+                                                                             monkeypatch):
+    import threading
+
+    from mpscope.core.history import history_writer
+
+    monkeypatch.setattr(history_writer, "MAX_TASK_BACKLOG", 100)
+    writing = threading.Event()
+    flush = Recorder._flush
+
+    def slow_flush(self, *args, **kwargs):
+        writing.wait(10)  # the writer is behind until the test lets it go on
+        return flush(self, *args, **kwargs)
+
+    monkeypatch.setattr(Recorder, "_flush", slow_flush)
+    tasks = [task(i) for i in range(1000)]
+    run = stub_run(tasks, {})
+    recorder = Recorder(tmp_path / "h.sqlite3", run)
+    for t in tasks:  # a fast pool: all of them ended since the last snapshot
+        t.started, t.ended, t.pid, t.wid, t.outcome = 1000.0, 1000.5, 42, 1, "ok"
+    recorder.snapshot(now=1001.0)
+    recorder.snapshot(now=1002.0)
+    assert recorder._queued_task_rows == 100  # the rest waits in the tasks themselves
+    writing.set()
+    run_id = recorder.finish(0)  # the final snapshot writes everything
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        assert len(store.tasks(run_id)) == 1000
+        assert run_metrics(store, run_id)["pool_items"] == 1000

@@ -50,6 +50,11 @@ MAX_TASKS = 1_000_000  # per run; the pool's own summary still counts every task
 # call, which comes at the owner's next tick rather than SNAPSHOT_EVERY_S later, so only an
 # owner that calls snapshot() at every tick (the window) may pass it as `task_rows`.
 TASK_ROWS_PER_CALL = 500
+# Task rows queued but not yet written, at most: when the writer is behind (a pool of tiny
+# tasks can finish them faster than they are written), a snapshot leaves the rest in the
+# run's own task records, which exist anyway, instead of copying them into the queue;
+# the next snapshot goes on from there. ~7 MB of rows; the final snapshot writes them all.
+MAX_TASK_BACKLOG = 20_000
 MAX_PENDING = 500_000  # rows kept for a retry while the database refuses writes
 FINAL_TASK = frozenset({"ok", "failed", "cancelled"})  # as mpscope.core.pool.plan.FINAL
 _STOP = object()
@@ -82,6 +87,8 @@ class Recorder:
         self._task_low = self._pool_done = 0
         self._task_resume: int | None = None  # where a snapshot cut short goes on
         self._late_times: set[int] = set()  # below _task_low, final but its times still due
+        self._queued_task_rows = 0  # counted by the owner's thread…
+        self._written_task_rows = 0  # …and by the writer's: each variable has one writer
         self._generation: Any = None
         self._task_hash = array("q")  # per task: hash of its last recorded row
         self._task_ok = bytearray()  # per task: counted in _pool_done
@@ -188,6 +195,9 @@ class Recorder:
         seq = self._task_low if resume is None else resume
         self._task_resume = None
         limit = None if everything else self._task_rows
+        if not everything:
+            room = MAX_TASK_BACKLOG - (self._queued_task_rows - self._written_task_rows)
+            limit = max(0, room if limit is None else min(limit, room))
         while seq < count and (everything or fresh < margin):
             if limit is not None and len(rows) >= limit:
                 self._task_resume = seq
@@ -258,6 +268,8 @@ class Recorder:
     def _put(self, table: str, rows: Any) -> None:
         if self._open and not self._finished and rows:
             self._queue.put((table, rows))
+            if table == "tasks":
+                self._queued_task_rows += len(rows)
 
     # -- the writer thread -------------------------------------------------------
     def _write_loop(self) -> None:
@@ -297,6 +309,7 @@ class Recorder:
     def _pump(self, store: HistoryStore) -> None:
         batch: dict[str, list[Any]] = {}
         end: dict[str, Any] | None = None
+        task_rows = 0  # in the batch
         last_commit = next_maintenance = time.monotonic()
         next_maintenance += MAINTAIN_EVERY_S
         while True:
@@ -313,10 +326,13 @@ class Recorder:
                     end = rows
                 else:
                     self._numbers.add(batch, table, rows)
+                    task_rows += len(rows) if table == "tasks" else 0
                 if time.monotonic() < deadline:
                     continue
             if self._flush(store, batch) or len(batch.get("feed", ())) > MAX_PENDING:
                 batch = {}
+                self._written_task_rows += task_rows  # (or dropped: either way not queued)
+                task_rows = 0
             last_commit = time.monotonic()
             if last_commit >= next_maintenance:
                 self._maintain(store)
