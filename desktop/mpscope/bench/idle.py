@@ -1,11 +1,18 @@
-"""3. Idle cost: the window watching 8 sleeping workers, side by side with `htop -d 15`."""
+"""3. Idle cost: the window watching 8 sleeping workers, side by side with `htop -d 15`.
+
+Each repetition runs in a fresh process (`python -m mpscope.bench.idle SECONDS`):
+in the benchmark's own process, the memory and the threads the earlier suites left
+would be measured as the idle window's.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import shutil
 import subprocess
+import sys
 
 import psutil
 
@@ -101,7 +108,7 @@ args = {{ seconds = 3600, steps = 3600 }}
 
 
 def measure(repeat: int, seconds: float = 60.0) -> list[Row | Absolute]:
-    results = [once(seconds) for _ in range(repeat)]
+    results = [_in_a_fresh_process(seconds) for _ in range(repeat)]
     columns = zip(*results, strict=True)
     visible, hidden, htop, rss = (Median.of(column) for column in columns)
     return [
@@ -110,3 +117,14 @@ def measure(repeat: int, seconds: float = 60.0) -> list[Row | Absolute]:
         Absolute("3b. idle RSS, window visible", "MB", rss, 200),
         Row("3c. idle CPU, window hidden", "% core", "htop -d 15", htop, hidden, "<= 1.0"),
     ]
+
+
+def _in_a_fresh_process(seconds: float) -> tuple[float, float, float, float]:
+    done = subprocess.run([sys.executable, "-m", "mpscope.bench.idle", str(seconds)],
+                          check=True, capture_output=True, text=True, timeout=seconds * 3 + 120)
+    visible, hidden, htop, rss = json.loads(done.stdout.splitlines()[-1])
+    return visible, hidden, htop, rss
+
+
+if __name__ == "__main__":
+    print(json.dumps(once(float(sys.argv[1]))))
