@@ -11,6 +11,7 @@ import psutil
 
 from mpscope.bench.machine import BUSY_OTHERS, Load, LoadWatch
 from mpscope.bench.table import Median, Row, render
+from mpscope.core.engine.subreaper import is_subreaper
 
 BURN = "import time\nend = time.process_time() + 1.0\nwhile time.process_time() < end: pass"
 
@@ -36,6 +37,7 @@ def test_an_orphaned_grandchilds_work_is_counted_too() -> None:
             time.sleep(0.01)
         assert grandchild.ppid() == os.getpid()  # it came to the watch's process
     assert not psutil.pid_exists(grandchild.pid)  # reaped by the watch
+    assert not is_subreaper()  # as before: later orphans are not this process's business
     assert watch.load.ours >= 1.0, watch.load
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import psutil
 
-from mpscope.core.engine.subreaper import become_subreaper
+from mpscope.core.engine.subreaper import become_subreaper, is_subreaper
 
 BUSY_OTHERS = 10.0  # % of a core that other programs may use during a row before it is void
 
@@ -41,10 +41,12 @@ class LoadWatch:
     A descendant nobody waits for (a pool process outliving the benchmark child that
     started it) would be reaped by init and its time lost to "others" (a quarter of a
     core in the memory rows): this process is made a child subreaper, so such orphans
-    come here, and the ones ended by the row's end are reaped then.
+    come here, and the ones ended by the row's end are reaped then (the flag is put back
+    as it was: a test suite must not collect other tests' orphans afterwards).
     """
 
     def __enter__(self) -> LoadWatch:
+        self._was_subreaper = is_subreaper()
         become_subreaper()
         self._before = os.getloadavg()[0]
         self._started = time.monotonic()
@@ -54,6 +56,8 @@ class LoadWatch:
     def __exit__(self, *_exc: object) -> None:
         elapsed = max(1e-6, time.monotonic() - self._started)
         _reap_orphans()
+        if not self._was_subreaper:
+            become_subreaper(on=False)
         busy = _machine_busy() - self._busy0
         # Ours: this process and every descendant, live (read directly) or ended (in the
         # children_* times of whoever waited for it, itself read here or in _own()).
