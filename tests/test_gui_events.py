@@ -38,6 +38,20 @@ def shown(panel: EventsPanel, column: int = 3) -> list[str]:
     return [model.data(model.index(row, column)) for row in range(model.rowCount())]
 
 
+def test_without_the_worker_column_a_watched_output_line_names_its_process():
+    model = EventsModel()
+    model.set_names({1: "consumer", 2: "fib-0"})
+    model.append([Event(T0, 1, "output", "got 100 numbers", "stderr"),
+                  Event(T0, 2, "output", "fib-0: 24157817"),  # a worker's: named by the engine
+                  Event(T0, 1, "log", "consumer: started")])
+    model.set_strip_names(False)  # a narrow panel: no worker column
+    texts = [model.data(model.index(row, 3)) for row in range(3)]
+    assert texts == ["consumer: got 100 numbers", "fib-0: 24157817", "consumer: started"]
+    model.set_strip_names(True)
+    texts = [model.data(model.index(row, 3)) for row in range(3)]
+    assert texts == ["got 100 numbers", "24157817", "started"]
+
+
 def test_filters_by_kind_worker_and_text(panel):
     panel.model.set_names({1: "fib-0", 2: "risky-0"})
     panel.add_events(some_events())

@@ -222,11 +222,21 @@ class EventsModel(QAbstractTableModel):
             return self._words.get(event.kind, event.kind)
         # The engine starts texts with the worker's name; the worker column shows it already.
         text = translated(event.text)
-        name = self.names.get(event.wid) if event.wid is not None and self._strip else None
+        if not self._strip:
+            return self._named_output(event, text)
+        name = self.names.get(event.wid) if event.wid is not None else None
         for colon in (": ", "："):  # English, or a Chinese translation's full-width colon
             if name and text.startswith(name + colon):
                 return text[len(name) + len(colon) :]
         return text
+
+    def _named_output(self, event: Event, text: str) -> str:
+        """Without the worker column, a watched program's output line (its own text, as the
+        terminal got it) gets its process's name, as the engine's texts have."""
+        name = self.names.get(event.wid) if event.wid is not None else None
+        if event.kind != "output" or not name or text.startswith(name + ": "):
+            return text
+        return f"{name}: {text}"
 
     def rows_text(self, rows: Sequence[int]) -> str:
         """Rows as tab-separated lines (time, worker, kind, text), for the clipboard."""
