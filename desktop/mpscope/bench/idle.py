@@ -16,6 +16,7 @@ import sys
 
 import psutil
 
+from mpscope.bench.fresh import in_a_fresh_process
 from mpscope.bench.qtloop import application, spin_until
 from mpscope.bench.table import Absolute, Median, Row
 from mpscope.core.config import loads
@@ -108,7 +109,8 @@ args = {{ seconds = 3600, steps = 3600 }}
 
 
 def measure(repeat: int, seconds: float = 60.0) -> list[Row | Absolute]:
-    results = [_in_a_fresh_process(seconds) for _ in range(repeat)]
+    results = [in_a_fresh_process("mpscope.bench.idle", str(seconds), timeout=seconds * 3 + 120)
+               for _ in range(repeat)]
     columns = zip(*results, strict=True)
     visible, hidden, htop, rss = (Median.of(column) for column in columns)
     return [
@@ -117,13 +119,6 @@ def measure(repeat: int, seconds: float = 60.0) -> list[Row | Absolute]:
         Absolute("3b. idle RSS, window visible", "MB", rss, 200),
         Row("3c. idle CPU, window hidden", "% core", "htop -d 15", htop, hidden, "<= 1.0"),
     ]
-
-
-def _in_a_fresh_process(seconds: float) -> tuple[float, float, float, float]:
-    done = subprocess.run([sys.executable, "-m", "mpscope.bench.idle", str(seconds)],
-                          check=True, capture_output=True, text=True, timeout=seconds * 3 + 120)
-    visible, hidden, htop, rss = json.loads(done.stdout.splitlines()[-1])
-    return visible, hidden, htop, rss
 
 
 if __name__ == "__main__":

@@ -11,12 +11,12 @@ import io
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from mpscope.bench.fresh import in_a_fresh_process
 from mpscope.bench.table import Median, Row
 
 # MPSCOPE_BENCH_MEMORY_TASKS scales both rows down for a quick look (the targets are for 1M).
@@ -68,9 +68,8 @@ def measure(repeat: int) -> list[Row]:
 
 
 def _child(*args: str) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-m", "mpscope.bench.memory", *args], check=True,
-                          capture_output=True, text=True, timeout=3600)
-    figures: dict[str, float] = json.loads(done.stdout.splitlines()[-1] or "{}")
+    figures: dict[str, float] = in_a_fresh_process("mpscope.bench.memory", *args,
+                                                   timeout=3600)
     return figures
 
 

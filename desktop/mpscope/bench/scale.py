@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import random
 import statistics
-import subprocess
-import sys
 import time
 
+from mpscope.bench.fresh import in_a_fresh_process
 from mpscope.bench.qtloop import LatenessProbe, application, spin_until
 from mpscope.bench.table import Absolute, Median, Row
 from mpscope.core.config import loads
@@ -90,7 +89,7 @@ def frame_ms(cores: int, frames: int = 60) -> float:
 
 
 def measure(repeat: int) -> list[Row | Absolute]:
-    stalls = [_stall_in_a_fresh_process() for _ in range(repeat)]
+    stalls = [in_a_fresh_process("mpscope.bench.scale") for _ in range(repeat)]
     idle = Median.of(s[0] for s in stalls)
     loaded = Median.of(s[1] for s in stalls)
     small = Median.of(frame_ms(16) for _ in range(repeat))
@@ -102,13 +101,6 @@ def measure(repeat: int) -> list[Row | Absolute]:
             "<= 5.0", note="absolute target <= 10 ms"),
         Absolute("5c. CPU panel frame, 128 cores (absolute)", "ms", large, 10),
     ]
-
-
-def _stall_in_a_fresh_process() -> tuple[float, float]:
-    done = subprocess.run([sys.executable, "-m", "mpscope.bench.scale"], check=True,
-                          capture_output=True, text=True, timeout=600)
-    idle, loaded = json.loads(done.stdout.splitlines()[-1])
-    return idle, loaded
 
 
 if __name__ == "__main__":
