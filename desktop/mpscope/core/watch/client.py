@@ -76,7 +76,7 @@ class Channel:
         self._slot: Any = None
         self._slot_failed = False
         self._finished = 0  # tasks written to the slot's ring
-        self.copies_waiting = False  # output copies wait in a batch (see hooks._before_result)
+        self.copies_waiting = False  # output copies wait in a batch (see pool_side._before_result)
 
     @property
     def active(self) -> bool:

@@ -3,13 +3,13 @@
 Only the main program is changed, and only where the stdlib looks names up when
 it creates a process: `multiprocessing.pool.worker` and
 `concurrent.futures.process._process_worker` are module globals read when a
-pool starts a process. Replaced by the wrappers below (which live in this
-importable module, so a spawned child unpickles them by name), every pool
-process runs the stdlib's own loop with its two queues seen through thin
-proxies: taking a task reports `TaskBegan`, putting its result reports
-`TaskDone` with the traceback text the stdlib already made. No frame is added
-to the task's stack, and the child needs no hook of its own, under spawn,
-forkserver and fork alike.
+pool starts a process. Replaced by the wrappers in pool_side.py (an importable
+module, so a spawned child unpickles them by name), every pool process runs the
+stdlib's own loop with its two queues seen through thin proxies: taking a task
+reports it began, putting its result reports how it ended, with the traceback
+text the stdlib already made. No frame is added to the task's stack, and the
+child needs no hook of its own, under spawn, forkserver and fork alike; a
+`Process` target is wrapped the same way (`ProcessTarget`), for its output.
 
 Besides, `BaseProcess.start` reports each process with its role, and
 multiprocessing's `Popen.returncode` reports each exit code the program
@@ -35,8 +35,8 @@ from mpscope.core.watch.client import channel
 from mpscope.core.watch.pool_side import (
     POOL_KEY,
     ProcessTarget,
-    _originals,
     executor_worker,
+    originals,
     pool_worker,
 )
 
@@ -45,7 +45,6 @@ SUPPORTED = ((3, 9), (3, 14))  # [from, to): versions whose internals were check
 _local = threading.local()
 
 
-# -- in the main program ----------------------------------------------------------------
 def install() -> str | None:
     """Install every hook; → None, or the reason tasks are not tracked (also sent once)."""
     problem = _check()
@@ -93,11 +92,11 @@ def _install() -> None:
     import multiprocessing.process as mp_process
     import multiprocessing.resource_tracker as mp_tracker
 
-    if _originals:
+    if originals:
         return
     output_tee.install()
-    _originals["pool_worker"] = mp_pool.worker  # type: ignore[attr-defined]
-    _originals["executor_worker"] = cf_process._process_worker
+    originals["pool_worker"] = mp_pool.worker  # type: ignore[attr-defined]
+    originals["executor_worker"] = cf_process._process_worker
     mp_pool.worker = pool_worker  # type: ignore[attr-defined]
     cf_process._process_worker = executor_worker
     _wrap(mp_process.BaseProcess, "start", _started)
@@ -118,7 +117,7 @@ def _install() -> None:
 
 def _wrap(owner: Any, name: str, make: Any) -> None:
     original = getattr(owner, name)
-    _originals[f"{owner.__name__}.{name}"] = original
+    originals[f"{owner.__name__}.{name}"] = original
     wrapper = make(original)
     functools.update_wrapper(wrapper, original)
     setattr(owner, name, wrapper)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 TRACEBACK_LIMIT = 4000
 
-_originals: dict[Any, Any] = {}  # the stdlib's own functions, replaced in the main program
+originals: dict[Any, Any] = {}  # the stdlib's own functions (hooks.py replaces them)
 _local = threading.local()
 
 
@@ -56,7 +56,7 @@ def _original_pool_worker() -> Any:
 
     current = mp_pool.worker  # type: ignore[attr-defined]
     # Under fork the module global is still this wrapper; spawned children import it afresh.
-    return _originals.get("pool_worker", current) if current is pool_worker else current
+    return originals.get("pool_worker", current) if current is pool_worker else current
 
 
 def _original_executor_worker() -> Any:
@@ -64,7 +64,7 @@ def _original_executor_worker() -> Any:
 
     current = cf_process._process_worker
     if current is executor_worker:
-        return _originals.get("executor_worker", current)
+        return originals.get("executor_worker", current)
     return current
 
 
