@@ -5,7 +5,8 @@
 Runs a pool process's task loop by hand: the hooks' queue proxies
 (core/watch/pool_side.py) around stand-in queues, with a real channel to a
 socket a thread of this process drains and the flusher thread running, as in
-a watched pool process. The task itself is nothing, so the figure is the
+a watched pool process, and a thread taking the task ring's entries every
+20 ms as mpscope does. The task itself is nothing, so the figure is the
 hooks' own cost; a cProfile of the same loop follows.
 """
 
@@ -62,7 +63,16 @@ def main() -> int:
             while connection.recv(1 << 20):
                 pass
 
+        def take_ring() -> None:
+            from mpscope.core.watch.task_rings import TaskRings
+
+            rings = TaskRings(address)
+            while True:
+                rings.take(os.getpid())
+                time.sleep(0.02)
+
         threading.Thread(target=drain, daemon=True).start()
+        threading.Thread(target=take_ring, daemon=True).start()
         from mpscope.core.watch.client import channel
 
         channel().keep_flushed()

@@ -32,18 +32,25 @@ PROGRESS_EVERY = 0.1  # seconds: progress is coalesced, the latest value wins
 LOCK_WAIT = 0.05  # seconds a frame may wait for another thread's write, then it is dropped
 BATCH_S = 0.025  # a batched frame waits at most this long for the next one…
 BATCH_BYTES = 16 << 10  # …or until this many bytes wait
-# A pool process's current task, in a small file it maps (no system call per task) and
-# mpscope reads when the process dies: running?, kind (0 Pool, 1 executor), pool, job,
-# part, items, since when.
+# A pool process's tasks, in a small file it maps (no system call per task) and mpscope
+# reads at every tick (watch/task_rings.py) and once more when the process ends. First a
+# generation, odd while the process writes the slot (mpscope then reads it next tick, never
+# half a task); then the slot: the task it runs now: running?, kind (0 Pool, 1 executor),
+# pool, job, part, items, since when.
+GENERATION = struct.Struct("<q")
+SLOT_AT = GENERATION.size
 SLOT = struct.Struct("<BBxxxxxxqqqqd")
-# After it, the tasks it finished last, as a ring: a finished task's frame waits up to
-# BATCH_S in the process, and a pool may terminate it in between (right after the last
-# result); mpscope then reads from the ring what never left. The count of tasks written,
-# then RING_SIZE entries: ok, kind, pool, job, part, items, started, ended.
+# Then the tasks it finished, as a ring: a finished task costs the process a memory write,
+# not a frame. Two counts first: tasks written (by the process, after the entry it counts)
+# and tasks taken (by mpscope); then RING_SIZE entries: ok, kind, pool, job, part, items,
+# started, ended. The process never writes over an entry mpscope has not taken: with the
+# ring full it sends a frame instead.
 FINISHED_COUNT = struct.Struct("<q")
+COUNT_AT = SLOT_AT + SLOT.size
+TAKEN_AT = COUNT_AT + FINISHED_COUNT.size
 FINISHED = struct.Struct("<BBxxxxxxqqqqdd")
-RING_SIZE = 1024  # > the frames BATCH_BYTES holds, so every unsent task is still there
-RING_AT = SLOT.size + FINISHED_COUNT.size
+RING_SIZE = 4096  # ~0.2 s of the tiniest tasks: mpscope reads at every tick
+RING_AT = TAKEN_AT + FINISHED_COUNT.size
 SLOT_FILE_SIZE = RING_AT + RING_SIZE * FINISHED.size
 
 
@@ -76,6 +83,7 @@ class Channel:
         self._slot: Any = None
         self._slot_failed = False
         self._finished = 0  # tasks written to the slot's ring
+        self._generation = 0  # the slot's (see GENERATION)
         self.copies_waiting = False  # output copies wait in a batch (see pool_side._before_result)
 
     @property
@@ -146,9 +154,9 @@ class Channel:
                 wake.set()
 
     def task_began(self, frame: tuple[Any, ...]) -> None:
-        """Hold a BEGAN frame: if its task ends before the next batch leaves, one RAN frame
-        tells both (see task_done), and a stream of short tasks costs one frame per task;
-        otherwise the batch takes it, so a long task shows as running within BATCH_S."""
+        """Without a slot: hold a BEGAN frame; if its task ends before the next batch leaves,
+        one RAN frame tells both (see task_done); otherwise the batch takes it, so a long
+        task shows as running within BATCH_S."""
         if self._dead:
             return
         wake = self._wake
@@ -169,17 +177,18 @@ class Channel:
         if not wake.is_set():
             wake.set()
 
-    def task_done(self, frame: tuple[Any, ...], ran: tuple[Any, ...]) -> None:
-        """Batch a DONE frame, or the RAN frame when the task's BEGAN is still held."""
+    def task_done(self, frame: tuple[Any, ...], ran: tuple[Any, ...], batch: bool = True) -> None:
+        """Send a DONE frame, or the RAN frame when no BEGAN frame left (it is still held, or
+        the slot told the task); `batch`: it may wait (its ring entry covers a death)."""
         if self._dead:
             return
         if not self._lock.acquire(timeout=LOCK_WAIT):
             self.dropped += 1
             return
         try:
-            if self._held is not None:
+            if self._held is not None or self._slot is not None:
                 self._held, frame = None, ran
-            self._send_locked(frame, True)
+            self._send_locked(frame, batch)
         except Exception:  # noqa: BLE001 - nothing may reach the program
             self.dropped += 1
         finally:
@@ -195,29 +204,54 @@ class Channel:
         """True when batched frames wait to be sent."""
         return bool(self._pending)
 
-    def hold_task(self, kind: int, pool: int, job: int, part: int, items: int) -> None:
-        """Note the task this process runs now in its slot (memory mpscope reads if it dies)."""
+    def hold_task(self, kind: int, pool: int, job: int, part: int, items: int,
+                  since: float) -> bool:
+        """Note the task this process runs now in its slot, where mpscope sees it; False
+        when there is no slot (then frames tell the task: task_began, task_done)."""
         slot = self._slot
         if slot is None:
             if self._dead or self._slot_failed or self.address is None:
-                return
+                return False
             slot = self._open_slot()
             if slot is None:
-                return
-        SLOT.pack_into(slot, 0, 1, kind, pool, job, part, items, time.time())
+                return False
+            self._connect_now()  # its stream's end is how mpscope knows the slot is final
+        generation = self._generation
+        GENERATION.pack_into(slot, 0, generation + 1)  # odd: being written
+        SLOT.pack_into(slot, SLOT_AT, 1, kind, pool, job, part, items, since)
+        GENERATION.pack_into(slot, 0, generation + 2)
+        self._generation = generation + 2
+        return True
 
     def finish_task(self, ok: bool, kind: int, pool: int, job: int, part: int, items: int,
-                    started: float, ended: float) -> None:
-        """The held task ended: the slot says so, and the ring keeps it (see RING_SIZE)."""
+                    started: float, ended: float) -> bool:
+        """The held task ended: the slot says so and the ring takes it; False when it could
+        not (no slot, or mpscope has not taken the ring's oldest entry yet): send a frame."""
         slot = self._slot
         if slot is None:
-            return
-        SLOT.pack_into(slot, 0, 0, 0, 0, 0, 0, 0, 0.0)
+            return False
+        slot[SLOT_AT] = 0  # one byte: not running (the rest stays, consistent)
         count = self._finished
+        if count - FINISHED_COUNT.unpack_from(slot, TAKEN_AT)[0] >= RING_SIZE:
+            return False
         FINISHED.pack_into(slot, RING_AT + (count % RING_SIZE) * FINISHED.size, ok, kind, pool,
                            job, part, items, started, ended)
         self._finished = count + 1
-        FINISHED_COUNT.pack_into(slot, SLOT.size, count + 1)  # after the entry it counts
+        FINISHED_COUNT.pack_into(slot, COUNT_AT, count + 1)  # after the entry it counts
+        return True
+
+    def _connect_now(self) -> None:
+        """Open this process's stream (its Hello goes at once), if not yet open."""
+        if not self._lock.acquire(timeout=LOCK_WAIT):
+            return
+        try:
+            if self._sock is None or self._pid != os.getpid():
+                self._connect()
+            self._flush()
+        except Exception:  # noqa: BLE001
+            pass
+        finally:
+            self._lock.release()
 
     def _open_slot(self) -> Any:
         try:
@@ -298,7 +332,7 @@ class Channel:
                 self._sock.close()  # only this process's copy of the descriptor
         self._sock, self._pending, self._pid, self._progress = None, bytearray(), 0, None
         self._slot, self._slot_failed = None, False  # the parent's slot stays the parent's
-        self._finished = 0
+        self._finished = self._generation = 0
         self.copies_waiting = False
         self._held, self._wake, self._flusher_pid = None, None, 0  # threads stay behind
 

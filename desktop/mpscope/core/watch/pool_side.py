@@ -9,7 +9,6 @@ imports only this and client.py: stdlib modules a child has loaded anyway, no
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import threading
@@ -94,86 +93,103 @@ class _Proxy:
 def _before_result(ok: bool) -> None:
     """What only a frame can tell goes before the result: a failed task's traceback, and
     copies of what the task printed; the pool may terminate this process right after its
-    last result. A finished task's other facts wait for their batch: they are in the slot's
-    ring too, which mpscope reads if the process ends first (see client.RING_SIZE)."""
+    last result. A finished task's other facts are in the slot's ring, which mpscope reads
+    as it goes and once more when the process ends (see client.RING_SIZE)."""
     ch = channel()
     if (not ok or ch.copies_waiting) and ch.waiting:
         ch.copies_waiting = False
         ch.flush()
 
 
+# The hot path (a tiny task costs the stdlib ~25 µs): the slot and its ring tell mpscope a
+# task (client.hold_task, finish_task), frames only a failure or what has no slot; plain
+# try/except rather than contextlib.suppress, one clock read per end.
+_CHUNKED = frozenset({"mapstar", "starmapstar"})
+
+
 class _PoolInbox(_Proxy):
     def get(self, *args: Any, **kwargs: Any) -> Any:
         task = self._queue.get(*args, **kwargs)
-        with contextlib.suppress(Exception):  # the task runs whatever happens here
+        try:  # the task runs whatever happens here
             if task is not None:
-                job, index, func, fargs = task[0], task[1], task[2], task[3]
-                items = 1
-                if getattr(func, "__name__", "") in ("mapstar", "starmapstar"):
-                    items = len(fargs[0][1])
+                job, index, func = task[0], task[1] or 0, task[2]
+                items = len(task[3][0][1]) if getattr(func, "__name__", "") in _CHUNKED else 1
+                now = time.time()
+                _local.began = (items, now)
                 ch = channel()
-                ch.hold_task(0, self._pool, job, index or 0, items)
-                _local.began = (items, time.time())
-                ch.task_began((wm.BEGAN, "pool", self._pool, job, index or 0, items,
-                               os.getpid(), _local.began[1]))
+                if not ch.hold_task(0, self._pool, job, index, items, now):  # no slot
+                    ch.task_began((wm.BEGAN, "pool", self._pool, job, index, items,
+                                   os.getpid(), now))
+        except Exception:  # noqa: BLE001 - nothing may reach the program
+            pass
         return task
 
 
 class _PoolOutbox(_Proxy):
     def put(self, obj: Any) -> Any:
-        with contextlib.suppress(Exception):
+        try:
             job, index, (ok, value) = obj
-            error = trace = None
-            if not ok:
-                error, trace = _error_of(value)
-            ch = channel()
-            now, pid, ok = time.time(), os.getpid(), bool(ok)
+            index = index or 0
+            ok = bool(ok)
+            now = time.time()
             items, began = getattr(_local, "began", (1, now))
-            ch.finish_task(ok, 0, self._pool, job, index or 0, items, began, now)
-            ch.task_done((wm.DONE, "pool", self._pool, job, index or 0, ok, error, trace,
-                          pid, now),
-                         (wm.RAN, "pool", self._pool, job, index or 0, items, ok, error,
-                          trace, pid, began, now))
+            ch = channel()
+            in_ring = ch.finish_task(ok, 0, self._pool, job, index, items, began, now)
+            if not (ok and in_ring):  # a failure's traceback, or a full ring: a frame
+                error, trace = (None, None) if ok else _error_of(value)
+                pid = os.getpid()
+                ch.task_done((wm.DONE, "pool", self._pool, job, index, ok, error, trace, pid,
+                              now),
+                             (wm.RAN, "pool", self._pool, job, index, items, ok, error, trace,
+                              pid, began, now), batch=in_ring)
             _before_result(ok)
+        except Exception:  # noqa: BLE001
+            pass
         return self._queue.put(obj)
 
 
 class _ExecutorInbox(_Proxy):
     def get(self, *args: Any, **kwargs: Any) -> Any:
         item = self._queue.get(*args, **kwargs)
-        with contextlib.suppress(Exception):
+        try:
             if item is not None:
                 items = 1
                 fn = item.fn
                 if isinstance(fn, functools.partial) and getattr(
                         fn.func, "__name__", "") == "_process_chunk":
                     items = len(item.args[0])
+                now = time.time()
+                _local.began = (items, now)
                 ch = channel()
-                ch.hold_task(1, self._pool, item.work_id, 0, items)
-                _local.began = (items, time.time())
-                ch.task_began((wm.BEGAN, "executor", self._pool, item.work_id, 0, items,
-                               os.getpid(), _local.began[1]))
+                if not ch.hold_task(1, self._pool, item.work_id, 0, items, now):
+                    ch.task_began((wm.BEGAN, "executor", self._pool, item.work_id, 0, items,
+                                   os.getpid(), now))
+        except Exception:  # noqa: BLE001
+            pass
         return item
 
 
 class _ExecutorOutbox(_Proxy):
     def put(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
-        with contextlib.suppress(Exception):
+        try:
             work_id = getattr(obj, "work_id", None)
             if work_id is not None:
                 exception = getattr(obj, "exception", None)
-                error = trace = None
-                if exception is not None:
-                    error, trace = _error_of(exception)
-                ch = channel()
-                now, pid, ok = time.time(), os.getpid(), exception is None
+                ok = exception is None
+                now = time.time()
                 items, began = getattr(_local, "began", (1, now))
-                ch.finish_task(ok, 1, self._pool, work_id, 0, items, began, now)
-                ch.task_done((wm.DONE, "executor", self._pool, work_id, 0, ok, error, trace,
-                              pid, now),
-                             (wm.RAN, "executor", self._pool, work_id, 0, items, ok, error,
-                              trace, pid, began, now))
+                ch = channel()
+                in_ring = ch.finish_task(ok, 1, self._pool, work_id, 0, items, began, now)
+                if not (ok and in_ring):
+                    error, trace = (None, None) if ok else _error_of(exception)
+                    pid = os.getpid()
+                    ch.task_done((wm.DONE, "executor", self._pool, work_id, 0, ok, error,
+                                  trace, pid, now),
+                                 (wm.RAN, "executor", self._pool, work_id, 0, items, ok, error,
+                                  trace, pid, began, now), batch=in_ring)
                 _before_result(ok)
+        except Exception:  # noqa: BLE001
+            pass
         return self._queue.put(obj, *args, **kwargs)
 
 

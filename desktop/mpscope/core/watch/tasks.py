@@ -1,6 +1,8 @@
 """The pool tasks of a watched program, as the task stream and summary know them (TaskRecords).
 
-Tasks appear as pool processes report them (`TaskBegan`, `TaskDone`); the main
+Tasks appear as pool processes report them: a finished task through the
+process's ring (task_rings.py, read at every tick), a failed one or one that
+runs longer than a batch also as a frame (BEGAN, DONE, RAN); the main
 program reports each pool call (`PoolCall`: method, items, chunksize) and the
 two are matched by the pool's job id (a Pool) or work-id range (an executor),
 whichever arrives first. A pool process that ends holding a task loses it.
@@ -9,7 +11,6 @@ whichever arrives first. A pool process that ends holding a task loses it.
 from __future__ import annotations
 
 import signal
-import struct
 import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -21,18 +22,13 @@ from mpscope.core.pool.figures import _si
 from mpscope.core.pool.plan import Tally, TaskColumns, TaskRecord
 from mpscope.core.text import Text
 from mpscope.core.watch import messages as wm
-from mpscope.core.watch.client import (
-    FINISHED,
-    FINISHED_COUNT,
-    RING_AT,
-    RING_SIZE,
-    SLOT,
-    SLOT_FILE_SIZE,
-    slot_path,
-)
+from mpscope.core.watch.client import SLOT_FILE_SIZE, slot_path
+from mpscope.core.watch.task_rings import TaskRings, held_task, ring_entries
 
 RATE_SMOOTHING = 0.3
 RATE_WINDOW = 0.5
+ENDED = frozenset({"ok", "failed", "cancelled", "lost"})
+KINDS = ("pool", "executor")  # the slot's kind byte
 
 
 @dataclass(eq=False)
@@ -93,6 +89,7 @@ class WatchedPools:
         self._closed: set[int] = set()  # pids whose streams were read to the end
         self._settled: set[int] = set()  # pids whose held task was decided
         self.address: str | None = None  # mpscope's socket (task slots are beside it)
+        self.rings: TaskRings | None = None  # set with the address
         self._spent: dict[int, float] = {}  # wid → seconds in ended tasks
         self._rate_mark: tuple[float, int] | None = None
         self.records: dict[int, WorkerRecord] = {}  # wid → pool process rows (as Tracker's)
@@ -119,6 +116,8 @@ class WatchedPools:
         """A task frame `(BEGAN, kind, pool, job, part, items, pid, t)` (see messages.py)."""
         _, kind, pool, job, part, items, pid, t = frame
         task = self._task(kind, pool, job, part, items)
+        if task.outcome in ENDED:  # its ring entry was read before this frame
+            return
         task.pid, task.started, task.ended = pid, t, None
         task.wid = record.wid if record is not None else None
         if task.outcome == "pending":
@@ -155,8 +154,47 @@ class WatchedPools:
 
     def ran(self, frame: tuple[Any, ...], record: WorkerRecord | None) -> None:
         """A task frame `(RAN, kind, pool, job, part, items, ok, error, traceback, pid, started,
-        ended)`: a whole short task at once, the common case, so kept cheap."""
+        ended)`: a whole task at once."""
         _, kind, pool, job, part, items, ok, error, trace, pid, started, ended = frame
+        self._ran(kind, pool, job, part, items, ok, error, trace, pid, started, ended, record)
+
+    def read_rings(self) -> int:
+        """Take the tasks each pool process finished since the last call; → how many."""
+        rings = self.rings
+        if rings is None:
+            return 0
+        now, taken = time.monotonic(), 0
+        for record in list(self.records.values()):
+            pid = record.pid
+            if pid is not None and pid not in self._settled:
+                taken += self._take_ring(rings, pid, record, now)
+        return taken
+
+    def _take_ring(self, rings: TaskRings, pid: int, record: WorkerRecord | None,
+                   now: float | None) -> int:
+        entries = rings.take(pid, now)
+        for ok, kind, pool, job, part, items, started, ended in entries:
+            if ok:  # a failure's frame tells it, with its traceback (_unsent_tasks, if not)
+                self._ran(KINDS[kind], pool, job, part, items, True, None, None, pid, started,
+                          ended, record)
+        held = rings.held(pid)
+        if held is not None:
+            kind, pool, job, part, items, since = held
+            current = self._current.get(pid)
+            if current is None or self._by_key.get((KINDS[kind], pool, job, part)) is not current:
+                self.began((wm.BEGAN, KINDS[kind], pool, job, part, items, pid, since), record)
+        return len(entries)
+
+    def _ran(self, kind: str, pool: int, job: int, part: int, items: int, ok: bool,
+             error: str | None, trace: str | None, pid: int, started: float, ended: float,
+             record: WorkerRecord | None) -> None:
+        """A whole task at once: the common case, so kept cheap."""
+        key = (kind, pool, job, part)
+        task = self._by_key.get(key)
+        if task is not None:  # its BEGAN came first (a longer task)
+            if task.outcome not in ENDED:
+                self.done((wm.DONE, kind, pool, job, part, ok, error, trace, pid, ended), record)
+            return
         call = self._call_of.get((kind, pool, job))
         wid = record.wid if record is not None else None
         outcome = "ok" if ok else "failed"
@@ -164,7 +202,6 @@ class WatchedPools:
                           pid, wid, started, ended, outcome, tally=self.tally,
                           columns=self.columns)
         self.tasks.append(task)
-        key = (kind, pool, job, part)
         self._by_key[key] = task
         if call is not None:
             call.tasks.append(task)
@@ -201,6 +238,9 @@ class WatchedPools:
         if record is None or pid in self._settled or not (force or pid in self._closed):
             return
         self._settled.add(pid)
+        if self.rings is not None:  # what it finished since the last tick, then no more
+            self._take_ring(self.rings, pid, record, None)
+            self.rings.close(pid)
         slot = self._read_slot(pid)
         self._unsent_tasks(slot, pid, record)
         task = self._current.pop(pid, None)
@@ -238,27 +278,20 @@ class WatchedPools:
     @staticmethod
     def _slot_task(slot: bytes) -> tuple[str, int, int, int, int, float] | None:
         """The task a dead process's slot says it was running (see client.hold_task)."""
-        try:
-            running, kind, pool, job, part, items, since = SLOT.unpack_from(slot)
-        except struct.error:
+        held = held_task(slot)
+        if held is None:
             return None
-        if not running:
-            return None
-        return ("pool" if kind == 0 else "executor"), pool, job, part, items, since
+        kind, pool, job, part, items, since = held
+        return KINDS[kind], pool, job, part, items, since
 
     def _unsent_tasks(self, slot: bytes, pid: int, record: WorkerRecord) -> None:
-        """Tasks the process finished whose frames never left it (the pool terminated it
-        while they waited for their batch): from the ring in its slot."""
-        if len(slot) < SLOT_FILE_SIZE:
-            return
-        (count,) = FINISHED_COUNT.unpack_from(slot, SLOT.size)
-        for number in range(max(0, count - RING_SIZE), count):
-            ok, kind, pool, job, part, items, started, ended = FINISHED.unpack_from(
-                slot, RING_AT + (number % RING_SIZE) * FINISHED.size)
-            name = "pool" if kind == 0 else "executor"
+        """Tasks the process finished that mpscope has not been told (a failure whose frame
+        never left it, or the last ones if the rings were not read): from its slot's ring."""
+        for ok, kind, pool, job, part, items, started, ended in ring_entries(slot)[1]:
+            name = KINDS[kind]
             task = self._by_key.get((name, pool, job, part))
             if task is not None and task.outcome not in ("pending", "running"):
-                continue  # its frame came: the common case
+                continue  # told already: the common case
             error = None if ok else "failed (its traceback never left the process)"
             if task is None:
                 self.ran((wm.RAN, name, pool, job, part, items, bool(ok), error, None, pid,
@@ -271,6 +304,8 @@ class WatchedPools:
         """The run is over and every stream read: tasks held by ended processes are lost."""
         for pid in list(self._ended):
             self._lose(pid, force=True)
+        if self.rings is not None:
+            self.rings.close_all()
 
     def _task(self, kind: str, pool: int, job: int, index: int, items: int) -> TaskRecord:
         key = (kind, pool, job, index)

@@ -30,6 +30,7 @@ from mpscope.core.watch.output_owners import OutputOwners
 from mpscope.core.watch.processes import ProcessTable
 from mpscope.core.watch.relay import start_relay
 from mpscope.core.watch.shim import HOOKS_ENV, make_shim_dir, remove_shim_dir, with_pythonpath
+from mpscope.core.watch.task_rings import TaskRings
 from mpscope.core.watch.tasks import WatchedPools
 from mpscope.core.watch.terminal import is_terminal
 from mpscope.core.watch.watched_stacks import WatchedStacks
@@ -97,6 +98,7 @@ class WatchedRun:
             self._adopted = become_subreaper()
         self._listener = Listener()
         self.processes.address = self.pool.address = self._listener.address
+        self.pool.rings = TaskRings(self._listener.address)
         self._shim = self.stacks.names_in = make_shim_dir()
         env = dict(os.environ)
         env.update(self.command.env)
@@ -137,7 +139,7 @@ class WatchedRun:
         if self._program is None or self._done:
             return 0
         deadline = time.monotonic() + budget
-        handled = self._read_reports(deadline) + self._read_output()
+        handled = self._read_reports(deadline) + self.pool.read_rings() + self._read_output()
         self._emit_output(self.owners.ready(time.monotonic()))
         self.stacks.poll()
         self.memory.poll()
@@ -161,6 +163,7 @@ class WatchedRun:
     def _finish(self) -> None:
         assert self._program is not None
         self._read_reports(time.monotonic() + 1.0, everything=True)
+        self.pool.read_rings()
         self._read_output()
         self.output.close()
         self._emit_output(self.owners.ready(time.monotonic(), everything=True))
