@@ -26,6 +26,11 @@ from mpscope.core.watch.watched_run import WatchedRun, WatchError
 
 PROGRESS_EVERY = 2.0
 SAMPLE_EVERY = 1.0
+# Reports wake the loop; pool processes' task rings (watch/task_rings.py) do not: while
+# they fill, the loop comes back sooner than when all is quiet.
+QUIET_WAIT_S = 0.1
+BUSY_WAIT_S = 0.02
+BUSY = 64  # reports and tasks handled by one poll
 PRINT_CAPS = {"log": 1000, "task": 50}
 QUIET_KINDS = ("output",)  # already on the terminal
 
@@ -80,7 +85,7 @@ class WatchRunner(Notifying):
         sampler = Sampler() if self.recorder is not None else None
         next_progress = next_sample = time.monotonic() + PROGRESS_EVERY
         while True:
-            run.poll(budget=0.05)
+            handled = run.poll(budget=0.05)
             if not run.busy:
                 break
             if self.control is not None:
@@ -92,7 +97,8 @@ class WatchRunner(Notifying):
             if sampler is not None and self.recorder is not None and now >= next_sample:
                 self.recorder.on_sample(sampler.sample(run.processes.alive_pids()))
                 next_sample = now + SAMPLE_EVERY
-            multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
+            multiprocessing.connection.wait(
+                run.wait_handles(), timeout=BUSY_WAIT_S if handled >= BUSY else QUIET_WAIT_S)
 
     def _record(self, path: Path | None) -> Recorder | None:
         """Start recording; on any problem say so and watch unrecorded."""
