@@ -26,6 +26,8 @@ from mpscope.core.follow.control import (
     parse_command,
     send,
 )
+from mpscope.core.follow.feed import FeedReader
+from mpscope.core.history.feed_numbers import FeedNumbers, insert_batch
 from mpscope.core.history.store import SCHEMA_VERSION, HistoryStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -376,6 +378,35 @@ def test_a_version_1_history_gains_the_feed_and_old_writers_still_insert(tmp_pat
         store.db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
                          (run_id, 1.0, None, "info", "x", None))
         assert store.db.execute("SELECT count(*) FROM feed").fetchone()[0] == 0
+
+
+def test_a_run_of_tasks_shares_one_feed_row_and_reads_the_same_from_any_number(tmp_path):
+    def task(seq: int, outcome: str) -> tuple:  # as history/rows.task_row writes it
+        return (seq, seq, seq, 1, 100, 1, 1.0, 2.0, outcome, 1, None, None, None)
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        with store.transaction():
+            run_id = store.begin_run(title="pool")
+        numbers = FeedNumbers()
+        for rows in ([task(s, "ok") for s in range(6)] + [task(8, "running")],
+                     [task(8, "ok"), task(6, "ok"), task(7, "ok")]):
+            batch: dict = {}
+            numbers.add(batch, "tasks", rows)
+            with store.transaction():
+                insert_batch(store, run_id, batch)
+        assert store.db.execute("SELECT count(*) FROM feed").fetchone()[0] == 4  # 0-5, 8, 8, 6-7
+        reader = FeedReader(store, run_id)
+        every, run = reader.read(0)
+        assert run["upto"] == 10 == reader.last_seq()
+        # Task 8 was written twice: read in one span, only its newest state, once.
+        assert [(i["seq"], i["task_seq"]) for i in every] == [
+            (1, 0), (2, 1), (3, 2), (4, 3), (5, 4), (6, 5), (8, 8), (9, 6), (10, 7)]
+        for since in range(11):  # from inside the run of six too: the same items after it
+            items, run = reader.read(since)
+            expected = [i for i in every if i["seq"] > since]
+            assert [(i["seq"], i["task_seq"]) for i in items] == [
+                (i["seq"], i["task_seq"]) for i in expected]
+            assert run["upto"] == 10
 
 
 def test_a_watched_program_is_followed_and_stopped_through_its_socket(env, tmp_path):

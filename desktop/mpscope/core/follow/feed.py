@@ -21,11 +21,13 @@ READ_LIMIT = 5_000  # feed rows per read: a long run replayed arrives in bounded
 _JOINS = {
     "events": ("event", "d.rowid = f.k1"),
     "workers": ("worker", "d.wid = f.k1"),
-    "tasks": ("task", "d.seq = f.k1"),
+    "tasks": ("task", "d.seq >= f.k1 AND d.seq < f.k1 + COALESCE(f.n, 1)"),
     "core_samples": ("cpu", "d.t = f.k1"),
     "worker_samples": ("worker_cpu", "d.t = f.k1 AND d.wid >= f.k2"),
     "progress_samples": ("progress", "d.t = f.k1 AND d.wid >= f.k2"),
 }
+# A row's own number: its feed row's, but a run of tasks is numbered in seq order.
+_NUMBER = {"tasks": "f.seq + CAST(d.seq - f.k1 AS INTEGER)"}
 # Keyed rows are rewritten when they change: within one read only the newest is sent.
 _KEYED = frozenset({"workers", "tasks"})
 RUN_FIELDS = ("id", "title", "host", "pid", "start_method", "started_at", "status", "config")
@@ -79,11 +81,12 @@ class FeedReader:
         for table, (kind, join) in _JOINS.items():
             columns = [c for c in COLUMNS[table] if c != "run_id"]
             select = ", ".join(f'd."{c}"' for c in columns)
+            number = _NUMBER.get(table, "f.seq")
             rows = self.store.db.execute(
-                f"SELECT f.seq, COALESCE(f.n, 1), {select} FROM feed f JOIN {table} d ON "
+                f"SELECT {number}, COALESCE(f.n, 1), {select} FROM feed f JOIN {table} d ON "
                 f"d.run_id = f.run_id AND {join} WHERE f.run_id = ? AND f.tbl = ? AND "
-                f"f.seq > ? AND f.seq <= ? ORDER BY f.seq" + (", d.wid" if table in GROUPED
-                                                             else ""),
+                f"f.seq > ? AND f.seq <= ? ORDER BY 1" + (", d.wid" if table in GROUPED
+                                                         else ""),
                 (self.run_id, FEED_CODES[table], start, upto)).fetchall()
             if table in _KEYED:  # a row written twice in this span: only its newest state
                 rows = list({row[2]: row for row in rows}.values())
@@ -94,8 +97,9 @@ class FeedReader:
                     numbered += [(first[0] + i, *row[2:]) for i, row in
                                  enumerate(itertools.chain([first], group)) if i < first[1]]
                 items += [_item(kind, columns, row) for row in numbered if row[0] > since]
-            else:
-                items += [_item(kind, columns, (row[0], *row[2:])) for row in rows]
+            else:  # (a run of tasks may begin at or before `since`)
+                items += [_item(kind, columns, (row[0], *row[2:])) for row in rows
+                          if row[0] > since]
         items.sort(key=_by_seq)
         return items
 

@@ -37,7 +37,17 @@ class FeedNumbers:
             feed.extend((seq + i, code, first + i - 1, None, None) for i in range(1, len(rows) + 1))
             kept.extend(rows)
             seq += len(rows)
-        else:  # workers (wid), tasks (seq), core_samples (t): the first column is the key
+        elif table == "tasks":  # a run of consecutive tasks behind one feed row: k1 the
+            start = 0  # first task's seq, n how many (a pool writes thousands a second)
+            for end in range(1, len(rows) + 1):
+                if end == len(rows) or rows[end][0] != rows[end - 1][0] + 1:
+                    count = end - start
+                    feed.append((seq + 1, code, rows[start][0], None, count if count > 1
+                                 else None))
+                    seq += count
+                    start = end
+            kept.extend(rows)
+        else:  # workers (wid), core_samples (t): the first column is the key
             feed.extend((seq + i, code, row[0], None, None) for i, row in enumerate(rows, 1))
             kept.extend(rows)
             seq += len(rows)

@@ -59,7 +59,9 @@ COLUMNS["feed"] = ("run_id", "seq", "tbl", "k1", "k2", "n")  # see FEED_SQL
 # The feed: the recorder's rows numbered in the order it wrote them, so that a follower
 # (`mpscope follow --since SEQ`) reads exactly what came after SEQ. `tbl` names the data
 # table (FEED_CODES), k1 and k2 its row: events → rowid; workers → wid; tasks → seq;
-# core_samples → t. A keyed row written again gets a new feed row (it changed). Worker and
+# core_samples → t. A keyed row written again gets a new feed row (it changed). Consecutive
+# tasks share one feed row (k1 the first task's seq, n tasks numbered seq … seq + n - 1),
+# so a pool's thousands of tasks a second cost the feed a few rows. Worker and
 # progress samples come in groups that share one t: one feed row (t, the group's lowest
 # wid, n rows) numbers its group's rows seq … seq + n - 1 in wid order, which keeps the
 # feed to about a fifth of the history's rows. A new table rather than new columns: an
