@@ -227,12 +227,12 @@ class Recorder:
     def _task_changes(self, seq: int, task: Any, rows: list[tuple[Any, ...]],
                       peaks: list[tuple[Any, ...]]) -> None:
         """A row for the task if it changed since it was last written (and its done count)."""
-        key = hash((task.outcome, task.started, task.ended, task.pid, task.attempt,
-                    task.error, len(task.history)))
+        row = task_row(seq, task)
+        key = hash(row)
         if key == self._task_hash[seq]:
             return
         self._task_hash[seq] = key
-        rows.append(task_row(seq, task))
+        rows.append(row)
         if getattr(task, "peak_rss", None):
             peaks.append(("task", seq, task.peak_rss))
         ok = task.outcome == "ok"
