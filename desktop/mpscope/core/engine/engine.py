@@ -230,7 +230,12 @@ class Engine(WorkerControls):
         handled = 0
         while lives and time.monotonic() < deadline:
             still_busy = []
-            for wid, live in lives:
+            for at, (wid, live) in enumerate(lives):
+                # The deadline is checked per channel, not per pass: a pass over many busy
+                # channels is many batches, longer than the GUI thread's whole budget.
+                if at and time.monotonic() >= deadline:
+                    still_busy += lives[at:]
+                    break
                 batch = live.reader.read(MESSAGES_PER_CHANNEL_PASS)
                 for message in batch:
                     self._handle(self.records[wid], live, message)
