@@ -20,7 +20,7 @@ from mpscope.core.engine.run import Run
 from mpscope.core.engine.run_state import Event
 from mpscope.core.engine.states import State
 from mpscope.core.engine.summary import build_summary
-from mpscope.core.pool import PoolRun
+from mpscope.core.pool import PoolRun, notes
 from mpscope.core.pool.plan import Tally, TaskRecord, effective_chunksize, make_tasks
 from mpscope.core.pool.reference import serial_reference
 
@@ -107,6 +107,18 @@ def test_pool_modules_never_import_qt() -> None:
 
 
 # -- every method, both backends ------------------------------------------------------------
+
+
+def test_past_the_first_callbacks_one_event_counts_the_rest() -> None:
+    h = Harness(config("square", 400, "apply_async")).run()
+    assert sorted(h.pool.results) == [(i, i * i) for i in range(400)]
+    callbacks = h.texts("callback")
+    one_by_one = [text for text in callbacks if "→" in text]
+    counts = [text for text in callbacks if "more results delivered" in text]
+    assert len(one_by_one) == notes.CALLBACK_EVENTS and len(callbacks) == len(one_by_one) + len(
+        counts)
+    assert sum(int(text.split()[1].replace(",", "")) for text in counts) == 300
+    assert "(400 so far" in counts[-1]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

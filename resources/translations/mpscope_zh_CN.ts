@@ -3277,6 +3277,10 @@ Terminate all: send SIGTERM to every process now, then close.</source>
         <translation>{task}：Dask 在 {name} 上重试（第 {attempt} 次尝试）</translation>
     </message>
     <message>
+        <source>callback: {count:,} more results delivered ({total:,} so far; only the first {shown} are shown one by one)</source>
+        <translation>回调：又交付了 {count:,} 个结果（共 {total:,} 个；只有前 {shown} 个逐一显示）</translation>
+    </message>
+    <message>
         <source>pool: generation {generation} abandoned ({why}): processes killed and reaped, nothing waits on it</source>
         <translation>进程池：第 {generation} 代已放弃（{why}）：进程已强制结束并回收，没有任何代码在等待它</translation>
     </message>

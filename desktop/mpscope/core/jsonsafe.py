@@ -12,6 +12,11 @@ MAX_REPR = 500
 
 def json_safe(value: Any) -> Any:
     """Return `value` as JSON types; anything else becomes its (short) repr."""
+    kind = type(value)
+    if value is None or kind is bool or kind is int or (kind is str and len(value) < 4096):
+        return value  # the common case (a pool's items and results), no round trip
+    if kind is float:
+        return value if math.isfinite(value) else repr(value)
     form = _convert(value, depth=0)
     try:
         text = json.dumps(form)

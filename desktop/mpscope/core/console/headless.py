@@ -136,6 +136,11 @@ class HeadlessRunner(Notifying):
                         record.peak_rss = max(record.peak_rss, sample.per_pid[record.pid][1])
                 self.recorder.on_sample(sample)
                 next_sample = now + SAMPLE_EVERY
+            elif self.recorder is not None:
+                # Every half second (it keeps its own pace), not only with each sample: the
+                # writer thread then inserts a pool's task rows while the pool runs, in
+                # SQLite with the GIL released, rather than all of them after its end.
+                self.recorder.snapshot()
             if not run.backlog:  # messages already read from a pipe do not wake wait()
                 multiprocessing.connection.wait(run.wait_handles(), timeout=0.1)
 

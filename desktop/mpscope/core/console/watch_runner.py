@@ -97,6 +97,8 @@ class WatchRunner(Notifying):
             if sampler is not None and self.recorder is not None and now >= next_sample:
                 self.recorder.on_sample(sampler.sample(run.processes.alive_pids()))
                 next_sample = now + SAMPLE_EVERY
+            elif self.recorder is not None:
+                self.recorder.snapshot()  # at its own pace: task rows written as they come
             multiprocessing.connection.wait(
                 run.wait_handles(), timeout=BUSY_WAIT_S if handled >= BUSY else QUIET_WAIT_S)
 

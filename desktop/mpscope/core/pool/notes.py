@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 Emit = Callable[[int | None, str, str], None]  # Engine.emit without its detail
 
 BARREN_LIMIT = 3  # abandoned generations in a row that finished nothing: stop rebuilding
+# apply_async: each callback is an event ("callback: square(3) → 9") for the first ones; a
+# pool of thousands of tiny tasks would otherwise cost an event per task (printed, shown,
+# recorded), so past them one event a second counts those delivered meanwhile.
+CALLBACK_EVENTS = 100
+CALLBACK_COUNT_EVERY_S = 1.0
 
 _short = reprlib.Repr()
 _short.maxstring = _short.maxother = 60
@@ -70,6 +75,9 @@ class NoteHandler:
         self.driver_error: str | None = None
         self.reference: pm.Reference | None = None
         self._barren = 0  # abandoned generations in a row that delivered or lost nothing
+        self._callbacks = 0  # apply_async callbacks so far
+        self._callbacks_uncounted = 0  # past CALLBACK_EVENTS, not yet in a count event
+        self._callbacks_counted_at = 0.0
 
     def submit(self, generation: int, tasks: list[TaskRecord]) -> None:
         """Hand tasks to the driver as a new generation."""
@@ -124,12 +132,30 @@ class NoteHandler:
                 task.outcome = "ok"
             results.add(task.first_index, values)
             if note.via == "callback" and self.config.method == "apply_async":
-                self._emit("callback", Text("callback: {call} → {value}", call=self._call(task),
-                                            value=_brief(values[0])), task.wid)
+                self._callbacks += 1
+                if self._callbacks <= CALLBACK_EVENTS:
+                    self._emit("callback", Text("callback: {call} → {value}",
+                                                call=self._call(task), value=_brief(values[0])),
+                               task.wid)
+                else:
+                    self._callbacks_uncounted += 1
+        if self._callbacks_uncounted and (
+                time.monotonic() - self._callbacks_counted_at >= CALLBACK_COUNT_EVERY_S):
+            self._count_callbacks()
         if note.via == "callback" and self.config.method != "apply_async":
             count = sum(len(values) for _, values in note.parts)
             self._emit("callback", Text("callback: {method} delivered its list of {count} results",
                                         method=self.config.method, count=count))
+
+    def _count_callbacks(self) -> None:
+        """One event for the callbacks past the first CALLBACK_EVENTS since the last one."""
+        count, self._callbacks_uncounted = self._callbacks_uncounted, 0
+        self._callbacks_counted_at = time.monotonic()
+        if count:
+            self._emit("callback", Text(
+                "callback: {count:,} more results delivered ({total:,} so far; only the first "
+                "{shown} are shown one by one)", count=count, total=self._callbacks,
+                shown=CALLBACK_EVENTS))
 
     def _error(self, note: pm.TaskError) -> None:
         task = self.tasks[note.task_id] if note.task_id is not None else None
@@ -256,6 +282,7 @@ class NoteHandler:
                 task.error = Text("no result and no report from the pool")
 
     def _driver_done(self, note: pm.DriverDone) -> None:
+        self._count_callbacks()  # the last ones
         if self.tracker.cancelled:  # stopped between two generations: never submitted
             for task in self.tasks:
                 if task.outcome in ("pending", "running"):

@@ -124,6 +124,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("core", "pool: kept {count} results the abandoned pool had already handed to the parent"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "callback: {call} → {value}"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "callback: {method} delivered its list of {count} results"),  # core/pool/notes.py
+    QT_TRANSLATE_NOOP("core", "callback: {count:,} more results delivered ({total:,} so far; only the first {shown} are shown one by one)"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "a task"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "error_callback: {call} raised {error}"),  # core/pool/notes.py
     QT_TRANSLATE_NOOP("core", "{method}: {call} raised {error}; the method raises here and delivers nothing more"),  # core/pool/notes.py
