@@ -435,8 +435,8 @@ def test_thinned_feeds_ended_runs_say_so_in_one_line_and_live_runs_keep_their_ev
     db = Path(env["MPSCOPE_DATA_DIR"]) / "history.sqlite3"
     with HistoryStore(db, check_interrupted=False) as store:
         deadline = time.monotonic() + 30
-        while {row[0] for row in store.db.execute(  # run 2's samples and events are recorded
-                "SELECT DISTINCT tbl FROM feed WHERE run_id = 2")} < {1, 4, 5}:
+        while not {1, 4, 5} <= {row[0] for row in store.db.execute(  # run 2's samples and
+                "SELECT DISTINCT tbl FROM feed WHERE run_id = 2")}:  # events are recorded
             assert time.monotonic() < deadline, "run 2 recorded no samples"
             time.sleep(0.1)
         feed = dict(store.db.execute("SELECT run_id, count(*) FROM feed GROUP BY run_id"))
